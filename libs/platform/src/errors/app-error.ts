@@ -1,3 +1,5 @@
+import { statusTitle } from './http-status';
+
 /** One offending input field, named by a JSON-pointer-like dotted path. */
 export interface FieldIssue {
   field: string;
@@ -35,7 +37,7 @@ export class AppError extends Error {
     this.code = options.code;
     this.status = options.status ?? 500;
     this.retryable = options.retryable ?? false;
-    this.title = options.title ?? defaultTitle(this.status);
+    this.title = options.title ?? statusTitle(this.status);
     this.fields = options.fields ?? [];
     this.headers = options.headers ?? {};
   }
@@ -86,29 +88,4 @@ export class TransientError extends AppError {
 export function isRetryable(error: unknown): boolean {
   if (error instanceof AppError) return error.retryable;
   return true;
-}
-
-function defaultTitle(status: number): string {
-  switch (status) {
-    case 400:
-      return 'Bad request';
-    case 401:
-      return 'Unauthorized';
-    case 403:
-      return 'Forbidden';
-    case 404:
-      return 'Not found';
-    case 409:
-      return 'Conflict';
-    case 413:
-      return 'Payload too large';
-    case 415:
-      return 'Unsupported media type';
-    case 429:
-      return 'Too many requests';
-    case 503:
-      return 'Service unavailable';
-    default:
-      return status >= 500 ? 'Internal server error' : 'Request failed';
-  }
 }

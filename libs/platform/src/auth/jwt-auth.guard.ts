@@ -1,0 +1,71 @@
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { JwtService } from '@nestjs/jwt';
+import { PLATFORM_CONFIG } from '../config/tokens';
+import type { PlatformConfig } from '../config/platform-config';
+import { ForbiddenError, UnauthorizedError } from '../errors/app-error';
+import { RequestContext } from '../context/request-context';
+import { IS_PUBLIC, REQUIRED_ROLES } from './auth.decorators';
+import { Principal, type Role, tokenClaimsSchema } from './principal';
+
+/**
+ * Global guard: every route needs an HS256 bearer token with valid `tenant`, `role` and `sub` claims,
+ * unless marked @Public(). @Roles() narrows who may call.
+ */
+@Injectable()
+export class JwtAuthGuard implements CanActivate {
+  private readonly jwt: JwtService;
+
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
+  ) {
+    this.jwt = new JwtService({ secret: config.auth.jwtSecret, verifyOptions: { algorithms: ['HS256'] } });
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; principal?: Principal }>();
+    const principal = await this.authenticate(bearerToken(request.headers['authorization']));
+    request.principal = principal;
+    RequestContext.assign({ tenantId: principal.tenant });
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets);
+    if (roles && !principal.hasRole(...roles)) {
+      throw new ForbiddenError(`This operation needs one of the roles: ${roles.join(', ')}.`, 'AUTH.ROLE_REQUIRED');
+    }
+    return true;
+  }
+
+  /** Verifies a raw token (also used by WebSocket handshakes). */
+  async authenticate(token: string | undefined): Promise<Principal> {
+    if (!token) throw new UnauthorizedError('A bearer token is required.', 'AUTH.TOKEN_MISSING');
+    let payload: unknown;
+    try {
+      payload = await this.jwt.verifyAsync(token);
+    } catch (error) {
+      const expired = error instanceof Error && error.name === 'TokenExpiredError';
+      throw new UnauthorizedError(
+        expired ? 'The token has expired.' : 'The token is invalid.',
+        expired ? 'AUTH.TOKEN_EXPIRED' : 'AUTH.TOKEN_INVALID',
+      );
+    }
+    const claims = tokenClaimsSchema.safeParse(payload);
+    if (!claims.success) {
+      throw new UnauthorizedError(
+        `The token's claims are invalid: ${claims.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`,
+        'AUTH.CLAIMS_INVALID',
+      );
+    }
+    if (claims.data.role === 'agent' && !claims.data.sub) {
+      throw new UnauthorizedError('An agent token must name the agent in `sub`.', 'AUTH.CLAIMS_INVALID');
+    }
+    return Principal.fromClaims(claims.data);
+  }
+}
+
+function bearerToken(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1];
+}

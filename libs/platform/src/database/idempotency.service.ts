@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+
+export type IdempotentOutcome<T> = { duplicate: true } | { duplicate: false; result: T };
+
+/**
+ * Makes consumers idempotent: records the processed event id in the same transaction as the work, so
+ * a redelivered or replayed event is recognised and its work is not done twice.
+ */
+@Injectable()
+export class IdempotencyService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async runOnce<T>(
+    consumer: string,
+    eventId: string,
+    work: (manager: EntityManager) => Promise<T>,
+  ): Promise<IdempotentOutcome<T>> {
+    return this.dataSource.transaction(async (manager) => {
+      const schema = (this.dataSource.options as { schema?: string }).schema ?? 'public';
+      const inserted: unknown[] = await manager.query(
+        `INSERT INTO "${schema}".processed_event (consumer, event_id) VALUES ($1, $2)
+         ON CONFLICT DO NOTHING RETURNING event_id`,
+        [consumer, eventId],
+      );
+      if (inserted.length === 0) return { duplicate: true } as const;
+      return { duplicate: false, result: await work(manager) } as const;
+    });
+  }
+
+  /** Forgets processed ids older than `olderThan` (the ledger only needs to outlive redelivery windows). */
+  async prune(olderThan: Date): Promise<number> {
+    const schema = (this.dataSource.options as { schema?: string }).schema ?? 'public';
+    const result: [unknown[], number] = await this.dataSource.query(
+      `DELETE FROM "${schema}".processed_event WHERE processed_at < $1`,
+      [olderThan],
+    );
+    return result[1];
+  }
+}

@@ -1,0 +1,4 @@
+export * from './database.health';
+export * from './database.module';
+export * from './idempotency.service';
+export * from './schema';

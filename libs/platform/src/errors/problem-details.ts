@@ -1,0 +1,129 @@
+import { HttpException } from '@nestjs/common';
+import { ZodError } from 'zod';
+import { AppError, type FieldIssue } from './app-error';
+import { statusCode, statusTitle } from './http-status';
+
+/** RFC 9457 problem details, with Switchboard's `code` and `errors` extension members. */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  code: string;
+  errors?: FieldIssue[];
+  [extension: string]: unknown;
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+const TYPE_BASE = 'https://switchboard.dev/problems/';
+
+/** Turns a zod error into field issues with dotted paths (`customer.id`, `[3].data.text`). */
+export function zodIssues(error: ZodError, prefix = ''): FieldIssue[] {
+  return error.issues.map((issue) => ({
+    field: joinPath(prefix, issue.path),
+    message: issue.message,
+  }));
+}
+
+export function joinPath(prefix: string, path: readonly PropertyKey[]): string {
+  let out = prefix;
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
+  return out || '(root)';
+}
+
+/** Fastify's own errors (body parsing, limits, media types) mapped to stable codes. */
+const FASTIFY_ERRORS: Record<string, { status: number; code: string; title: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'HTTP.PAYLOAD_TOO_LARGE', title: 'Payload too large' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'HTTP.UNSUPPORTED_MEDIA_TYPE', title: 'Unsupported media type' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'HTTP.EMPTY_BODY', title: 'Empty body' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'HTTP.INVALID_CONTENT_LENGTH', title: 'Invalid content length' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'HTTP.MALFORMED_JSON', title: 'Malformed JSON' },
+  FST_ERR_BAD_URL: { status: 400, code: 'HTTP.BAD_URL', title: 'Bad URL' },
+};
+
+/**
+ * Maps any thrown value to problem details. Unknown errors become a generic 500 that reveals nothing
+ * internal; everything the platform knows about gets a precise 4xx.
+ */
+export function toProblem(error: unknown, instance?: string): { problem: ProblemDetails; headers: Record<string, string> } {
+  if (error instanceof AppError) {
+    return {
+      problem: build(error.status, error.title, error.code, error.message, instance, error.fields),
+      headers: error.headers,
+    };
+  }
+  if (error instanceof ZodError) {
+    return {
+      problem: build(400, 'Invalid input', 'VALIDATION.INVALID_INPUT', 'The request is invalid.', instance, zodIssues(error)),
+      headers: {},
+    };
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const response = error.getResponse();
+    const body = typeof response === 'object' && response !== null ? (response as Record<string, unknown>) : {};
+    const detail = typeof response === 'string' ? response : typeof body['message'] === 'string' ? body['message'] : error.message;
+    const problem = build(status, statusTitle(status), statusCode(status), detail, instance);
+    // Health checks and similar structured responses keep their payload as extension members.
+    for (const [key, value] of Object.entries(body)) {
+      if (!['message', 'statusCode', 'error'].includes(key) && !(key in problem)) problem[key] = value;
+    }
+    return { problem, headers: {} };
+  }
+  const fastify = fastifyError(error);
+  if (fastify) {
+    const known = FASTIFY_ERRORS[fastify.code];
+    if (known) {
+      return { problem: build(known.status, known.title, known.code, fastify.message, instance), headers: {} };
+    }
+    if (fastify.statusCode >= 400 && fastify.statusCode < 500) {
+      return {
+        problem: build(fastify.statusCode, statusTitle(fastify.statusCode), statusCode(fastify.statusCode), fastify.message, instance),
+        headers: {},
+      };
+    }
+  }
+  if (error instanceof SyntaxError && /JSON/i.test(error.message)) {
+    return { problem: build(400, 'Malformed JSON', 'HTTP.MALFORMED_JSON', error.message, instance), headers: {} };
+  }
+  return {
+    problem: build(500, 'Internal server error', 'INTERNAL', 'An unexpected error occurred.', instance),
+    headers: {},
+  };
+}
+
+function build(
+  status: number,
+  title: string,
+  code: string,
+  detail: string | undefined,
+  instance: string | undefined,
+  errors?: FieldIssue[],
+): ProblemDetails {
+  const problem: ProblemDetails = {
+    type: TYPE_BASE + code.toLowerCase().replace(/[._]/g, '-'),
+    title,
+    status,
+    code,
+  };
+  if (detail) problem.detail = detail;
+  if (instance) problem.instance = instance;
+  if (errors && errors.length > 0) problem.errors = errors;
+  return problem;
+}
+
+function fastifyError(error: unknown): { code: string; statusCode: number; message: string } | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const e = error as { code?: unknown; statusCode?: unknown; message?: unknown };
+  if (typeof e.code === 'string' && typeof e.statusCode === 'number') {
+    return { code: e.code, statusCode: e.statusCode, message: typeof e.message === 'string' ? e.message : '' };
+  }
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    return { code: '', statusCode: e.statusCode, message: typeof e.message === 'string' ? e.message : '' };
+  }
+  return undefined;
+}

@@ -1,0 +1,91 @@
+import { Logger as NestLogger, type INestApplication, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyInstance } from 'fastify';
+import { Logger } from 'nestjs-pino';
+import { ConfigValidationError, platformEnvSchema, type PlatformConfig } from '../config/platform-config';
+import { PLATFORM_CONFIG } from '../config/tokens';
+import { sendProblem } from '../errors/problem-details.filter';
+import { NotFoundError } from '../errors/app-error';
+import { MetricsRegistry } from '../metrics/metrics.registry';
+
+export interface ServiceDescription {
+  title: string;
+  description: string;
+  version?: string;
+}
+
+/** The Fastify adapter every service uses; body limit from the environment. */
+export function createHttpAdapter(env: Record<string, string | undefined> = process.env): FastifyAdapter {
+  const parsed = platformEnvSchema.shape.BODY_LIMIT_BYTES.safeParse(env['BODY_LIMIT_BYTES'] || undefined);
+  return new FastifyAdapter({
+    bodyLimit: parsed.success ? parsed.data : 1024 * 1024,
+    trustProxy: true,
+    logger: false,
+    return503OnClosing: true,
+  });
+}
+
+/**
+ * Wires the platform into a created (not yet listening) app: logger, `+json` media types,
+ * problem+json for Fastify-level failures, request metrics, OpenAPI at /docs, shutdown hooks.
+ */
+export function configureApp(app: NestFastifyApplication, description: ServiceDescription): void {
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  const logger = new NestLogger('HTTP');
+
+  // CloudEvents and other structured-syntax JSON media types parse like JSON.
+  fastify.addContentTypeParser(/^application\/[\w.-]+\+json$/i, { parseAs: 'string' }, fastify.getDefaultJsonParser('error', 'error'));
+  fastify.setErrorHandler((error, request, reply) => sendProblem(reply, error, request.url, logger));
+  fastify.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, new NotFoundError(`No route for ${request.method} ${request.url.split('?')[0]}.`, 'HTTP.NOT_FOUND'), request.url, logger),
+  );
+
+  const metrics = app.get(MetricsRegistry);
+  const duration = metrics.histogram('sb_http_request_duration_seconds', 'HTTP request duration', ['method', 'route', 'status']);
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    duration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    done();
+  });
+
+  const config = app.get<PlatformConfig>(PLATFORM_CONFIG);
+  const document = SwaggerModule.createDocument(
+    app as unknown as INestApplication,
+    new DocumentBuilder()
+      .setTitle(description.title)
+      .setDescription(description.description)
+      .setVersion(description.version ?? '1.0')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      .addSecurityRequirements('bearer')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app as unknown as INestApplication, document, {
+    jsonDocumentUrl: 'docs/openapi.json',
+    customSiteTitle: `${config.service} API`,
+  });
+}
+
+/** Creates, configures and starts a service from its root module; exits with a clear message on bad config. */
+export async function bootstrapService(rootModule: Type, description: ServiceDescription): Promise<NestFastifyApplication> {
+  try {
+    const app = await NestFactory.create<NestFastifyApplication>(rootModule, createHttpAdapter(), {
+      bufferLogs: true,
+      abortOnError: false,
+    });
+    configureApp(app, description);
+    const config = app.get<PlatformConfig>(PLATFORM_CONFIG);
+    await app.listen(config.http.port, config.http.host);
+    app.get(Logger).log(`${config.service} listening on http://${config.http.host}:${config.http.port}`, 'Bootstrap');
+    return app;
+  } catch (error) {
+    if (error instanceof ConfigValidationError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+}

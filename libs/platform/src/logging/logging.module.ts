@@ -1,0 +1,66 @@
+import { Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import type { IncomingMessage } from 'node:http';
+import type { PlatformConfig } from '../config/platform-config';
+import { PLATFORM_CONFIG } from '../config/tokens';
+import { RequestContext } from '../context/request-context';
+import { parseTraceparent } from '../context/trace-context';
+
+/** Paths redacted from every log line: credentials never reach the logs. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-twilio-signature"]',
+  'req.headers["x-switchboard-signature"]',
+  '*.password',
+  '*.secret',
+  '*.authToken',
+  '*.token',
+  '*.apiKey',
+];
+
+const QUIET_ROUTES = /^\/(health|metrics)(\/|$)/;
+
+/** The fields of the ambient unit of work that every log line carries. */
+export function contextLogFields(): Record<string, string> {
+  const ctx = RequestContext.current();
+  if (!ctx) return {};
+  const fields: Record<string, string> = {};
+  if (ctx.tenantId) fields['tenantId'] = ctx.tenantId;
+  if (ctx.interactionId) fields['interactionId'] = ctx.interactionId;
+  if (ctx.eventId) fields['eventId'] = ctx.eventId;
+  const trace = parseTraceparent(ctx.traceparent);
+  if (trace) {
+    fields['traceId'] = trace.traceId;
+    fields['spanId'] = trace.spanId;
+  }
+  return fields;
+}
+
+/** JSON logs (pino) with service, tenant, interaction and trace ids on every line. */
+@Module({
+  imports: [
+    LoggerModule.forRootAsync({
+      inject: [PLATFORM_CONFIG],
+      useFactory: (config: PlatformConfig) => ({
+        pinoHttp: {
+          level: config.logLevel,
+          base: { service: config.service },
+          timestamp: () => `,"time":"${new Date().toISOString()}"`,
+          formatters: { level: (label: string) => ({ level: label }) },
+          mixin: contextLogFields,
+          redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+          autoLogging: { ignore: (req: IncomingMessage) => QUIET_ROUTES.test(req.url ?? '') },
+          customProps: (req: IncomingMessage) => {
+            const principal = (req as IncomingMessage & { principal?: { tenant: string } }).principal;
+            return principal ? { tenantId: principal.tenant } : {};
+          },
+          serializers: {
+            req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, url: req.url }),
+          },
+        },
+      }),
+    }),
+  ],
+})
+export class LoggingModule {}
