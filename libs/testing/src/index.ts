@@ -1,0 +1,4 @@
+export * from './eventually';
+export * from './factories';
+export * from './isolation';
+export * from './test-app';
