@@ -8,6 +8,7 @@ export * from './http';
 export * from './logging';
 export * from './messaging';
 export * from './metrics';
+export * from './outbox';
 export * from './platform.module';
 export * from './redis';
 export * from './validation';

@@ -9,6 +9,7 @@ import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { MessagingModule } from './messaging';
 import { MetricsModule } from './metrics/metrics.module';
+import { OutboxModule } from './outbox/outbox.module';
 import { RedisModule } from './redis/redis.module';
 
 export interface PlatformOptions extends PlatformConfigOptions {
@@ -33,6 +34,7 @@ export class PlatformModule {
         DatabaseModule.forRoot(options.database),
         RedisModule,
         MessagingModule.forRoot(options.messaging),
+        OutboxModule,
         HealthModule,
       ],
       providers: [

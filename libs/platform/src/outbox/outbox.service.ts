@@ -1,0 +1,100 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { AnyCloudEvent } from '@switchboard/contracts';
+import { DataSource, EntityManager } from 'typeorm';
+import type { PlatformConfig } from '../config/platform-config';
+import { PLATFORM_CONFIG } from '../config/tokens';
+import { quoteIdent } from '../database/schema';
+import { EventPublisher } from '../messaging';
+
+const BATCH = 500;
+
+/**
+ * Transactional outbox: follow-up events are written in the same transaction as the work that caused
+ * them and published only after it commits (at once, and by a periodic sweep for anything left behind
+ * by a crash). Several replicas relay without double work (`SKIP LOCKED`); JetStream de-duplicates by
+ * event id whatever slips through.
+ */
+@Injectable()
+export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Outbox');
+  private readonly table: string;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly publisher: EventPublisher,
+    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
+  ) {
+    this.table = `${quoteIdent(config.database.schema)}.outbox`;
+  }
+
+  /** Records events to publish once `manager`'s transaction commits. */
+  async enqueue(manager: EntityManager, events: readonly AnyCloudEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const values = events.map((_, i) => `($${i * 2 + 1}, $${i * 2 + 2}::jsonb)`).join(', ');
+    const params = events.flatMap((event) => [event.id, JSON.stringify(event)]);
+    await manager.query(`INSERT INTO ${this.table} (event_id, event) VALUES ${values} ON CONFLICT (event_id) DO NOTHING`, params);
+  }
+
+  /** Asks the relay to publish pending events now (call after a transaction that enqueued some commits). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.relay().finally(() => {
+      this.running = undefined;
+      if (this.again) {
+        this.again = false;
+        this.kick();
+      }
+    });
+  }
+
+  /** Publishes every pending event; resolves with how many were published. */
+  async flush(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const published = await this.publishBatch();
+      total += published;
+      if (published < BATCH) return total;
+    }
+  }
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => this.kick(), 1000);
+    this.timer.unref();
+    this.kick();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  private async relay(): Promise<void> {
+    try {
+      await this.flush();
+    } catch (error) {
+      this.logger.warn(`outbox relay failed, will retry: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private async publishBatch(): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows: { id: string; event: AnyCloudEvent }[] = await manager.query(
+        `SELECT id, event FROM ${this.table} WHERE published_at IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
+      );
+      if (rows.length === 0) return 0;
+      await this.publisher.publishMany(rows.map((row) => row.event));
+      await manager.query(`UPDATE ${this.table} SET published_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+      await manager.query(`DELETE FROM ${this.table} WHERE published_at < now() - interval '1 hour'`);
+      return rows.length;
+    });
+  }
+}
