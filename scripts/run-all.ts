@@ -1,0 +1,258 @@
+// Runs the four services (and the traffic simulator when it exists) in one terminal for local development.
+// Started by `npm start` after scripts/infra.sh. Waits until every service is ready, prints the URLs and a
+// supervisor token, and on Ctrl-C stops the services and the servers infra.sh started.
+//
+//   --check       start, wait until every service is ready, print OK, stop (exit 0 only if all became ready)
+//   --keep-infra  leave NATS/PostgreSQL/Redis running on exit
+//
+// LOG_FORMAT=json passes service log lines through unchanged (prefixed); READY_TIMEOUT_MS bounds the wait (60 s).
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+
+const ROOT = join(__dirname, '..');
+const SERVICES = [
+  { name: 'intake', port: 3001 },
+  { name: 'routing', port: 3002 },
+  { name: 'analytics', port: 3003 },
+  { name: 'notify', port: 3004 },
+] as const;
+const SIMULATOR_ENTRY = 'tools/simulator/src/main.ts';
+const READY_TIMEOUT_MS = Number(process.env.READY_TIMEOUT_MS ?? 60_000);
+const STOP_GRACE_MS = Number(process.env.SHUTDOWN_GRACE_MS ?? 10_000) + 5_000;
+const DEFAULT_JWT_SECRET = 'switchboard-dev-secret-change-me';
+
+const color = process.stdout.isTTY && !process.env.NO_COLOR;
+const paint = (code: number, text: string): string => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
+const COLORS = [36, 35, 33, 32, 34];
+const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+const OMITTED_LOG_FIELDS = new Set(['level', 'time', 'msg', 'pid', 'hostname', 'service', 'v']);
+
+interface Proc {
+  name: string;
+  port?: number;
+  child: ChildProcess;
+  tail: string[];
+  exited: boolean;
+}
+
+const { values: options } = parseArgs({
+  options: { check: { type: 'boolean', default: false }, 'keep-infra': { type: 'boolean', default: false } },
+});
+const procs: Proc[] = [];
+let stopping = false;
+
+function say(message: string): void {
+  process.stdout.write(`${paint(1, 'switchboard')} ${message}\n`);
+}
+
+/** A pino JSON line becomes `HH:MM:SS.mmm LEVEL message {other fields}`; anything else passes through. */
+function formatLine(line: string): string {
+  if (process.env.LOG_FORMAT === 'json' || !line.startsWith('{')) return line;
+  try {
+    const entry = JSON.parse(line) as Record<string, unknown>;
+    const time = typeof entry.time === 'number' ? new Date(entry.time).toISOString().slice(11, 23) : '';
+    const level = typeof entry.level === 'number' ? (LEVELS[entry.level] ?? String(entry.level)) : String(entry.level ?? '');
+    const rest = Object.fromEntries(Object.entries(entry).filter(([key]) => !OMITTED_LOG_FIELDS.has(key)));
+    let extra = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : '';
+    if (extra.length > 400) extra = `${extra.slice(0, 400)}…`;
+    const levelText = level === 'ERROR' || level === 'FATAL' ? paint(31, level) : level === 'WARN' ? paint(33, level) : level;
+    return `${time} ${levelText} ${String(entry.msg ?? '')}${extra}`;
+  } catch {
+    return line;
+  }
+}
+
+function launch(name: string, entry: string, env: NodeJS.ProcessEnv, index: number, port?: number): Proc {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', entry], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Own process group: a terminal Ctrl-C reaches only this supervisor, which then stops the children in order.
+    detached: true,
+  });
+  const proc: Proc = { name, port, child, tail: [], exited: false };
+  const prefix = paint(COLORS[index % COLORS.length], `${name.padEnd(9)}|`);
+  for (const stream of [child.stdout, child.stderr]) {
+    if (!stream) continue;
+    createInterface({ input: stream }).on('line', (line) => {
+      proc.tail.push(line);
+      if (proc.tail.length > 30) proc.tail.shift();
+      process.stdout.write(`${prefix} ${formatLine(line)}\n`);
+    });
+  }
+  child.on('exit', (code, signal) => {
+    proc.exited = true;
+    if (stopping) return;
+    const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+    say(paint(31, `${name} ${how} unexpectedly; stopping everything.`));
+    void shutdown(1);
+  });
+  procs.push(proc);
+  return proc;
+}
+
+function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.setTimeout(1000);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
+async function probe(port: number): Promise<{ ready: boolean; detail: string }> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(2000) });
+    const body = (await response.text()).slice(0, 300);
+    return { ready: response.status === 200, detail: `HTTP ${response.status} ${body}` };
+  } catch (error) {
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : undefined;
+    return { ready: false, detail: cause ?? (error instanceof Error ? error.message : String(error)) };
+  }
+}
+
+async function waitUntilReady(services: Proc[]): Promise<boolean> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  const last = new Map<string, string>();
+  const pending = new Set(services);
+  while (pending.size > 0 && !stopping) {
+    for (const proc of [...pending]) {
+      const result = await probe(proc.port ?? 0);
+      last.set(proc.name, result.detail);
+      if (result.ready) {
+        pending.delete(proc);
+        say(`${proc.name} is ready on :${proc.port}`);
+      }
+    }
+    if (pending.size === 0 || stopping) break;
+    if (Date.now() > deadline) {
+      say(paint(31, `not ready after ${READY_TIMEOUT_MS / 1000}s:`));
+      for (const proc of pending) say(`  ${proc.name} (:${proc.port}): ${last.get(proc.name) ?? 'no answer'}`);
+      return false;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return pending.size === 0;
+}
+
+function signalGroup(proc: Proc, signal: NodeJS.Signals): void {
+  if (proc.exited || proc.child.pid === undefined) return;
+  try {
+    process.kill(-proc.child.pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+async function stopChildren(): Promise<void> {
+  const running = procs.filter((proc) => !proc.exited);
+  if (running.length === 0) return;
+  say(`stopping ${running.map((proc) => proc.name).join(', ')}`);
+  for (const proc of running) signalGroup(proc, 'SIGTERM');
+  const deadline = Date.now() + STOP_GRACE_MS;
+  while (procs.some((proc) => !proc.exited) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  for (const proc of procs.filter((p) => !p.exited)) {
+    say(`${proc.name} did not stop within ${STOP_GRACE_MS / 1000}s; killing it`);
+    signalGroup(proc, 'SIGKILL');
+  }
+}
+
+async function shutdown(exitCode: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  await stopChildren();
+  if (!options.check && !options['keep-infra']) {
+    spawnSync('bash', [join(ROOT, 'scripts/infra.sh'), 'stop'], { stdio: 'inherit', timeout: 60_000 });
+  }
+  process.exit(exitCode);
+}
+
+function showTail(proc: Proc): void {
+  if (proc.tail.length === 0) return;
+  say(`last lines of ${proc.name}:`);
+  for (const line of proc.tail.slice(-15)) process.stdout.write(`    ${line}\n`);
+}
+
+async function supervisorToken(): Promise<string> {
+  const { signToken } = await import('@switchboard/platform');
+  return signToken({ tenant: 'demo', role: 'supervisor', sub: 'demo-supervisor' }, process.env.JWT_SECRET || DEFAULT_JWT_SECRET, '12h');
+}
+
+async function main(): Promise<void> {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      say(`${signal} received`);
+      void shutdown(options.check ? 1 : 0);
+    });
+  }
+  // Last resort if this process dies abruptly: do not leave services behind.
+  process.on('exit', () => procs.forEach((proc) => signalGroup(proc, 'SIGKILL')));
+
+  const busy: string[] = [];
+  for (const { name, port } of SERVICES) if (await portInUse(port)) busy.push(`${name} (:${port})`);
+  if (busy.length > 0) {
+    say(paint(31, `ports already in use for ${busy.join(', ')}; is Switchboard already running?`));
+    await shutdown(1);
+    return;
+  }
+
+  const services = SERVICES.map(({ name, port }, index) =>
+    launch(name, `services/${name}/src/main.ts`, { NODE_ENV: 'development', PORT: String(port) }, index, port),
+  );
+  if (!(await waitUntilReady(services))) {
+    services.filter((proc) => !proc.exited).forEach(showTail);
+    await shutdown(1);
+    return;
+  }
+  if (stopping) return;
+
+  if (options.check) {
+    say(paint(32, 'OK: all four services are ready'));
+    await shutdown(0);
+    return;
+  }
+
+  if (existsSync(join(ROOT, SIMULATOR_ENTRY))) {
+    launch('simulator', SIMULATOR_ENTRY, { NODE_ENV: 'development' }, SERVICES.length);
+  }
+
+  let token: string;
+  try {
+    token = await supervisorToken();
+  } catch (error) {
+    token = `(could not sign a token: ${error instanceof Error ? error.message : String(error)})`;
+  }
+  const lines = [
+    '',
+    paint(1, 'Switchboard is running.'),
+    `  dashboard   http://127.0.0.1:3003/dashboard`,
+    ...SERVICES.map(({ name, port }) => `  ${name.padEnd(11)} http://127.0.0.1:${port}/docs`),
+    '',
+    `  supervisor token (tenant demo, 12h):`,
+    `  ${token}`,
+    '',
+    '  (npm run token -- --help signs others)',
+    '  Ctrl-C stops everything.',
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main().catch(async (error: unknown) => {
+  say(paint(31, `failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
+  await shutdown(1);
+});
