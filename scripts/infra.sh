@@ -215,10 +215,11 @@ ensure_redis() {
   record_started redis "$(cat "$dir/redis.pid" 2>/dev/null || echo 0)"
 }
 
-# Runs a PostgreSQL binary as the account that owns the data: root may not run postgres.
+# Runs a PostgreSQL binary as the account that owns the data: root may not run postgres. From / because the
+# postgres account may not be allowed into the current directory.
 as_pg_user() {
   if [[ "$(id -u)" == 0 ]]; then
-    runuser -u postgres -- "$@"
+    (cd / && runuser -u postgres -- "$@")
   else
     "$@"
   fi

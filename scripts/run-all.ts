@@ -122,7 +122,8 @@ async function probe(port: number): Promise<{ ready: boolean; detail: string }> 
   }
 }
 
-async function waitUntilReady(services: Proc[]): Promise<boolean> {
+/** Resolves to the services that did not become ready in time (none when all are ready). */
+async function waitUntilReady(services: Proc[]): Promise<Proc[]> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   const last = new Map<string, string>();
   const pending = new Set(services);
@@ -139,11 +140,11 @@ async function waitUntilReady(services: Proc[]): Promise<boolean> {
     if (Date.now() > deadline) {
       say(paint(31, `not ready after ${READY_TIMEOUT_MS / 1000}s:`));
       for (const proc of pending) say(`  ${proc.name} (:${proc.port}): ${last.get(proc.name) ?? 'no answer'}`);
-      return false;
+      return [...pending];
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  return pending.size === 0;
+  return [...pending];
 }
 
 function signalGroup(proc: Proc, signal: NodeJS.Signals): void {
@@ -213,8 +214,9 @@ async function main(): Promise<void> {
   const services = SERVICES.map(({ name, port }, index) =>
     launch(name, `services/${name}/src/main.ts`, { NODE_ENV: 'development', PORT: String(port) }, index, port),
   );
-  if (!(await waitUntilReady(services))) {
-    services.filter((proc) => !proc.exited).forEach(showTail);
+  const notReady = await waitUntilReady(services);
+  if (notReady.length > 0) {
+    notReady.forEach(showTail);
     await shutdown(1);
     return;
   }
