@@ -1,8 +1,8 @@
-import { sampleEvent } from '../test/sample-event-data';
+import { exampleEvent } from './examples';
 import { cloudEventEnvelopeSchema } from './envelope';
 import { parseCloudEvent } from './parse-cloud-event';
 
-const valid = sampleEvent('interaction.answered');
+const valid = exampleEvent('interaction.answered');
 
 function issuePaths(input: Record<string, unknown>): string[] {
   const result = parseCloudEvent(input);

@@ -14,3 +14,4 @@ export * from './create-event';
 export * from './subjects';
 export * from './streams';
 export * from './catalog';
+export * from './examples';

@@ -1,5 +1,5 @@
 import { eventDataSchemas, type EventType } from '../src/index';
-import { sampleEventData } from './sample-event-data';
+import { EVENT_DATA_EXAMPLES } from '../src/examples';
 
 /** Dotted paths of the issues `data` has for `type`; empty when valid. */
 export function dataIssues(type: EventType, data: unknown): string[] {
@@ -9,7 +9,7 @@ export function dataIssues(type: EventType, data: unknown): string[] {
 
 /** A copy of the sample data of `type` with fields replaced (undefined removes a field). */
 export function sampleWith(type: EventType, changes: Record<string, unknown>): Record<string, unknown> {
-  const data: Record<string, unknown> = { ...structuredClone(sampleEventData[type]) };
+  const data: Record<string, unknown> = { ...structuredClone(EVENT_DATA_EXAMPLES[type]) };
   for (const [key, value] of Object.entries(changes)) {
     if (value === undefined) delete data[key];
     else data[key] = value;

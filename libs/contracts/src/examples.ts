@@ -1,7 +1,7 @@
-import type { EventData, EventType } from '../src/index';
+import type { EventData, EventType } from './registry';
 
-/** A valid `data` payload for every event type; specs mutate copies of these. */
-export const sampleEventData: { [T in EventType]: EventData<T> } = {
+/** A realistic, valid `data` payload for every event type (documentation examples and test defaults). */
+export const EVENT_DATA_EXAMPLES: { [T in EventType]: EventData<T> } = {
   'interaction.created': {
     interactionId: 'int-1',
     channel: 'voice',
@@ -129,8 +129,8 @@ export const sampleEventData: { [T in EventType]: EventData<T> } = {
   },
 };
 
-/** A complete valid event of the given type, as a plain (untrusted) object. */
-export function sampleEvent(type: EventType, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+/** A complete valid event of the given type, as a plain (untrusted) object; `overrides` replace envelope members. */
+export function exampleEvent(type: EventType, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     specversion: '1.0',
     id: '7f1c2a8e-1d5b-4c1e-9a59-0a2b3c4d5e6f',
@@ -141,7 +141,7 @@ export function sampleEvent(type: EventType, overrides: Record<string, unknown> 
     datacontenttype: 'application/json',
     tenantid: 'acme',
     traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
-    data: structuredClone(sampleEventData[type]),
+    data: structuredClone(EVENT_DATA_EXAMPLES[type]),
     ...overrides,
   };
 }
