@@ -5,10 +5,14 @@ import type { BenchResult, Figure } from './harness';
 
 type Suite = () => Promise<BenchResult>;
 
-/** Every benchmark suite, by name. `npm run bench -- messaging` runs one; no argument runs all. */
-const SUITES: Record<string, () => Promise<Suite>> = {
-  messaging: async () => (await import('./messaging.bench')).run,
-};
+/**
+ * Every benchmark suite, by name; each lives in `bench/<name>.bench.ts` and exports `run()`.
+ * `npm run bench -- messaging` runs one; no argument runs all.
+ */
+const SUITE_NAMES = ['messaging', 'intake', 'routing', 'analytics', 'notify'] as const;
+const SUITES: Record<string, () => Promise<Suite>> = Object.fromEntries(
+  SUITE_NAMES.map((name) => [name, async () => ((await import(`./${name}.bench`)) as { run: Suite }).run]),
+);
 
 async function main(): Promise<void> {
   const requested = process.argv.slice(2).filter((a) => !a.startsWith('-'));
