@@ -115,7 +115,8 @@ can_apt_install() {
 compose_hint() {
   cat >&2 <<'EOF'
 
-  Install nats-server, postgresql and redis-server with your package manager, or, with a Docker engine, run
+  Install nats-server, postgresql and redis-server with your package manager
+  (Debian/Ubuntu: sudo apt-get install nats-server postgresql redis-server), or, with a Docker engine, run
       docker compose up -d nats postgres redis
   and then run this command again (the servers answer on the standard ports on 127.0.0.1).
 EOF
@@ -133,11 +134,15 @@ apt_install() {
     printf '#!/bin/sh\nexit 101\n' >"$policy"
     chmod +x "$policy"
     created_policy=1
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
   fi
   log "infra: apt-get install $package"
   local rc=0
   DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -qq --no-install-recommends "$package" >/dev/null || rc=$?
-  ((created_policy == 1)) && rm -f "$policy"
+  if ((created_policy == 1)); then
+    rm -f "$policy"
+    trap - EXIT
+  fi
   ((rc == 0)) || die "apt-get install $package failed (exit $rc)"
 }
 
