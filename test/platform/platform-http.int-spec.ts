@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { createTestNamespace, startTestApp, type TestApp, type TestNamespace, TEST_JWT_SECRET } from '@switchboard/testing';
-import { signToken } from '../src';
+import { signToken } from '@switchboard/platform';
 import { NotesAppModule } from './notes.fixture';
 
 describe('platform over HTTP (real NATS, Postgres, Redis)', () => {

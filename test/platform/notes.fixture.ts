@@ -11,7 +11,7 @@ import {
   Principal,
   Roles,
   ZodValidationPipe,
-} from '../src';
+} from '@switchboard/platform';
 
 /** A minimal tenant-scoped feature used to exercise the platform end to end. */
 @Entity('note')
