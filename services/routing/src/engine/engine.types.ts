@@ -1,0 +1,136 @@
+import type { AgentState, Channel, WellbeingLevel } from '@switchboard/contracts';
+
+export const STRATEGIES = ['longest-idle', 'least-occupancy', 'best-skill-match', 'round-robin'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
+export type Capacity = Partial<Record<Channel, number>>;
+
+/** What the engine knows about one agent at decision time. */
+export interface AgentSnapshot {
+  id: string;
+  state: AgentState;
+  /** Epoch ms of the last state change (start of idle time when available). */
+  stateSince: number;
+  /** Epoch ms of the agent's last offer, if any (round-robin). */
+  lastOfferedAt?: number;
+  skills: Record<string, number>;
+  languages: string[];
+  capacity: Capacity;
+  /** Interactions held or offered per channel right now. */
+  load: Capacity;
+  /** Epoch ms the agent started with the company (tenure). */
+  startedAt?: number;
+  strainLevel: WellbeingLevel;
+  /** Rolling occupancy, 0..1. */
+  occupancy: number;
+}
+
+export interface OverflowStep {
+  afterSeconds: number;
+  /** Required skill levels are lowered to this level (0 = the skill is no longer required). */
+  minSkillLevel: number;
+}
+
+export interface QueueSnapshot {
+  id: string;
+  channel: Channel;
+  requiredSkills: Record<string, number>;
+  priority: number;
+  strategy: Strategy;
+  overflow: OverflowStep[];
+}
+
+export interface InteractionSnapshot {
+  id: string;
+  queueId: string;
+  channel: Channel;
+  /** Explicit interaction priority (0..10); the queue's applies when absent. */
+  priority?: number;
+  vip: boolean;
+  language?: string;
+  /** Epoch ms the interaction entered the queue. */
+  queuedAt: number;
+  customerId: string;
+  /** Customer flagged volatile (high churn risk or a past abusive contact). */
+  volatile: boolean;
+  /** Customer flagged abusive. */
+  abusive: boolean;
+  /** The agent who last helped this customer within the sticky window. */
+  stickyAgentId?: string;
+  /** Agents who rejected or missed an offer of this interaction. */
+  declinedBy: string[];
+}
+
+/** Per-tenant rule settings; every rule can be switched off. */
+export interface RoutingSettings {
+  stickyEnabled: boolean;
+  stickyDays: number;
+  stickyWaitSeconds: number;
+  /** Priority points gained per waited minute. */
+  agingPointsPerMinute: number;
+  vipBoost: number;
+  recoveryEnabled: boolean;
+  recoveryWrapUpSeconds: number;
+  strainGuardEnabled: boolean;
+  strainLevels: WellbeingLevel[];
+  newHireGuardEnabled: boolean;
+  newHireTenureDays: number;
+  occupancyCapEnabled: boolean;
+  occupancyCap: number;
+  occupancyWindowMinutes: number;
+  maxMissedOffers: number;
+}
+
+export const DEFAULT_SETTINGS: RoutingSettings = {
+  stickyEnabled: true,
+  stickyDays: 7,
+  stickyWaitSeconds: 20,
+  agingPointsPerMinute: 1,
+  vipBoost: 3,
+  recoveryEnabled: true,
+  recoveryWrapUpSeconds: 120,
+  strainGuardEnabled: true,
+  strainLevels: ['high', 'critical'],
+  newHireGuardEnabled: true,
+  newHireTenureDays: 30,
+  occupancyCapEnabled: true,
+  occupancyCap: 0.85,
+  occupancyWindowMinutes: 60,
+  maxMissedOffers: 3,
+};
+
+export interface DecisionInput {
+  queue: QueueSnapshot;
+  interaction: InteractionSnapshot;
+  agents: AgentSnapshot[];
+  settings: RoutingSettings;
+  now: number;
+  /** Channels of other queues that have interactions waiting (for moving strained agents to written work). */
+  channelsWithWork: Channel[];
+}
+
+export interface CandidateOutcome {
+  agentId: string;
+  score: number;
+  eligible: boolean;
+  /** Lower tiers win; a tier is a demotion by a rule (declined, over the occupancy cap…). */
+  tier: number;
+  reasons: string[];
+}
+
+export interface RuleOutcome {
+  rule: string;
+  outcome: string;
+  detail?: string;
+}
+
+export interface Decision {
+  strategy: Strategy;
+  winner?: string;
+  candidates: CandidateOutcome[];
+  rules: RuleOutcome[];
+  waitMs: number;
+  overflowStep: number;
+  /** True when the interaction is held for its sticky agent. */
+  heldForSticky: boolean;
+}
