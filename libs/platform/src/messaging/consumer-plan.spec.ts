@@ -1,0 +1,47 @@
+import { planConsumers, type HandlerBinding } from './consumer-plan';
+
+const binding = (name: string, types: HandlerBinding['types'], consumer?: string): HandlerBinding => ({
+  name,
+  types,
+  ...(consumer ? { consumer } : {}),
+  handle: async () => undefined,
+});
+
+describe('planConsumers', () => {
+  it('makes one durable per service and stream by default', () => {
+    const plans = planConsumers('routing', [
+      binding('A.created', ['interaction.created']),
+      binding('A.ended', ['interaction.ended']),
+      binding('B.state', ['agent.state_changed']),
+    ]);
+    expect(plans.map((p) => [p.durable, p.stream.name, [...p.handlers.keys()]])).toEqual([
+      ['routing-cc_interactions', 'CC_INTERACTIONS', ['interaction.created', 'interaction.ended']],
+      ['routing-cc_agents', 'CC_AGENTS', ['agent.state_changed']],
+    ]);
+  });
+
+  it('splits a handler with several types across the streams of those types', () => {
+    const plans = planConsumers('analytics', [binding('X.any', ['interaction.utterance', 'routing.assigned'])]);
+    expect(plans.map((p) => p.durable)).toEqual(['analytics-cc_interactions', 'analytics-cc_routing']);
+  });
+
+  it('gives a named consumer its own durable on the same stream', () => {
+    const plans = planConsumers('notify', [
+      binding('A.one', ['analytics.kudos']),
+      binding('B.two', ['analytics.kudos'], 'kudos-mail'),
+    ]);
+    expect(plans.map((p) => [p.durable, p.stream.name])).toEqual([
+      ['notify-cc_analytics', 'CC_ANALYTICS'],
+      ['notify-kudos-mail', 'CC_ANALYTICS'],
+    ]);
+  });
+
+  it('keeps every handler of a type, in registration order', () => {
+    const [plan] = planConsumers('s', [binding('first', ['agent.state_changed']), binding('second', ['agent.state_changed'])]);
+    expect(plan?.handlers.get('agent.state_changed')?.map((h) => h.name)).toEqual(['first', 'second']);
+  });
+
+  it('refuses a consumer name that is not a valid durable name', () => {
+    expect(() => planConsumers('s', [binding('x', ['agent.state_changed'], 'no.dots')])).toThrow(/Invalid consumer name/);
+  });
+});

@@ -1,0 +1,19 @@
+import { NatsError } from 'nats';
+
+/** JetStream API error codes the adapter reacts to. */
+export const JS_ERR = {
+  STREAM_NOT_FOUND: 10059,
+  STREAM_NAME_IN_USE: 10058,
+  CONSUMER_NOT_FOUND: 10014,
+  CONSUMER_EXISTS: 10013,
+  CONSUMER_NAME_EXISTS: 10148,
+} as const;
+
+/** The JetStream API error code of `error`, if it is one. */
+export function jsErrorCode(error: unknown): number | undefined {
+  return error instanceof NatsError ? error.api_error?.err_code : undefined;
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
