@@ -1,0 +1,43 @@
+import { NaiveBayes, wordFeatures } from './naive-bayes';
+
+/**
+ * Gratitude and praise phrases. Words and phrases collected from the CLINC150 `thank_you` TRAIN examples that the
+ * learned model misses, plus "couldn't have done it without you" from the product brief.
+ */
+const GRATITUDE =
+  /\b(thanks?|thank(ful|s)|thx|ty|cheers|appreciated?|appreciate it|grateful|gratitude|obliged|gracias|merci|danke|helpful|great help|big help|you helped|owe you one|good job|great job|well done|good looking out|so (kind|nice|sweet)|couldn'?t have done it without you|you'?(re| are|ve been) (a star|great|amazing|wonderful|awesome|the best|a lifesaver|so helpful|a doll))\b/i;
+
+export interface IntentTrainingData {
+  train: readonly (readonly [string, string])[];
+  smallTalkIntents: ReadonlySet<string>;
+}
+
+export interface IntentVerdict {
+  smallTalk: boolean;
+  gratitude: boolean;
+}
+
+/**
+ * 150-intent multinomial naive Bayes (α = 0.1) trained on the CLINC150 train split: an utterance is small talk when its
+ * most probable intent belongs to the `small_talk` domain, gratitude when that intent is `thank_you` or a gratitude
+ * phrase occurs.
+ */
+export class IntentClassifier {
+  private readonly model: NaiveBayes;
+  private readonly smallTalk: Uint8Array;
+  private readonly thankYou: number;
+
+  constructor(data: IntentTrainingData) {
+    this.model = NaiveBayes.train(
+      data.train.map(([text, label]) => ({ text, label })),
+      0.1,
+    );
+    this.smallTalk = Uint8Array.from(this.model.classes, (c) => (data.smallTalkIntents.has(c) ? 1 : 0));
+    this.thankYou = this.model.classes.indexOf('thank_you');
+  }
+
+  classify(text: string, features: readonly string[] = wordFeatures(text)): IntentVerdict {
+    const best = this.model.best(this.model.logPosteriorsOf(features));
+    return { smallTalk: this.smallTalk[best] === 1, gratitude: best === this.thankYou || GRATITUDE.test(text) };
+  }
+}

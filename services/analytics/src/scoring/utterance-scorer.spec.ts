@@ -1,0 +1,50 @@
+import { sharedUtteranceScorer } from './utterance-scorer';
+import { createSentimentScorer } from './sentiment';
+
+describe('UtteranceScorer', () => {
+  const scorer = sharedUtteranceScorer();
+  const sentiment = createSentimentScorer();
+
+  it.each([
+    ['what colour is your underwear today?', 'sexual_harassment'],
+    ['you are useless', 'insult'],
+    ['You idiot.', 'insult'],
+    ['I will find you and hurt you', 'threat'],
+    ['f.u.c.k you', 'profanity'],
+    ['fuuuuck you', 'profanity'],
+  ])('flags %j as %s', (text, category) => {
+    const result = scorer.score(text);
+    expect(result.abusive.detected).toBe(true);
+    expect(result.abusive.categories).toContain(category);
+  });
+
+  it.each(['my card was blocked yesterday', 'can you tell me my balance please', 'I need to change my address'])(
+    'leaves the request %j alone',
+    (text) => {
+      const result = scorer.score(text);
+      expect(result.abusive.detected).toBe(false);
+      expect(result.smallTalk.detected).toBe(false);
+    },
+  );
+
+  it('recognises gratitude and small talk', () => {
+    expect(scorer.score("couldn't have done it without you").gratitude.detected).toBe(true);
+    expect(scorer.score('thanks so much!').gratitude.detected).toBe(true);
+    expect(scorer.score('hi, how are you doing today?').smallTalk.detected).toBe(true);
+    expect(scorer.score('tell me a joke').smallTalk.detected).toBe(true);
+  });
+
+  it('applies the VADER heuristics', () => {
+    const good = sentiment.compound('The service is good');
+    expect(good).toBeGreaterThan(0);
+    expect(sentiment.compound('The service is not good')).toBeLessThan(0);
+    expect(sentiment.compound('The service is very good')).toBeGreaterThan(good);
+    expect(sentiment.compound('The service is GOOD')).toBeGreaterThan(good);
+    expect(sentiment.compound('The service is good!!!')).toBeGreaterThan(good);
+    expect(sentiment.compound('The service is kind of good')).toBeLessThan(good);
+    expect(sentiment.compound('The food was great but the service was horrible')).toBeLessThan(0);
+    expect(sentiment.compound('I love it 😍')).toBeGreaterThan(sentiment.compound('I love it'));
+    expect(sentiment.compound('and he said yeah right')).toBeLessThan(0);
+    expect(sentiment.score('the parcel arrived on tuesday')).toEqual({ compound: 0, label: 'neutral' });
+  });
+});
