@@ -20,6 +20,7 @@ import { onEventRegistrations, type MessageContext } from './on-event.decorator'
 export class ConsumerRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Messaging');
   private runners: ConsumerRunner[] = [];
+  private phase: 'starting' | 'running' | 'stopping' | 'stopped' = 'starting';
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -46,11 +47,19 @@ export class ConsumerRuntime implements OnApplicationBootstrap, BeforeApplicatio
         new ConsumerRunner({ nc: this.nc, service: this.config.service, names, plan, tuning: this.options.consumers, metrics }),
     );
     await Promise.all(this.runners.map((runner) => runner.start()));
+    this.phase = 'running';
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.phase = 'stopping';
     const graceMs = this.config.shutdownGraceMs;
     await Promise.all(this.runners.map((runner) => runner.stop(graceMs)));
+    this.phase = 'stopped';
+  }
+
+  /** Where the consumers are in their life: pulling while `running`; `stopping` while draining handlers in flight. */
+  get state(): 'starting' | 'running' | 'stopping' | 'stopped' {
+    return this.phase;
   }
 
   /** Handlers in flight across this application's consumers. */

@@ -66,7 +66,7 @@ export class EventPublisher {
    * Nothing is published when any event is invalid.
    */
   async publishMany(events: readonly AnyCloudEvent[]): Promise<PublishAck[]> {
-    const prepared = events.map((event, index) => this.prepare(event, `[${index}]`));
+    const prepared = events.map((event, index) => this.prepare(event, String(index)));
     const acks: PublishAck[] = [];
     for (let start = 0; start < prepared.length; start += PIPELINE_CHUNK) {
       const results = await Promise.allSettled(prepared.slice(start, start + PIPELINE_CHUNK).map((p) => this.send(p)));

@@ -184,7 +184,8 @@ export class MessageProcessor {
       metrics.consumed(plan.durable, type, 'retried');
       return;
     }
-    settle(() => msg.term(`dead-lettered: ${reason}`), logger);
+    // No reason argument: servers before 2.11 do not understand `+TERM <reason>` and would not terminate.
+    settle(() => msg.term(), logger);
     metrics.consumed(plan.durable, type, 'dead_lettered');
     logger.warn(`dead-lettered ${record.eventId ?? '(no event id)'} from ${record.stream}#${record.streamSequence} (${reason})`);
   }
