@@ -88,9 +88,9 @@ async function consumerInfo(jsm: JetStreamManager, stream: string, durable: stri
 const RESTART_DELAY_MS = 1000;
 
 /**
- * Runs one durable pull consumer: pulls up to 2 × concurrency messages ahead, hands each to the
- * processor through a keyed scheduler (bounded concurrency, per-key order) and stops pulling while
- * the scheduler is full. `stop` ends pulling, returns messages not yet started to JetStream and waits
+ * Runs one durable pull consumer: pulls in batches of 2 × concurrency, hands each message to the
+ * processor through a keyed scheduler (bounded concurrency, per-key order) and stops taking messages
+ * while the scheduler is full (the durable's max ack pending bounds what the client buffers meanwhile). `stop` ends pulling, returns messages not yet started to JetStream and waits
  * (bounded) for the handlers in flight.
  */
 export class ConsumerRunner {
@@ -201,8 +201,25 @@ export class ConsumerRunner {
         continue;
       }
       const key = classified.kind === 'event' ? classified.key : `#${msg.seq}`;
-      this.scheduler.run(key, () => this.processor.process(msg, classified));
+      const keepAlive = this.keepAlive(msg);
+      this.scheduler.run(key, () => {
+        clearInterval(keepAlive);
+        return this.processor.process(msg, classified);
+      });
     }
+  }
+
+  /** While a message waits behind earlier messages of its key, tells JetStream it is in progress so its ack wait does not lapse. */
+  private keepAlive(msg: { working(): void }): NodeJS.Timeout {
+    const timer = setInterval(() => {
+      try {
+        msg.working();
+      } catch {
+        // Connection gone: nothing to keep alive.
+      }
+    }, Math.max(500, Math.floor(this.options.tuning.ackWaitMs / 2)));
+    timer.unref();
+    return timer;
   }
 
   /** Hands a message that was pulled but not started back to JetStream for another replica. */
