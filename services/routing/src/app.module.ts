@@ -1,8 +1,42 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule } from '@switchboard/platform';
-import { DEFAULT_PORT, SERVICE_NAME } from './config/routing.config';
+import { AgentsController } from './agents/agents.controller';
+import { PresenceService } from './agents/presence.service';
+import { WrapUpService } from './agents/wrap-up.service';
+import { DEFAULT_PORT, routingEnvSchema, SERVICE_NAME } from './config/routing.config';
+import { DispatchSignal } from './dispatch/dispatch-signal';
+import { DispatcherService } from './dispatch/dispatcher.service';
+import { RoutingEventsHandler } from './events/routing-events.handler';
+import { HotStateRepository } from './hot-state/hot-state.repository';
+import { InteractionLifecycleService } from './interactions/interaction-lifecycle.service';
+import { InteractionsController } from './interactions/interactions.controller';
+import { OfferLifecycleService } from './offers/offer-lifecycle.service';
+import { OffersController } from './offers/offers.controller';
+import { RoutingInit1764000000200 } from './persistence/routing-init.migration';
+import { RoutingRepository } from './persistence/routing.repository';
+import { QueuesController } from './queues/queues.controller';
+import { SettingsController } from './settings/settings.controller';
 
 @Module({
-  imports: [PlatformModule.forRoot({ service: SERVICE_NAME, defaultPort: DEFAULT_PORT })],
+  imports: [
+    PlatformModule.forRoot({
+      service: SERVICE_NAME,
+      defaultPort: DEFAULT_PORT,
+      envSchema: routingEnvSchema,
+      database: { entities: [], migrations: [RoutingInit1764000000200] },
+    }),
+  ],
+  controllers: [AgentsController, QueuesController, OffersController, InteractionsController, SettingsController],
+  providers: [
+    RoutingRepository,
+    HotStateRepository,
+    DispatchSignal,
+    OfferLifecycleService,
+    WrapUpService,
+    PresenceService,
+    InteractionLifecycleService,
+    DispatcherService,
+    RoutingEventsHandler,
+  ],
 })
 export class AppModule {}

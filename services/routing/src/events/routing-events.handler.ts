@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import type { CloudEvent } from '@switchboard/contracts';
+import { IdempotencyService, OnEvent, Outbox } from '@switchboard/platform';
+import { PresenceService } from '../agents/presence.service';
+import { InteractionLifecycleService } from '../interactions/interaction-lifecycle.service';
+import { RoutingRepository } from '../persistence/routing.repository';
+import { DispatchSignal } from '../dispatch/dispatch-signal';
+import { ROUTING_SOURCE } from './event-factory';
+
+const CONSUMER = 'routing';
+
+/** Consumed events: decode (platform) → use case in an idempotent transaction → ack. */
+@Injectable()
+export class RoutingEventsHandler {
+  constructor(
+    private readonly idempotency: IdempotencyService,
+    private readonly interactions: InteractionLifecycleService,
+    private readonly presence: PresenceService,
+    private readonly repo: RoutingRepository,
+    private readonly outbox: Outbox,
+    private readonly signal: DispatchSignal,
+  ) {}
+
+  @OnEvent('interaction.created')
+  async onCreated(event: CloudEvent<'interaction.created'>): Promise<void> {
+    await this.idempotency.runOnce(CONSUMER, event.id, (m) => this.interactions.created(m, event));
+    this.outbox.kick();
+    this.signal.kick();
+  }
+
+  @OnEvent('interaction.ended')
+  async onEnded(event: CloudEvent<'interaction.ended'>): Promise<void> {
+    const outcome = await this.idempotency.runOnce(CONSUMER, event.id, (m) => this.interactions.ended(m, event.tenantid, event.data.interactionId));
+    await this.interactions.afterCommit(outcome.duplicate ? [] : outcome.result);
+  }
+
+  @OnEvent('interaction.transferred')
+  async onTransferred(event: CloudEvent<'interaction.transferred'>): Promise<void> {
+    const outcome = await this.idempotency.runOnce(CONSUMER, event.id, (m) =>
+      this.interactions.transferred(m, event.tenantid, event.data.interactionId, event.data.toQueueId),
+    );
+    await this.interactions.afterCommit(outcome.duplicate ? [] : outcome.result);
+  }
+
+  @OnEvent('agent.state_changed')
+  async onAgentState(event: CloudEvent<'agent.state_changed'>): Promise<void> {
+    if (event.source === ROUTING_SOURCE) return;
+    const agent = await this.repo.agent(event.tenantid, event.data.agentId);
+    if (!agent) return;
+    await this.idempotency.runOnce(CONSUMER, event.id, (m) =>
+      this.presence.change(event.tenantid, event.data.agentId, event.data.state, event.data.reason ?? `reported by ${event.source}`, m),
+    );
+  }
+
+  @OnEvent('analytics.abuse_detected')
+  async onAbuse(event: CloudEvent<'analytics.abuse_detected'>): Promise<void> {
+    await this.idempotency.runOnce(CONSUMER, event.id, (m) =>
+      this.interactions.abuseDetected(m, event.tenantid, event.data.interactionId, event.data.customerId),
+    );
+  }
+
+  @OnEvent('analytics.wellbeing_changed')
+  async onWellbeing(event: CloudEvent<'analytics.wellbeing_changed'>): Promise<void> {
+    await this.repo.setStrain(event.tenantid, event.data.agentId, event.data.level);
+    this.signal.kick();
+  }
+
+  @OnEvent('analytics.churn_risk_changed')
+  async onChurn(event: CloudEvent<'analytics.churn_risk_changed'>): Promise<void> {
+    await this.idempotency.runOnce(CONSUMER, event.id, (m) =>
+      this.repo.flagCustomer(m, event.tenantid, event.data.customerId, { churnLevel: event.data.level }),
+    );
+  }
+}

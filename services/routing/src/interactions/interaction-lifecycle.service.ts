@@ -1,0 +1,117 @@
+import { Injectable } from '@nestjs/common';
+import type { AnyCloudEvent, CloudEvent } from '@switchboard/contracts';
+import { Outbox } from '@switchboard/platform';
+import type { EntityManager } from 'typeorm';
+import { routingEvent } from '../events/event-factory';
+import { HotStateRepository } from '../hot-state/hot-state.repository';
+import { RoutingRepository } from '../persistence/routing.repository';
+import type { InteractionRow, OfferRow } from '../persistence/rows';
+import { workOf } from '../offers/offer-lifecycle.service';
+import { resolveSettings } from '../settings/settings.schema';
+import { DispatchSignal } from '../dispatch/dispatch-signal';
+
+/** What routing does when interactions arrive, end or move. Each runs inside the consumer's idempotent transaction. */
+@Injectable()
+export class InteractionLifecycleService {
+  constructor(
+    private readonly repo: RoutingRepository,
+    private readonly hot: HotStateRepository,
+    private readonly outbox: Outbox,
+    private readonly signal: DispatchSignal,
+  ) {}
+
+  async created(m: EntityManager, event: CloudEvent<'interaction.created'>): Promise<void> {
+    const d = event.data;
+    const inserted = await this.repo.insertInteraction(m, {
+      tenant: event.tenantid, id: d.interactionId, queue_id: d.queueId, channel: d.channel, customer_id: d.customer.id,
+      vip: d.customer.vip ?? false, language: d.language ?? null, priority: d.priority ?? null,
+    });
+    if (!inserted) return;
+    await this.outbox.enqueue(m, [
+      routingEvent('routing.queued', event.tenantid, {
+        interactionId: d.interactionId, queueId: d.queueId, priority: d.priority, customerId: d.customer.id, channel: d.channel,
+      }),
+    ]);
+  }
+
+  /** Ended: withdraw it when still waiting or offered; otherwise free the agent and start wrap-up. */
+  async ended(m: EntityManager, tenant: string, interactionId: string): Promise<OfferRow[]> {
+    const interaction = await this.repo.interaction(tenant, interactionId, m, true);
+    if (!interaction || interaction.status === 'ended') return [];
+    return this.finish(m, interaction, undefined);
+  }
+
+  /** Transferred to another queue: the current agent is freed and the interaction queues again. */
+  async transferred(m: EntityManager, tenant: string, interactionId: string, toQueueId: string | undefined): Promise<OfferRow[]> {
+    const interaction = await this.repo.interaction(tenant, interactionId, m, true);
+    if (!interaction || interaction.status === 'ended' || !toQueueId) return [];
+    return this.finish(m, interaction, toQueueId);
+  }
+
+  async abuseDetected(m: EntityManager, tenant: string, interactionId: string, customerId: string | undefined): Promise<void> {
+    await this.repo.updateInteraction(m, tenant, interactionId, { abusive: true });
+    const interaction = await this.repo.interaction(tenant, interactionId, m);
+    const customer = customerId ?? interaction?.customer_id;
+    if (customer) await this.repo.flagCustomer(m, tenant, customer, { abusive: true });
+  }
+
+  private async finish(m: EntityManager, interaction: InteractionRow, toQueueId: string | undefined): Promise<OfferRow[]> {
+    const { tenant, id } = interaction;
+    const events: AnyCloudEvent[] = [];
+    const released: OfferRow[] = [];
+    const offer = await this.repo.openOfferFor(m, tenant, id);
+    const waitMs = Date.now() - interaction.queued_at.getTime();
+    if (interaction.status === 'queued' || interaction.status === 'offered') {
+      if (offer && offer.status === 'offered') {
+        const rescinded = await this.repo.resolveOffer(m, offer.id, 'rescinded');
+        if (rescinded) {
+          released.push(rescinded);
+          events.push(routingEvent('routing.offer_rescinded', tenant, {
+            interactionId: id, queueId: offer.queue_id, offerId: offer.id, agentId: offer.agent_id, reason: toQueueId ? 'transferred' : 'interaction ended',
+          }));
+        }
+      }
+      if (!toQueueId) events.push(routingEvent('routing.abandoned', tenant, { interactionId: id, queueId: interaction.queue_id, waitMs, customerId: interaction.customer_id }));
+    } else if (interaction.status === 'assigned' && offer) {
+      released.push(offer);
+    }
+    if (toQueueId) {
+      await this.repo.updateInteraction(m, tenant, id, { status: 'queued', queue_id: toQueueId, agent_id: null, queued_at: new Date(), overflow_step: 0 });
+      events.push(routingEvent('routing.queued', tenant, { interactionId: id, queueId: toQueueId, customerId: interaction.customer_id, channel: interaction.channel }));
+    } else {
+      await this.repo.updateInteraction(m, tenant, id, { status: 'ended', ended_at: new Date() });
+    }
+    if (interaction.status === 'assigned' && interaction.agent_id) {
+      await this.startWrapUp(m, interaction, events);
+    }
+    await this.outbox.enqueue(m, events);
+    return released;
+  }
+
+  private async startWrapUp(m: EntityManager, interaction: InteractionRow, events: AnyCloudEvent[]): Promise<void> {
+    const agentId = interaction.agent_id;
+    if (!agentId) return;
+    if ((await this.repo.openInteractionsOf(m, interaction.tenant, agentId)) > 0) return;
+    const agent = await this.repo.agent(interaction.tenant, agentId, m);
+    if (!agent || !(agent.state === 'busy' || agent.state === 'available')) return;
+    const queue = await this.repo.queue(interaction.tenant, interaction.queue_id, m);
+    const settings = resolveSettings(await this.repo.settings(interaction.tenant));
+    const recovery = settings.recoveryEnabled && interaction.abusive ? settings.recoveryWrapUpSeconds : 0;
+    const seconds = (queue?.wrap_up_seconds ?? 0) + recovery;
+    const reason = recovery > 0 ? `wrap-up with ${recovery}s recovery after abusive contact` : 'wrap-up';
+    if (seconds <= 0) {
+      const previous = await this.repo.setAgentState(m, interaction.tenant, agentId, 'available', 'interaction ended', { onlyFrom: ['busy'] });
+      if (previous) events.push(routingEvent('agent.state_changed', interaction.tenant, { agentId, state: 'available', previousState: previous, reason: 'interaction ended' }));
+      return;
+    }
+    const previous = await this.repo.setAgentState(m, interaction.tenant, agentId, 'wrap_up', reason, { wrapUpUntil: new Date(Date.now() + seconds * 1000) });
+    if (previous) events.push(routingEvent('agent.state_changed', interaction.tenant, { agentId, state: 'wrap_up', previousState: previous, reason }));
+  }
+
+  /** After the consumer's transaction committed. */
+  async afterCommit(released: OfferRow[]): Promise<void> {
+    for (const offer of released) await this.hot.release(workOf(offer));
+    this.outbox.kick();
+    this.signal.kick();
+  }
+}

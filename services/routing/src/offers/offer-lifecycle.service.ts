@@ -1,0 +1,132 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { AnyCloudEvent } from '@switchboard/contracts';
+import { ConflictError, ForbiddenError, NotFoundError, Outbox, type Principal } from '@switchboard/platform';
+import { routingEvent } from '../events/event-factory';
+import { HotStateRepository, type OpenWork } from '../hot-state/hot-state.repository';
+import { RoutingRepository } from '../persistence/routing.repository';
+import type { OfferRow } from '../persistence/rows';
+import { resolveSettings } from '../settings/settings.schema';
+import { DispatchSignal } from '../dispatch/dispatch-signal';
+
+export function workOf(offer: OfferRow): OpenWork {
+  return { tenant: offer.tenant, agentId: offer.agent_id, interactionId: offer.interaction_id, channel: offer.channel, offerId: offer.id };
+}
+
+/** Offer outcomes: accept, reject, time out and rescind, each an atomic transition of the offer row. */
+@Injectable()
+export class OfferLifecycleService {
+  constructor(
+    private readonly repo: RoutingRepository,
+    private readonly hot: HotStateRepository,
+    private readonly outbox: Outbox,
+    private readonly signal: DispatchSignal,
+  ) {}
+
+  private async ownOffer(principal: Principal, offerId: string): Promise<OfferRow> {
+    const offer = await this.repo.offer(principal.tenant, offerId);
+    if (!offer) throw new NotFoundError(`Offer ${offerId} not found.`, 'ROUTING.OFFER_NOT_FOUND');
+    if (principal.role !== 'agent' || principal.subject !== offer.agent_id) {
+      throw new ForbiddenError('Only the offered agent may answer an offer.', 'ROUTING.NOT_YOUR_OFFER');
+    }
+    return offer;
+  }
+
+  async accept(principal: Principal, offerId: string): Promise<{ offerId: string; status: 'accepted'; interactionId: string }> {
+    const offer = await this.ownOffer(principal, offerId);
+    const events = await this.repo.dataSource.transaction(async (m) => {
+      const open = await this.repo.resolveOffer(m, offer.id, 'accepted');
+      if (!open) throw new ConflictError(`Offer ${offerId} is no longer open.`, 'ROUTING.OFFER_NOT_OPEN');
+      const interaction = await this.repo.interaction(open.tenant, open.interaction_id, m, true);
+      await this.repo.updateInteraction(m, open.tenant, open.interaction_id, { status: 'assigned', agent_id: open.agent_id, assigned_at: new Date() });
+      await this.repo.resetMissed(m, open.tenant, open.agent_id);
+      const base = { interactionId: open.interaction_id, queueId: open.queue_id, offerId: open.id, agentId: open.agent_id, channel: open.channel };
+      const waitMs = interaction ? Date.now() - interaction.queued_at.getTime() : undefined;
+      const out: AnyCloudEvent[] = [
+        routingEvent('routing.accepted', open.tenant, base),
+        routingEvent('routing.assigned', open.tenant, { ...base, waitMs, customerId: interaction?.customer_id }),
+      ];
+      if (open.channel === 'voice' || open.channel === 'video') {
+        const previous = await this.repo.setAgentState(m, open.tenant, open.agent_id, 'busy', `on ${open.channel}`);
+        if (previous) out.push(routingEvent('agent.state_changed', open.tenant, { agentId: open.agent_id, state: 'busy', previousState: previous }));
+      }
+      await this.outbox.enqueue(m, out);
+      return out;
+    });
+    if (events.length > 0) this.outbox.kick();
+    return { offerId: offer.id, status: 'accepted', interactionId: offer.interaction_id };
+  }
+
+  async reject(principal: Principal, offerId: string, reason: string | undefined): Promise<{ offerId: string; status: 'rejected' }> {
+    const offer = await this.ownOffer(principal, offerId);
+    await this.repo.dataSource.transaction(async (m) => {
+      const open = await this.repo.resolveOffer(m, offer.id, 'rejected');
+      if (!open) throw new ConflictError(`Offer ${offerId} is no longer open.`, 'ROUTING.OFFER_NOT_OPEN');
+      await this.requeue(m, open);
+      await this.repo.resetMissed(m, open.tenant, open.agent_id);
+      await this.outbox.enqueue(m, [
+        routingEvent('routing.rejected', open.tenant, {
+          interactionId: open.interaction_id, queueId: open.queue_id, offerId: open.id, agentId: open.agent_id, reason,
+        }),
+      ]);
+    });
+    await this.hot.release(workOf(offer));
+    this.outbox.kick();
+    this.signal.kick();
+    return { offerId: offer.id, status: 'rejected' };
+  }
+
+  /** Times out one expired offer; a no-op when another replica (or an answer) got there first. */
+  async timeOut(offerId: string): Promise<void> {
+    const done = await this.repo.dataSource.transaction(async (m) => {
+      const open = await this.repo.resolveOffer(m, offerId, 'timed_out');
+      if (!open) return undefined;
+      await this.requeue(m, open);
+      const events: AnyCloudEvent[] = [
+        routingEvent('routing.offer_timed_out', open.tenant, {
+          interactionId: open.interaction_id, queueId: open.queue_id, offerId: open.id, agentId: open.agent_id,
+        }),
+      ];
+      const missed = await this.repo.incrementMissed(m, open.tenant, open.agent_id);
+      const settings = resolveSettings(await this.repo.settings(open.tenant));
+      const rescinded: OfferRow[] = [];
+      if (missed >= settings.maxMissedOffers) {
+        const reason = `missed ${missed} offers in a row`;
+        const previous = await this.repo.setAgentState(m, open.tenant, open.agent_id, 'not_responding', reason);
+        if (previous) {
+          events.push(routingEvent('agent.state_changed', open.tenant, { agentId: open.agent_id, state: 'not_responding', previousState: previous, reason }));
+          rescinded.push(...(await this.rescindAgentOffers(m, open.tenant, open.agent_id, events, 'agent not responding')));
+        }
+      }
+      await this.outbox.enqueue(m, events);
+      return [open, ...rescinded];
+    });
+    if (!done) return;
+    for (const offer of done) await this.hot.release(workOf(offer));
+    this.outbox.kick();
+    this.signal.kick();
+  }
+
+  /** Withdraws an agent's open offers (agent left), putting their interactions back in queue. Call in a transaction. */
+  async rescindAgentOffers(m: EntityManager, tenant: string, agentId: string, events: AnyCloudEvent[], reason: string): Promise<OfferRow[]> {
+    const rescinded: OfferRow[] = [];
+    for (const offer of await this.repo.openOffersOfAgent(m, tenant, agentId)) {
+      const open = await this.repo.resolveOffer(m, offer.id, 'rescinded');
+      if (!open) continue;
+      await this.requeue(m, open);
+      events.push(routingEvent('routing.offer_rescinded', tenant, {
+        interactionId: open.interaction_id, queueId: open.queue_id, offerId: open.id, agentId: open.agent_id, reason,
+      }));
+      rescinded.push(open);
+    }
+    return rescinded;
+  }
+
+  private async requeue(m: EntityManager, offer: OfferRow): Promise<void> {
+    await this.repo.updateInteraction(m, offer.tenant, offer.interaction_id, { status: 'queued', agent_id: null, declined: offer.agent_id }, ['offered']);
+  }
+
+  async releaseAll(offers: OfferRow[]): Promise<void> {
+    for (const offer of offers) await this.hot.release(workOf(offer));
+  }
+}

@@ -1,0 +1,282 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { AgentState } from '@switchboard/contracts';
+import { PLATFORM_CONFIG, quoteIdent, type PlatformConfig } from '@switchboard/platform';
+import type { OpenWork } from '../hot-state/hot-state.repository';
+import type { AgentRow, InteractionRow, OfferRow, OfferStatus, QueueRow } from './rows';
+
+type Db = DataSource | EntityManager;
+
+/** Durable routing state in Postgres: agents, queues, interactions, offers, decisions, flags and settings. */
+@Injectable()
+export class RoutingRepository {
+  private readonly s: string;
+
+  constructor(
+    readonly dataSource: DataSource,
+    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
+  ) {
+    this.s = quoteIdent(config.database.schema);
+  }
+
+  async upsertAgent(a: Omit<AgentRow, 'state' | 'state_since' | 'state_reason' | 'last_offered_at' | 'strain_level' | 'missed_in_row' | 'wrap_up_until'>): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO ${this.s}.agent (tenant, id, name, skills, capacity, languages, team, started_at, shift)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)
+       ON CONFLICT (tenant, id) DO UPDATE SET name=$3, skills=$4, capacity=$5, languages=$6, team=$7, started_at=$8, shift=$9`,
+      [a.tenant, a.id, a.name, JSON.stringify(a.skills), JSON.stringify(a.capacity), a.languages, a.team, a.started_at, a.shift ? JSON.stringify(a.shift) : null],
+    );
+  }
+
+  async agent(tenant: string, id: string, db: Db = this.dataSource): Promise<AgentRow | undefined> {
+    const rows: AgentRow[] = await db.query(`SELECT * FROM ${this.s}.agent WHERE tenant=$1 AND id=$2`, [tenant, id]);
+    return rows[0];
+  }
+
+  async agents(tenant: string): Promise<AgentRow[]> {
+    return this.dataSource.query(`SELECT * FROM ${this.s}.agent WHERE tenant=$1 ORDER BY id`, [tenant]);
+  }
+
+  /** Sets an agent's state; returns the previous state, or undefined when unchanged or unknown. */
+  async setAgentState(
+    db: Db,
+    tenant: string,
+    id: string,
+    state: AgentState,
+    reason: string | null,
+    extra: { wrapUpUntil?: Date | null; resetMissed?: boolean; onlyFrom?: AgentState[] } = {},
+  ): Promise<AgentState | undefined> {
+    const rows: { previous: AgentState }[] = await db.query(
+      `UPDATE ${this.s}.agent a SET state=$3, state_since=now(), state_reason=$4, wrap_up_until=$5,
+         missed_in_row = CASE WHEN $6 THEN 0 ELSE a.missed_in_row END
+       FROM (SELECT tenant, id, state AS previous FROM ${this.s}.agent WHERE tenant=$1 AND id=$2 FOR UPDATE) p
+       WHERE a.tenant=p.tenant AND a.id=p.id AND p.previous <> $3 AND ($7::text[] IS NULL OR p.previous = ANY($7))
+       RETURNING p.previous`,
+      [tenant, id, state, reason, extra.wrapUpUntil ?? null, extra.resetMissed ?? false, extra.onlyFrom ?? null],
+    );
+    return rows[0]?.previous;
+  }
+
+  async resetMissed(db: Db, tenant: string, id: string): Promise<void> {
+    await db.query(`UPDATE ${this.s}.agent SET missed_in_row=0 WHERE tenant=$1 AND id=$2`, [tenant, id]);
+  }
+
+  async setStrain(tenant: string, agentId: string, level: string): Promise<void> {
+    await this.dataSource.query(`UPDATE ${this.s}.agent SET strain_level=$3 WHERE tenant=$1 AND id=$2`, [tenant, agentId, level]);
+  }
+
+  async upsertQueue(q: QueueRow): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO ${this.s}.queue (tenant, id, name, channel, required_skills, priority, sla, strategy, offer_timeout_seconds, wrap_up_seconds, overflow)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)
+       ON CONFLICT (tenant, id) DO UPDATE SET name=$3, channel=$4, required_skills=$5, priority=$6, sla=$7, strategy=$8,
+         offer_timeout_seconds=$9, wrap_up_seconds=$10, overflow=$11`,
+      [q.tenant, q.id, q.name, q.channel, JSON.stringify(q.required_skills), q.priority, JSON.stringify(q.sla), q.strategy,
+        q.offer_timeout_seconds, q.wrap_up_seconds, JSON.stringify(q.overflow)],
+    );
+  }
+
+  async queue(tenant: string, id: string, db: Db = this.dataSource): Promise<QueueRow | undefined> {
+    const rows: QueueRow[] = await db.query(`SELECT * FROM ${this.s}.queue WHERE tenant=$1 AND id=$2`, [tenant, id]);
+    return rows[0];
+  }
+
+  async queues(tenant: string): Promise<QueueRow[]> {
+    return this.dataSource.query(`SELECT * FROM ${this.s}.queue WHERE tenant=$1 ORDER BY id`, [tenant]);
+  }
+
+  /** Inserts a new interaction; false when it was already known. */
+  async insertInteraction(db: Db, i: Pick<InteractionRow, 'tenant' | 'id' | 'queue_id' | 'channel' | 'customer_id' | 'vip' | 'language' | 'priority'>): Promise<boolean> {
+    const rows: unknown[] = await db.query(
+      `INSERT INTO ${this.s}.interaction (tenant, id, queue_id, channel, customer_id, vip, language, priority, status, queued_at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,'queued',now()) ON CONFLICT DO NOTHING RETURNING id`,
+      [i.tenant, i.id, i.queue_id, i.channel, i.customer_id, i.vip, i.language, i.priority],
+    );
+    return rows.length === 1;
+  }
+
+  async interaction(tenant: string, id: string, db: Db = this.dataSource, lock = false): Promise<InteractionRow | undefined> {
+    const rows: InteractionRow[] = await db.query(
+      `SELECT * FROM ${this.s}.interaction WHERE tenant=$1 AND id=$2${lock ? ' FOR UPDATE' : ''}`,
+      [tenant, id],
+    );
+    return rows[0];
+  }
+
+  async updateInteraction(db: Db, tenant: string, id: string, set: Partial<Pick<InteractionRow, 'status' | 'agent_id' | 'assigned_at' | 'ended_at' | 'abusive' | 'overflow_step' | 'queue_id' | 'queued_at'>> & { declined?: string }, whenStatus?: string[]): Promise<boolean> {
+    const cols: string[] = [];
+    const params: unknown[] = [tenant, id];
+    for (const [key, value] of Object.entries(set)) {
+      if (key === 'declined') continue;
+      params.push(value);
+      cols.push(`${key}=$${params.length}`);
+    }
+    if (set.declined) {
+      params.push(set.declined);
+      cols.push(`declined_by = array_append(declined_by, $${params.length}::text)`);
+    }
+    let where = 'tenant=$1 AND id=$2';
+    if (whenStatus) {
+      params.push(whenStatus);
+      where += ` AND status = ANY($${params.length})`;
+    }
+    const result: [unknown[], number] = await db.query(`UPDATE ${this.s}.interaction SET ${cols.join(', ')} WHERE ${where}`, params);
+    return result[1] > 0;
+  }
+
+  async queuedInteractions(tenant: string): Promise<InteractionRow[]> {
+    return this.dataSource.query(`SELECT * FROM ${this.s}.interaction WHERE tenant=$1 AND status='queued' ORDER BY queued_at`, [tenant]);
+  }
+
+  async tenantsWithQueuedWork(): Promise<string[]> {
+    const rows: { tenant: string }[] = await this.dataSource.query(`SELECT DISTINCT tenant FROM ${this.s}.interaction WHERE status='queued'`);
+    return rows.map((r) => r.tenant);
+  }
+
+  async waitingInQueue(tenant: string, queueId: string): Promise<InteractionRow[]> {
+    return this.dataSource.query(
+      `SELECT * FROM ${this.s}.interaction WHERE tenant=$1 AND queue_id=$2 AND status IN ('queued','offered') ORDER BY queued_at`,
+      [tenant, queueId],
+    );
+  }
+
+  async openInteractionsOf(db: Db, tenant: string, agentId: string): Promise<number> {
+    const rows: { n: string }[] = await db.query(
+      `SELECT count(*) AS n FROM ${this.s}.interaction WHERE tenant=$1 AND agent_id=$2 AND status='assigned'`,
+      [tenant, agentId],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /** The agent who last handled each customer within `days`. */
+  async stickyAgents(tenant: string, customerIds: string[], days: number): Promise<Map<string, string>> {
+    if (customerIds.length === 0) return new Map();
+    const rows: { customer_id: string; agent_id: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT ON (customer_id) customer_id, agent_id FROM ${this.s}.interaction
+       WHERE tenant=$1 AND customer_id = ANY($2) AND agent_id IS NOT NULL AND assigned_at IS NOT NULL
+         AND assigned_at > now() - make_interval(days => $3::int)
+       ORDER BY customer_id, assigned_at DESC`,
+      [tenant, customerIds, days],
+    );
+    return new Map(rows.map((r) => [r.customer_id, r.agent_id]));
+  }
+
+  /** Rolling occupancy per agent: share of the window spent handling interactions. */
+  async occupancy(tenant: string, windowMinutes: number): Promise<Map<string, number>> {
+    const rows: { agent_id: string; busy: number }[] = await this.dataSource.query(
+      `SELECT agent_id, sum(extract(epoch FROM (coalesce(ended_at, now()) - greatest(assigned_at, now() - make_interval(mins => $2::int)))))::float AS busy
+       FROM ${this.s}.interaction
+       WHERE tenant=$1 AND agent_id IS NOT NULL AND assigned_at IS NOT NULL
+         AND coalesce(ended_at, now()) > now() - make_interval(mins => $2::int)
+       GROUP BY agent_id`,
+      [tenant, windowMinutes],
+    );
+    return new Map(rows.map((r) => [r.agent_id, Math.min(1, Math.max(0, r.busy / (windowMinutes * 60)))]));
+  }
+
+  async customerFlags(tenant: string, customerIds: string[]): Promise<Map<string, { abusive: boolean; churn_level: string | null }>> {
+    if (customerIds.length === 0) return new Map();
+    const rows: { customer_id: string; abusive: boolean; churn_level: string | null }[] = await this.dataSource.query(
+      `SELECT customer_id, abusive, churn_level FROM ${this.s}.customer_flag WHERE tenant=$1 AND customer_id = ANY($2)`,
+      [tenant, customerIds],
+    );
+    return new Map(rows.map((r) => [r.customer_id, r]));
+  }
+
+  async flagCustomer(db: Db, tenant: string, customerId: string, set: { abusive?: boolean; churnLevel?: string }): Promise<void> {
+    await db.query(
+      `INSERT INTO ${this.s}.customer_flag (tenant, customer_id, abusive, churn_level) VALUES ($1,$2,coalesce($3,false),$4)
+       ON CONFLICT (tenant, customer_id) DO UPDATE SET abusive = coalesce($3, customer_flag.abusive),
+         churn_level = coalesce($4, customer_flag.churn_level)`,
+      [tenant, customerId, set.abusive ?? null, set.churnLevel ?? null],
+    );
+  }
+
+  async insertOffer(db: Db, o: Pick<OfferRow, 'id' | 'tenant' | 'interaction_id' | 'agent_id' | 'queue_id' | 'channel' | 'expires_at'>): Promise<void> {
+    await db.query(
+      `INSERT INTO ${this.s}.offer (id, tenant, interaction_id, agent_id, queue_id, channel, status, expires_at) VALUES ($1,$2,$3,$4,$5,$6,'offered',$7)`,
+      [o.id, o.tenant, o.interaction_id, o.agent_id, o.queue_id, o.channel, o.expires_at],
+    );
+    await db.query(`UPDATE ${this.s}.agent SET last_offered_at=now() WHERE tenant=$1 AND id=$2`, [o.tenant, o.agent_id]);
+  }
+
+  async offer(tenant: string, id: string): Promise<OfferRow | undefined> {
+    const rows: OfferRow[] = await this.dataSource.query(`SELECT * FROM ${this.s}.offer WHERE tenant=$1 AND id::text=$2`, [tenant, id]);
+    return rows[0];
+  }
+
+  /** Atomic transition of an open offer; returns it when this caller made the transition. */
+  async resolveOffer(db: Db, id: string, to: OfferStatus, from: OfferStatus[] = ['offered']): Promise<OfferRow | undefined> {
+    const rows: [OfferRow[], number] = await db.query(
+      `UPDATE ${this.s}.offer SET status=$2, resolved_at=now() WHERE id=$1 AND status = ANY($3) RETURNING *`,
+      [id, to, from],
+    );
+    return rows[0][0];
+  }
+
+  async openOfferFor(db: Db, tenant: string, interactionId: string): Promise<OfferRow | undefined> {
+    const rows: OfferRow[] = await db.query(
+      `SELECT * FROM ${this.s}.offer WHERE tenant=$1 AND interaction_id=$2 AND status IN ('offered','accepted') ORDER BY created_at DESC LIMIT 1`,
+      [tenant, interactionId],
+    );
+    return rows[0];
+  }
+
+  async openOffersOfAgent(db: Db, tenant: string, agentId: string): Promise<OfferRow[]> {
+    return db.query(`SELECT * FROM ${this.s}.offer WHERE tenant=$1 AND agent_id=$2 AND status='offered'`, [tenant, agentId]);
+  }
+
+  async expiredOfferIds(limit: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM ${this.s}.offer WHERE status='offered' AND expires_at <= now() ORDER BY expires_at LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async incrementMissed(db: Db, tenant: string, agentId: string): Promise<number> {
+    const rows: [{ missed_in_row: number }[], number] = await db.query(
+      `UPDATE ${this.s}.agent SET missed_in_row = missed_in_row + 1 WHERE tenant=$1 AND id=$2 RETURNING missed_in_row`,
+      [tenant, agentId],
+    );
+    return rows[0][0]?.missed_in_row ?? 0;
+  }
+
+  async wrapUpsDue(): Promise<{ tenant: string; id: string }[]> {
+    return this.dataSource.query(`SELECT tenant, id FROM ${this.s}.agent WHERE state='wrap_up' AND wrap_up_until IS NOT NULL AND wrap_up_until <= now()`);
+  }
+
+  /** Offers open or accepted on interactions not yet ended: the durable truth the hot state is rebuilt from. */
+  async openWork(): Promise<OpenWork[]> {
+    const rows: { tenant: string; agent_id: string; interaction_id: string; channel: OpenWork['channel']; id: string }[] =
+      await this.dataSource.query(
+        `SELECT o.tenant, o.agent_id, o.interaction_id, o.channel, o.id FROM ${this.s}.offer o
+         JOIN ${this.s}.interaction i ON i.tenant=o.tenant AND i.id=o.interaction_id
+         WHERE (o.status='offered' OR (o.status='accepted' AND i.status='assigned'))`,
+      );
+    return rows.map((r) => ({ tenant: r.tenant, agentId: r.agent_id, interactionId: r.interaction_id, channel: r.channel, offerId: r.id }));
+  }
+
+  async insertDecision(db: Db, tenant: string, interactionId: string, explanation: unknown): Promise<void> {
+    await db.query(`INSERT INTO ${this.s}.decision (tenant, interaction_id, explanation) VALUES ($1,$2,$3)`, [tenant, interactionId, JSON.stringify(explanation)]);
+  }
+
+  async decisions(tenant: string, interactionId: string): Promise<{ decided_at: Date; explanation: unknown }[]> {
+    return this.dataSource.query(
+      `SELECT decided_at, explanation FROM ${this.s}.decision WHERE tenant=$1 AND interaction_id=$2 ORDER BY id`,
+      [tenant, interactionId],
+    );
+  }
+
+  async settings(tenant: string): Promise<Record<string, unknown> | undefined> {
+    const rows: { settings: Record<string, unknown> }[] = await this.dataSource.query(`SELECT settings FROM ${this.s}.settings WHERE tenant=$1`, [tenant]);
+    return rows[0]?.settings;
+  }
+
+  async saveSettings(tenant: string, settings: unknown): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO ${this.s}.settings (tenant, settings) VALUES ($1,$2) ON CONFLICT (tenant) DO UPDATE SET settings=$2`,
+      [tenant, JSON.stringify(settings)],
+    );
+  }
+}
