@@ -1,8 +1,44 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule } from '@switchboard/platform';
-import { DEFAULT_PORT, SERVICE_NAME } from './config/notify.config';
+import { Clock } from './clock/clock';
+import { DEFAULT_PORT, notifyEnvSchema, SERVICE_NAME } from './config/notify.config';
+import { NotifyTables1764000000000 } from './database/1764000000000-notify-tables';
+import { ChannelSender } from './deliveries/channel-sender';
+import { DeliveriesController } from './deliveries/deliveries.controller';
+import { DeliveryRepository } from './deliveries/delivery.repository';
+import { DeliveryWorker } from './deliveries/delivery.worker';
+import { InboxController } from './notifications/inbox.controller';
+import { IngestEventUseCase } from './notifications/ingest-event.use-case';
+import { NotificationEventsHandler } from './notifications/notification-events.handler';
+import { NotificationRepository } from './notifications/notification.repository';
+import { FanoutService } from './realtime/fanout.service';
+import { SocketRegistry } from './realtime/socket-registry';
+import { WebSocketGateway } from './realtime/websocket.gateway';
+import { SubscriptionRepository } from './subscriptions/subscription.repository';
+import { SubscriptionsController } from './subscriptions/subscriptions.controller';
 
 @Module({
-  imports: [PlatformModule.forRoot({ service: SERVICE_NAME, defaultPort: DEFAULT_PORT })],
+  imports: [
+    PlatformModule.forRoot({
+      service: SERVICE_NAME,
+      defaultPort: DEFAULT_PORT,
+      envSchema: notifyEnvSchema,
+      database: { entities: [], migrations: [NotifyTables1764000000000] },
+    }),
+  ],
+  controllers: [InboxController, SubscriptionsController, DeliveriesController],
+  providers: [
+    Clock,
+    NotificationRepository,
+    SubscriptionRepository,
+    DeliveryRepository,
+    SocketRegistry,
+    FanoutService,
+    WebSocketGateway,
+    ChannelSender,
+    DeliveryWorker,
+    IngestEventUseCase,
+    NotificationEventsHandler,
+  ],
 })
 export class AppModule {}

@@ -1,0 +1,102 @@
+import { createHmac } from 'node:crypto';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { SERVICE_ENV } from '@switchboard/platform';
+import { createTransport, type Transporter } from 'nodemailer';
+import type { NotifyEnv } from '../config/notify.config';
+import type { NotificationRecord } from '../notifications/notification.repository';
+import type { Subscription } from '../subscriptions/subscription.repository';
+import { assertPublicTarget } from '../subscriptions/target-guard';
+import { toWire } from '../realtime/wire-message';
+
+export interface SendOutcome {
+  ok: boolean;
+  statusCode: number | null;
+  error?: string;
+}
+
+/** `t=<unix>,v1=<hex hmac_sha256(secret, t + "." + body)>` */
+export function signatureHeader(secret: string, body: string, unixSeconds: number): string {
+  const mac = createHmac('sha256', secret).update(`${unixSeconds}.${body}`).digest('hex');
+  return `t=${unixSeconds},v1=${mac}`;
+}
+
+function summary(n: NotificationRecord): string {
+  const p = n.payload;
+  const what = typeof p['alert'] === 'string' ? `${p['alert']} alert` : n.kind;
+  const about = ['interactionId', 'agentId', 'queueId', 'customerId']
+    .filter((k) => typeof p[k] === 'string')
+    .map((k) => `${k}=${String(p[k])}`)
+    .join(' ');
+  return `[${n.severity}] ${what} (${n.eventType}) ${about}`.trim();
+}
+
+/** Sends one notification over a subscription's channel: signed webhook, Slack-compatible webhook or e-mail. */
+@Injectable()
+export class ChannelSender implements OnApplicationShutdown {
+  private mailer: Transporter | undefined;
+
+  constructor(@Inject(SERVICE_ENV) private readonly env: NotifyEnv) {}
+
+  onApplicationShutdown(): void {
+    this.mailer?.close();
+  }
+
+  async send(subscription: Subscription, n: NotificationRecord, deliveryId: string, attempt: number, now: Date): Promise<SendOutcome> {
+    switch (subscription.channel) {
+      case 'webhook': {
+        const body = JSON.stringify({ deliveryId, attempt, tenant: n.tenant, recipient: n.recipient, notification: toWire(n) });
+        const headers: Record<string, string> = { 'content-type': 'application/json', 'x-switchboard-delivery': deliveryId };
+        if (subscription.secret) {
+          headers['x-switchboard-signature'] = signatureHeader(subscription.secret, body, Math.floor(now.getTime() / 1000));
+        }
+        return this.post(subscription.target, body, headers);
+      }
+      case 'slack': {
+        const text = summary(n);
+        const body = JSON.stringify({
+          text,
+          blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `*${text}*\n\`\`\`${JSON.stringify(n.payload, null, 2).slice(0, 2500)}\`\`\`` } }],
+        });
+        return this.post(subscription.target, body, { 'content-type': 'application/json' });
+      }
+      case 'email':
+        return this.mail(subscription.target, n);
+    }
+  }
+
+  private async post(target: string, body: string, headers: Record<string, string>): Promise<SendOutcome> {
+    try {
+      // Re-resolved on every attempt: a DNS answer that changed since the subscription was saved is caught here.
+      await assertPublicTarget(target, this.env.NOTIFY_ALLOW_PRIVATE_TARGETS);
+      const response = await fetch(target, {
+        method: 'POST',
+        body,
+        headers,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.env.NOTIFY_DELIVERY_TIMEOUT_MS),
+      });
+      await response.arrayBuffer().catch(() => undefined);
+      if (response.status >= 200 && response.status < 300) return { ok: true, statusCode: response.status };
+      return { ok: false, statusCode: response.status, error: `HTTP ${response.status}` };
+    } catch (error) {
+      return { ok: false, statusCode: null, error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  private async mail(to: string, n: NotificationRecord): Promise<SendOutcome> {
+    if (!this.env.SMTP_URL) return { ok: false, statusCode: null, error: 'SMTP_URL is not configured' };
+    this.mailer ??= createTransport(this.env.SMTP_URL);
+    try {
+      await this.mailer.sendMail({
+        from: this.env.SMTP_FROM,
+        to,
+        subject: `Switchboard: ${summary(n)}`.slice(0, 250),
+        text: `${summary(n)}\n\n${JSON.stringify(n.payload, null, 2)}\n\nEvent ${n.sourceEventId} at ${n.eventTime}`,
+        headers: { 'X-Switchboard-Notification': n.id },
+      });
+      return { ok: true, statusCode: null };
+    } catch (error) {
+      return { ok: false, statusCode: null, error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+}

@@ -1,0 +1,129 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { createEvent } from '@switchboard/contracts';
+import { EventPublisher, SERVICE_ENV } from '@switchboard/platform';
+import { Clock } from '../clock/clock';
+import type { NotifyEnv } from '../config/notify.config';
+import { NotificationRepository } from '../notifications/notification.repository';
+import { SubscriptionRepository } from '../subscriptions/subscription.repository';
+import { retryDelayMs } from './backoff';
+import { ChannelSender } from './channel-sender';
+import { DeliveryRepository, type Delivery } from './delivery.repository';
+
+/**
+ * Attempts due deliveries: claims them from Postgres, sends, records the outcome, schedules the next
+ * attempt with backoff or dead-letters after the last one, and reports `notify.delivered|failed`.
+ */
+@Injectable()
+export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('DeliveryWorker');
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly deliveries: DeliveryRepository,
+    private readonly subscriptions: SubscriptionRepository,
+    private readonly notifications: NotificationRepository,
+    private readonly sender: ChannelSender,
+    private readonly publisher: EventPublisher,
+    private readonly clock: Clock,
+    @Inject(SERVICE_ENV) private readonly env: NotifyEnv,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => this.kick(), this.env.NOTIFY_DELIVERY_POLL_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Runs a round now (after new deliveries were created). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain()
+      .catch((error: unknown) => this.logger.warn(`delivery round failed: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      if (this.stopped) return;
+      const batch = await this.deliveries.claimDue(this.clock.now(), this.env.NOTIFY_DELIVERY_BATCH, this.env.NOTIFY_DELIVERY_TIMEOUT_MS * 2);
+      if (batch.length === 0) return;
+      await Promise.all(batch.map((d) => this.attempt(d)));
+    }
+  }
+
+  private async attempt(delivery: Delivery): Promise<void> {
+    const subscription = await this.subscriptions.find(delivery.tenant, delivery.subscriptionId);
+    const notification = await this.notifications.find(delivery.tenant, delivery.notificationId);
+    if (!subscription || !notification) {
+      await this.deliveries.markFailed(delivery.id, 'subscription or notification no longer exists', null, null);
+      return;
+    }
+    const started = this.clock.now();
+    const outcome = await this.sender.send(subscription, notification, delivery.id, delivery.attempts, started);
+    const base = {
+      notificationId: notification.id,
+      channel: subscription.channel,
+      recipient: subscription.id,
+      attempt: delivery.attempts,
+      kind: notification.kind,
+      eventId: notification.sourceEventId,
+      ...(typeof notification.payload['interactionId'] === 'string' ? { interactionId: notification.payload['interactionId'] } : {}),
+      ...(typeof notification.payload['agentId'] === 'string' ? { agentId: notification.payload['agentId'] } : {}),
+    };
+    if (outcome.ok) {
+      await this.deliveries.markDelivered(delivery.id, outcome.statusCode, this.clock.now());
+      await this.report(
+        createEvent({
+          type: 'notify.delivered',
+          tenantid: delivery.tenant,
+          source: '/notify',
+          id: `${delivery.id}:${delivery.attempts}:delivered`,
+          data: { ...base, latencyMs: Math.max(0, Date.now() - Date.parse(notification.eventTime)) },
+        }),
+      );
+      return;
+    }
+    const final = delivery.attempts >= this.env.NOTIFY_MAX_ATTEMPTS;
+    const next = final
+      ? null
+      : new Date(this.clock.now().getTime() + retryDelayMs(delivery.attempts, this.env.NOTIFY_BACKOFF_BASE_MS, this.env.NOTIFY_BACKOFF_MAX_MS));
+    const error = outcome.error ?? 'delivery failed';
+    await this.deliveries.markFailed(delivery.id, error, outcome.statusCode, next);
+    await this.report(
+      createEvent({
+        type: 'notify.failed',
+        tenantid: delivery.tenant,
+        source: '/notify',
+        id: `${delivery.id}:${delivery.attempts}:failed`,
+        data: { ...base, error, final, ...(next ? { nextAttemptAt: next.toISOString() } : {}) },
+      }),
+    );
+  }
+
+  private async report(event: Parameters<EventPublisher['publish']>[0]): Promise<void> {
+    try {
+      await this.publisher.publish(event);
+    } catch (error) {
+      // The delivery table is the record; the event is the notice. A lost notice is logged, not retried.
+      this.logger.warn(`could not publish ${event.type}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { AnyCloudEvent } from '@switchboard/contracts';
+import { SERVICE_ENV } from '@switchboard/platform';
+import { DataSource } from 'typeorm';
+import { Clock } from '../clock/clock';
+import type { NotifyEnv } from '../config/notify.config';
+import { DeliveryRepository } from '../deliveries/delivery.repository';
+import { DeliveryWorker } from '../deliveries/delivery.worker';
+import { FanoutService } from '../realtime/fanout.service';
+import { releaseTime } from '../subscriptions/quiet-hours';
+import { SubscriptionRepository, type Subscription } from '../subscriptions/subscription.repository';
+import { planNotifications } from './notification-plan';
+import { NotificationRepository, type NotificationRecord } from './notification.repository';
+import { atLeast, type Severity } from './severity';
+
+function matches(subscription: Subscription, eventType: string, severity: Severity): boolean {
+  if (subscription.eventTypes.length > 0 && !subscription.eventTypes.includes(eventType)) return false;
+  return atLeast(severity, subscription.minSeverity);
+}
+
+/**
+ * Turns an event into notifications: persists them (one per source event and recipient, so a
+ * redelivered event changes nothing), schedules the external deliveries in the same transaction,
+ * then pushes them to connected clients on every replica.
+ */
+@Injectable()
+export class IngestEventUseCase {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly notifications: NotificationRepository,
+    private readonly subscriptions: SubscriptionRepository,
+    private readonly deliveries: DeliveryRepository,
+    private readonly fanout: FanoutService,
+    private readonly worker: DeliveryWorker,
+    private readonly clock: Clock,
+    @Inject(SERVICE_ENV) private readonly env: NotifyEnv,
+  ) {}
+
+  async execute(event: AnyCloudEvent): Promise<NotificationRecord[]> {
+    const plans = planNotifications(event, this.env.NOTIFY_ROUTING_URL);
+    if (plans.length === 0) return [];
+    const { records, scheduled } = await this.dataSource.transaction(async (manager) => {
+      const stored: NotificationRecord[] = [];
+      let created = 0;
+      const subscriptions = await this.subscriptions.listIn(manager, event.tenantid);
+      const now = this.clock.now();
+      for (const plan of plans) {
+        const { record } = await this.notifications.insert(manager, {
+          id: randomUUID(),
+          tenant: event.tenantid,
+          recipient: plan.recipient,
+          kind: plan.kind,
+          eventType: event.type,
+          severity: plan.severity,
+          sourceEventId: event.id,
+          eventTime: event.time,
+          payload: plan.payload,
+        });
+        stored.push(record);
+        for (const subscription of subscriptions.filter((s) => matches(s, event.type, plan.severity))) {
+          // Offers and critical alerts cut through quiet hours; everything else waits for them to end.
+          const urgent = plan.kind === 'offer' || plan.severity === 'critical';
+          const dueAt = !urgent && subscription.quietHours ? releaseTime(now, subscription.quietHours) : now;
+          await this.deliveries.createIn(manager, {
+            id: randomUUID(),
+            tenant: event.tenantid,
+            subscriptionId: subscription.id,
+            notificationId: record.id,
+            channel: subscription.channel,
+            dueAt,
+          });
+          created += 1;
+        }
+      }
+      return { records: stored, scheduled: created };
+    });
+    // Fan-out after commit; a redelivered event re-announces the same ids, which sockets drop as duplicates.
+    await this.fanout.publish(records);
+    if (scheduled > 0) this.worker.kick();
+    return records;
+  }
+}

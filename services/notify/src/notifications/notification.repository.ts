@@ -1,0 +1,130 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PLATFORM_CONFIG, quoteIdent, type PlatformConfig } from '@switchboard/platform';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { Recipient } from './notification-plan';
+import type { Severity } from './severity';
+
+export interface NotificationRecord {
+  id: string;
+  seq: string;
+  tenant: string;
+  recipient: Recipient;
+  kind: string;
+  eventType: string;
+  severity: Severity;
+  sourceEventId: string;
+  eventTime: string;
+  payload: Record<string, unknown>;
+  createdAt: string;
+  ackedAt: string | null;
+  ackedBy: string | null;
+}
+
+export interface NewNotification {
+  id: string;
+  tenant: string;
+  recipient: Recipient;
+  kind: string;
+  eventType: string;
+  severity: Severity;
+  sourceEventId: string;
+  eventTime: string;
+  payload: Record<string, unknown>;
+}
+
+interface Row {
+  id: string;
+  seq: string;
+  tenant: string;
+  recipient: string;
+  kind: string;
+  event_type: string;
+  severity: string;
+  source_event_id: string;
+  event_time: Date;
+  payload: Record<string, unknown>;
+  created_at: Date;
+  acked_at: Date | null;
+  acked_by: string | null;
+}
+
+function toRecord(row: Row): NotificationRecord {
+  return {
+    id: row.id,
+    seq: String(row.seq),
+    tenant: row.tenant,
+    recipient: row.recipient as Recipient,
+    kind: row.kind,
+    eventType: row.event_type,
+    severity: row.severity as Severity,
+    sourceEventId: row.source_event_id,
+    eventTime: row.event_time.toISOString(),
+    payload: row.payload,
+    createdAt: row.created_at.toISOString(),
+    ackedAt: row.acked_at ? row.acked_at.toISOString() : null,
+    ackedBy: row.acked_by,
+  };
+}
+
+/** The persisted inbox: one row per (source event, recipient). */
+@Injectable()
+export class NotificationRepository {
+  private readonly table: string;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
+  ) {
+    this.table = `${quoteIdent(config.database.schema)}.notification`;
+  }
+
+  /** Inserts the notification unless one for the same source event and recipient exists; returns the stored row either way. */
+  async insert(manager: EntityManager, n: NewNotification): Promise<{ record: NotificationRecord; created: boolean }> {
+    const inserted: Row[] = await manager.query(
+      `INSERT INTO ${this.table} (id, tenant, recipient, kind, event_type, severity, source_event_id, event_time, payload)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)
+       ON CONFLICT (tenant, source_event_id, recipient) DO NOTHING RETURNING *`,
+      [n.id, n.tenant, n.recipient, n.kind, n.eventType, n.severity, n.sourceEventId, n.eventTime, JSON.stringify(n.payload)],
+    );
+    if (inserted[0]) return { record: toRecord(inserted[0]), created: true };
+    const existing: Row[] = await manager.query(
+      `SELECT * FROM ${this.table} WHERE tenant = $1 AND source_event_id = $2 AND recipient = $3`,
+      [n.tenant, n.sourceEventId, n.recipient],
+    );
+    return { record: toRecord(existing[0] as Row), created: false };
+  }
+
+  async find(tenant: string, id: string): Promise<NotificationRecord | undefined> {
+    const rows: Row[] = await this.dataSource.query(`SELECT * FROM ${this.table} WHERE tenant = $1 AND id = $2`, [tenant, id]);
+    return rows[0] ? toRecord(rows[0]) : undefined;
+  }
+
+  /** Inbox of the given recipients, oldest first, after the `since` cursor. */
+  async inbox(
+    tenant: string,
+    recipients: readonly Recipient[],
+    options: { since?: string; includeAcked: boolean; limit: number },
+  ): Promise<NotificationRecord[]> {
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT * FROM ${this.table}
+       WHERE tenant = $1 AND recipient = ANY($2::text[]) AND seq > $3 ${options.includeAcked ? '' : 'AND acked_at IS NULL'}
+       ORDER BY seq LIMIT $4`,
+      [tenant, recipients, options.since ?? '0', options.limit],
+    );
+    return rows.map(toRecord);
+  }
+
+  /** Marks the notification acknowledged (first acknowledgement wins); undefined when it is not the caller's. */
+  async ack(tenant: string, recipients: readonly Recipient[], id: string, by: string, at: Date): Promise<NotificationRecord | undefined> {
+    await this.dataSource.query(
+      `UPDATE ${this.table} SET acked_at = $4, acked_by = $5
+       WHERE tenant = $1 AND recipient = ANY($2::text[]) AND id = $3 AND acked_at IS NULL`,
+      [tenant, recipients, id, at, by],
+    );
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT * FROM ${this.table} WHERE tenant = $1 AND recipient = ANY($2::text[]) AND id = $3`,
+      [tenant, recipients, id],
+    );
+    return rows[0] ? toRecord(rows[0]) : undefined;
+  }
+}

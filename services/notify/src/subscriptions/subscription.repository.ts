@@ -1,0 +1,112 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PLATFORM_CONFIG, quoteIdent, type PlatformConfig } from '@switchboard/platform';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { Severity } from '../notifications/severity';
+import type { QuietHours, SubscriptionChannel } from './subscription.schema';
+
+export interface Subscription {
+  id: string;
+  tenant: string;
+  channel: SubscriptionChannel;
+  target: string;
+  secret: string | null;
+  eventTypes: string[];
+  minSeverity: Severity;
+  quietHours: QuietHours | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface Row {
+  id: string;
+  tenant: string;
+  channel: string;
+  target: string;
+  secret: string | null;
+  event_types: string[];
+  min_severity: string;
+  quiet_hours: QuietHours | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function toSubscription(row: Row): Subscription {
+  return {
+    id: row.id,
+    tenant: row.tenant,
+    channel: row.channel as SubscriptionChannel,
+    target: row.target,
+    secret: row.secret,
+    eventTypes: row.event_types,
+    minSeverity: row.min_severity as Severity,
+    quietHours: row.quiet_hours,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+@Injectable()
+export class SubscriptionRepository {
+  private readonly table: string;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
+  ) {
+    this.table = `${quoteIdent(config.database.schema)}.subscription`;
+  }
+
+  async create(s: Omit<Subscription, 'createdAt' | 'updatedAt'>): Promise<Subscription> {
+    const rows: Row[] = await this.dataSource.query(
+      `INSERT INTO ${this.table} (id, tenant, channel, target, secret, event_types, min_severity, quiet_hours)
+       VALUES ($1, $2, $3, $4, $5, $6::text[], $7, $8::jsonb) RETURNING *`,
+      [s.id, s.tenant, s.channel, s.target, s.secret, s.eventTypes, s.minSeverity, s.quietHours ? JSON.stringify(s.quietHours) : null],
+    );
+    return toSubscription(rows[0] as Row);
+  }
+
+  async list(tenant: string): Promise<Subscription[]> {
+    const rows: Row[] = await this.dataSource.query(`SELECT * FROM ${this.table} WHERE tenant = $1 ORDER BY created_at`, [tenant]);
+    return rows.map(toSubscription);
+  }
+
+  /** Subscriptions of the tenant, read inside the transaction that creates deliveries. */
+  async listIn(manager: EntityManager, tenant: string): Promise<Subscription[]> {
+    const rows: Row[] = await manager.query(`SELECT * FROM ${this.table} WHERE tenant = $1`, [tenant]);
+    return rows.map(toSubscription);
+  }
+
+  async find(tenant: string, id: string): Promise<Subscription | undefined> {
+    const rows: Row[] = await this.dataSource.query(`SELECT * FROM ${this.table} WHERE tenant = $1 AND id = $2`, [tenant, id]);
+    return rows[0] ? toSubscription(rows[0]) : undefined;
+  }
+
+  async update(
+    tenant: string,
+    id: string,
+    patch: { eventTypes?: string[]; minSeverity?: Severity; quietHours?: QuietHours | null },
+  ): Promise<Subscription | undefined> {
+    const rows: Row[] = await this.dataSource.query(
+      `UPDATE ${this.table} SET
+         event_types = COALESCE($3::text[], event_types),
+         min_severity = COALESCE($4, min_severity),
+         quiet_hours = CASE WHEN $5::boolean THEN $6::jsonb ELSE quiet_hours END,
+         updated_at = now()
+       WHERE tenant = $1 AND id = $2 RETURNING *`,
+      [
+        tenant,
+        id,
+        patch.eventTypes ?? null,
+        patch.minSeverity ?? null,
+        patch.quietHours !== undefined,
+        patch.quietHours ? JSON.stringify(patch.quietHours) : null,
+      ],
+    );
+    return rows[0] ? toSubscription(rows[0]) : undefined;
+  }
+
+  async remove(tenant: string, id: string): Promise<boolean> {
+    const result: [unknown[], number] = await this.dataSource.query(`DELETE FROM ${this.table} WHERE tenant = $1 AND id = $2`, [tenant, id]);
+    return result[1] > 0;
+  }
+}

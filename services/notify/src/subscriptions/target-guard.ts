@@ -1,0 +1,71 @@
+import { lookup } from 'node:dns/promises';
+import { BlockList, isIP } from 'node:net';
+import { AppError } from '@switchboard/platform';
+
+/** Ranges a webhook may not reach unless explicitly allowed: loopback, private, link-local, CGNAT, unspecified. */
+const blocked = new BlockList();
+for (const [net, prefix] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const) {
+  blocked.addSubnet(net, prefix, 'ipv4');
+}
+for (const [net, prefix] of [
+  ['::', 128],
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+] as const) {
+  blocked.addSubnet(net, prefix, 'ipv6');
+}
+
+export function isPrivateAddress(address: string): boolean {
+  const family = isIP(address);
+  if (family === 4) return blocked.check(address, 'ipv4');
+  if (family === 6) {
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+    if (mapped?.[1]) return blocked.check(mapped[1], 'ipv4');
+    return blocked.check(address, 'ipv6');
+  }
+  return true;
+}
+
+/**
+ * Refuses a target URL whose host resolves to any private address. Checked when a subscription is
+ * saved and again before every delivery, so a DNS answer that changes later cannot point a webhook inside.
+ */
+export async function assertPublicTarget(target: string, allowPrivate: boolean): Promise<void> {
+  if (allowPrivate) return;
+  const host = new URL(target).hostname.replace(/^\[|\]$/g, '');
+  let addresses: string[];
+  if (isIP(host)) addresses = [host];
+  else {
+    try {
+      addresses = (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+    } catch (error) {
+      throw new AppError(`The target host ${host} cannot be resolved.`, {
+        code: 'NOTIFY.TARGET_UNRESOLVABLE',
+        status: 422,
+        retryable: true,
+        fields: [{ field: 'target', message: error instanceof Error ? error.message : 'cannot be resolved' }],
+      });
+    }
+  }
+  const bad = addresses.filter(isPrivateAddress);
+  if (bad.length > 0 || addresses.length === 0) {
+    throw new AppError(`The target ${host} resolves to a private or loopback address (${bad.join(', ')}).`, {
+      code: 'NOTIFY.TARGET_PRIVATE',
+      status: 422,
+      retryable: false,
+      fields: [{ field: 'target', message: 'resolves to a private, loopback or link-local address' }],
+    });
+  }
+}
