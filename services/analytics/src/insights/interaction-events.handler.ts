@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import type { CloudEvent } from '@switchboard/contracts';
+import { OnEvent } from '@switchboard/platform';
+import { InteractionInsightsUseCase } from './interaction-insights.use-case';
+
+/** Interaction events → per-interaction insights. Decoding and validation are the platform's; ack after the work commits. */
+@Injectable()
+export class InteractionEventsHandler {
+  constructor(private readonly insights: InteractionInsightsUseCase) {}
+
+  @OnEvent('interaction.created')
+  async created(event: CloudEvent<'interaction.created'>): Promise<void> {
+    await this.insights.created(event);
+  }
+
+  @OnEvent('interaction.answered')
+  async answered(event: CloudEvent<'interaction.answered'>): Promise<void> {
+    await this.insights.answered(event);
+  }
+
+  @OnEvent('interaction.utterance')
+  async utterance(event: CloudEvent<'interaction.utterance'>): Promise<void> {
+    await this.insights.utterance(event);
+  }
+
+  @OnEvent('interaction.ended')
+  async ended(event: CloudEvent<'interaction.ended'>): Promise<void> {
+    await this.insights.ended(event);
+  }
+}

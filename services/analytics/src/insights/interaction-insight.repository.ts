@@ -1,0 +1,142 @@
+import { Injectable } from '@nestjs/common';
+import { quoteIdent } from '@switchboard/platform';
+import { DataSource, type EntityManager } from 'typeorm';
+
+export interface InteractionInsight {
+  tenant: string;
+  interactionId: string;
+  agentId?: string;
+  customerId?: string;
+  queueId?: string;
+  channel?: string;
+  utterances: number;
+  sentimentSum: number;
+  sentimentStart?: number;
+  sentimentEnd?: number;
+  sentimentMin?: number;
+  abusiveCount: number;
+  gratitude: boolean;
+  smallTalkCount: number;
+  endedAt?: Date;
+}
+
+interface Row {
+  tenant: string;
+  interaction_id: string;
+  agent_id: string | null;
+  customer_id: string | null;
+  queue_id: string | null;
+  channel: string | null;
+  utterances: number;
+  sentiment_sum: number;
+  sentiment_start: number | null;
+  sentiment_end: number | null;
+  sentiment_min: number | null;
+  abusive_count: number;
+  gratitude: boolean;
+  small_talk_count: number;
+  ended_at: Date | null;
+}
+
+function toInsight(row: Row): InteractionInsight {
+  const optional = <K extends string, V>(key: K, value: V | null): { [P in K]?: V } =>
+    (value === null ? {} : { [key]: value }) as { [P in K]?: V };
+  return {
+    tenant: row.tenant,
+    interactionId: row.interaction_id,
+    ...optional('agentId', row.agent_id),
+    ...optional('customerId', row.customer_id),
+    ...optional('queueId', row.queue_id),
+    ...optional('channel', row.channel),
+    utterances: row.utterances,
+    sentimentSum: row.sentiment_sum,
+    ...optional('sentimentStart', row.sentiment_start),
+    ...optional('sentimentEnd', row.sentiment_end),
+    ...optional('sentimentMin', row.sentiment_min),
+    abusiveCount: row.abusive_count,
+    gratitude: row.gratitude,
+    smallTalkCount: row.small_talk_count,
+    ...optional('endedAt', row.ended_at),
+  };
+}
+
+export interface ScoredUtterance {
+  compound: number;
+  abusive: boolean;
+  gratitude: boolean;
+  smallTalk: boolean;
+}
+
+const COLUMNS = `tenant, interaction_id, agent_id, customer_id, queue_id, channel, utterances, sentiment_sum, sentiment_start,
+  sentiment_end, sentiment_min, abusive_count, gratitude, small_talk_count, ended_at`;
+
+/** Per-interaction aggregates of the customer's side (Postgres, the service's schema). */
+@Injectable()
+export class InteractionInsightRepository {
+  private readonly table: string;
+
+  constructor(private readonly dataSource: DataSource) {
+    const schema = (dataSource.options as { schema?: string }).schema ?? 'public';
+    this.table = `${quoteIdent(schema)}.interaction_insight`;
+  }
+
+  async recordContext(
+    manager: EntityManager,
+    tenant: string,
+    interactionId: string,
+    context: { agentId?: string; customerId?: string; queueId?: string; channel?: string },
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO ${this.table} (tenant, interaction_id, agent_id, customer_id, queue_id, channel)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (tenant, interaction_id) DO UPDATE SET
+         agent_id = COALESCE(EXCLUDED.agent_id, interaction_insight.agent_id),
+         customer_id = COALESCE(EXCLUDED.customer_id, interaction_insight.customer_id),
+         queue_id = COALESCE(EXCLUDED.queue_id, interaction_insight.queue_id),
+         channel = COALESCE(EXCLUDED.channel, interaction_insight.channel),
+         updated_at = now()`,
+      [tenant, interactionId, context.agentId ?? null, context.customerId ?? null, context.queueId ?? null, context.channel ?? null],
+    );
+  }
+
+  /** Adds one scored customer utterance and returns the updated aggregate. */
+  async addUtterance(manager: EntityManager, tenant: string, interactionId: string, score: ScoredUtterance): Promise<InteractionInsight> {
+    const rows: Row[] = await manager.query(
+      `INSERT INTO ${this.table} AS i (tenant, interaction_id, utterances, sentiment_sum, sentiment_start, sentiment_end, sentiment_min,
+         abusive_count, gratitude, small_talk_count)
+       VALUES ($1, $2, 1, $3, $3, $3, $3, $4, $5, $6)
+       ON CONFLICT (tenant, interaction_id) DO UPDATE SET
+         utterances = i.utterances + 1,
+         sentiment_sum = i.sentiment_sum + $3,
+         sentiment_start = COALESCE(i.sentiment_start, $3),
+         sentiment_end = $3,
+         sentiment_min = LEAST(COALESCE(i.sentiment_min, $3), $3),
+         abusive_count = i.abusive_count + $4,
+         gratitude = i.gratitude OR $5,
+         small_talk_count = i.small_talk_count + $6,
+         updated_at = now()
+       RETURNING ${COLUMNS}`,
+      [tenant, interactionId, score.compound, score.abusive ? 1 : 0, score.gratitude, score.smallTalk ? 1 : 0],
+    );
+    return toInsight(rows[0] as Row);
+  }
+
+  async markEnded(manager: EntityManager, tenant: string, interactionId: string, agentId: string | undefined, at: Date): Promise<InteractionInsight> {
+    const rows: Row[] = await manager.query(
+      `INSERT INTO ${this.table} AS i (tenant, interaction_id, agent_id, ended_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (tenant, interaction_id) DO UPDATE SET
+         ended_at = $4, agent_id = COALESCE(i.agent_id, $3), updated_at = now()
+       RETURNING ${COLUMNS}`,
+      [tenant, interactionId, agentId ?? null, at],
+    );
+    return toInsight(rows[0] as Row);
+  }
+
+  async find(tenant: string, interactionId: string): Promise<InteractionInsight | undefined> {
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM ${this.table} WHERE tenant = $1 AND interaction_id = $2`,
+      [tenant, interactionId],
+    );
+    return rows[0] === undefined ? undefined : toInsight(rows[0]);
+  }
+}

@@ -1,0 +1,157 @@
+import { Injectable } from '@nestjs/common';
+import { createEvent, type AbuseSeverity, type AnyCloudEvent, type CloudEvent } from '@switchboard/contracts';
+import { IdempotencyService, Outbox } from '@switchboard/platform';
+import { SERVICE_SOURCE } from '../config/analytics.config';
+import type { AbuseCategory } from '../scoring/abuse-detector';
+import { ScorerProvider } from '../scoring/scorer.provider';
+import { InteractionInsightRepository, type InteractionInsight } from './interaction-insight.repository';
+
+const CONSUMER = 'analytics-insights';
+
+const SEVERITY: Record<AbuseCategory, AbuseSeverity> = {
+  threat: 'critical',
+  sexual_harassment: 'high',
+  insult: 'medium',
+  profanity: 'medium',
+  abusive_language: 'low',
+};
+const SEVERITY_ORDER: readonly AbuseSeverity[] = ['low', 'medium', 'high', 'critical'];
+
+export function severityOf(categories: readonly AbuseCategory[]): AbuseSeverity {
+  let worst = 0;
+  for (const category of categories) worst = Math.max(worst, SEVERITY_ORDER.indexOf(SEVERITY[category]));
+  return SEVERITY_ORDER[worst] as AbuseSeverity;
+}
+
+/** The interaction_summarized payload of an aggregate. */
+export function summaryOf(insight: InteractionInsight): CloudEvent<'analytics.interaction_summarized'>['data'] {
+  const n = insight.utterances;
+  const start = insight.sentimentStart ?? 0;
+  const end = insight.sentimentEnd ?? 0;
+  return {
+    interactionId: insight.interactionId,
+    ...(insight.agentId === undefined ? {} : { agentId: insight.agentId }),
+    ...(insight.customerId === undefined ? {} : { customerId: insight.customerId }),
+    ...(insight.queueId === undefined ? {} : { queueId: insight.queueId }),
+    ...(insight.channel === undefined ? {} : { channel: insight.channel as 'voice' }),
+    sentiment: { start, end, min: insight.sentimentMin ?? 0, mean: n === 0 ? 0 : Math.round((insight.sentimentSum / n) * 10000) / 10000 },
+    turnedAround: start <= -0.05 && end > -0.05,
+    abusiveCount: insight.abusiveCount,
+    gratitude: insight.gratitude,
+    smallTalkShare: n === 0 ? 0 : insight.smallTalkCount / n,
+    utterances: n,
+  };
+}
+
+/**
+ * Scores the customer's utterances of each interaction and keeps its running aggregates; publishes scores, live abuse
+ * alerts, kudos and the end-of-interaction summary through the outbox. The agent's own words are never scored.
+ */
+@Injectable()
+export class InteractionInsightsUseCase {
+  constructor(
+    private readonly idempotency: IdempotencyService,
+    private readonly outbox: Outbox,
+    private readonly repository: InteractionInsightRepository,
+    private readonly scorer: ScorerProvider,
+  ) {}
+
+  async created(event: CloudEvent<'interaction.created'>): Promise<void> {
+    await this.idempotency.runOnce(CONSUMER, event.id, (manager) =>
+      this.repository.recordContext(manager, event.tenantid, event.data.interactionId, {
+        customerId: event.data.customer.id,
+        queueId: event.data.queueId,
+        channel: event.data.channel,
+      }),
+    );
+  }
+
+  async answered(event: CloudEvent<'interaction.answered'>): Promise<void> {
+    const agentId = event.data.agentId;
+    await this.idempotency.runOnce(CONSUMER, event.id, (manager) =>
+      this.repository.recordContext(manager, event.tenantid, event.data.interactionId, agentId === undefined ? {} : { agentId }),
+    );
+  }
+
+  async utterance(event: CloudEvent<'interaction.utterance'>): Promise<void> {
+    if (event.data.speaker !== 'customer') return;
+    const { interactionId, text, utteranceId } = event.data;
+    const tenant = event.tenantid;
+    const score = this.scorer.scorer.score(text);
+    const outcome = await this.idempotency.runOnce(CONSUMER, event.id, async (manager) => {
+      const insight = await this.repository.addUtterance(manager, tenant, interactionId, {
+        compound: score.sentiment.compound,
+        abusive: score.abusive.detected,
+        gratitude: score.gratitude.detected,
+        smallTalk: score.smallTalk.detected,
+      });
+      const follow: AnyCloudEvent[] = [
+        this.event(event, 'analytics.utterance_scored', {
+          interactionId,
+          ...(utteranceId === undefined ? {} : { utteranceId }),
+          speaker: 'customer',
+          sentiment: score.sentiment,
+          abusive: score.abusive,
+          gratitude: score.gratitude.detected,
+          smallTalk: score.smallTalk.detected,
+        }),
+      ];
+      const people = {
+        ...(insight.agentId === undefined ? {} : { agentId: insight.agentId }),
+        ...(insight.customerId === undefined ? {} : { customerId: insight.customerId }),
+      };
+      if (score.abusive.detected) {
+        follow.push(
+          this.event(event, 'analytics.abuse_detected', {
+            interactionId,
+            ...people,
+            categories: score.abusive.categories,
+            severity: severityOf(score.abusive.categories),
+            quote: text.slice(0, 1000),
+            ...(utteranceId === undefined ? {} : { utteranceId }),
+          }),
+        );
+      }
+      if (score.gratitude.detected && insight.agentId !== undefined) {
+        follow.push(
+          this.event(event, 'analytics.kudos', {
+            interactionId,
+            agentId: insight.agentId,
+            ...(insight.customerId === undefined ? {} : { customerId: insight.customerId }),
+            quote: text.slice(0, 2000),
+          }),
+        );
+      }
+      await this.outbox.enqueue(manager, follow);
+    });
+    if (!outcome.duplicate) this.outbox.kick();
+  }
+
+  async ended(event: CloudEvent<'interaction.ended'>): Promise<void> {
+    const outcome = await this.idempotency.runOnce(CONSUMER, event.id, async (manager) => {
+      const insight = await this.repository.markEnded(
+        manager,
+        event.tenantid,
+        event.data.interactionId,
+        event.data.agentId,
+        new Date(event.time),
+      );
+      await this.outbox.enqueue(manager, [this.event(event, 'analytics.interaction_summarized', summaryOf(insight))]);
+    });
+    if (!outcome.duplicate) this.outbox.kick();
+  }
+
+  private event<T extends 'analytics.utterance_scored' | 'analytics.abuse_detected' | 'analytics.kudos' | 'analytics.interaction_summarized'>(
+    cause: AnyCloudEvent,
+    type: T,
+    data: CloudEvent<T>['data'],
+  ): CloudEvent<T> {
+    return createEvent({
+      type,
+      tenantid: cause.tenantid,
+      source: SERVICE_SOURCE,
+      data,
+      ...(cause.traceparent === undefined ? {} : { traceparent: cause.traceparent }),
+    });
+  }
+}
