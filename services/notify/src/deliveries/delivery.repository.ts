@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PLATFORM_CONFIG, quoteIdent, type PlatformConfig } from '@switchboard/platform';
+import { returnedRows } from '../database/query-rows';
 import { DataSource, type EntityManager } from 'typeorm';
 
 export const DELIVERY_STATUSES = ['pending', 'attempting', 'delivered', 'failed', 'dead'] as const;
@@ -83,7 +84,8 @@ export class DeliveryRepository {
    * rows; a claim is a lease (`locked_until`), so a delivery whose replica died is claimed again later.
    */
   async claimDue(now: Date, limit: number, leaseMs: number): Promise<Delivery[]> {
-    const rows: Row[] = await this.dataSource.query(
+    const rows = returnedRows<Row>(
+      await this.dataSource.query(
       `UPDATE ${this.table} d SET status = 'attempting', attempts = d.attempts + 1,
               locked_until = $1::timestamptz + ($3 || ' milliseconds')::interval, updated_at = now()
        WHERE d.id IN (
@@ -93,6 +95,7 @@ export class DeliveryRepository {
          ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
        RETURNING d.*`,
       [now, limit, String(leaseMs)],
+    ),
     );
     return rows.map(toDelivery);
   }
@@ -115,10 +118,12 @@ export class DeliveryRepository {
 
   /** Puts the delivery back in the queue for one more round of attempts. */
   async redeliver(tenant: string, id: string, now: Date): Promise<Delivery | undefined> {
-    const rows: Row[] = await this.dataSource.query(
+    const rows = returnedRows<Row>(
+      await this.dataSource.query(
       `UPDATE ${this.table} SET status = 'pending', attempts = 0, next_attempt_at = $3, locked_until = NULL, updated_at = now()
        WHERE tenant = $1 AND id = $2 AND status <> 'attempting' RETURNING *`,
       [tenant, id, now],
+    ),
     );
     return rows[0] ? toDelivery(rows[0]) : undefined;
   }

@@ -45,7 +45,7 @@ export class IngestEventUseCase {
       let created = 0;
       const subscriptions = await this.subscriptions.listIn(manager, event.tenantid);
       const now = this.clock.now();
-      for (const plan of plans) {
+      for (const [index, plan] of plans.entries()) {
         const { record } = await this.notifications.insert(manager, {
           id: randomUUID(),
           tenant: event.tenantid,
@@ -58,6 +58,8 @@ export class IngestEventUseCase {
           payload: plan.payload,
         });
         stored.push(record);
+        // External subscribers hear about an event once: through its first (primary) notification.
+        if (index > 0) continue;
         for (const subscription of subscriptions.filter((s) => matches(s, event.type, plan.severity))) {
           // Offers and critical alerts cut through quiet hours; everything else waits for them to end.
           const urgent = plan.kind === 'offer' || plan.severity === 'critical';

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PLATFORM_CONFIG, quoteIdent, type PlatformConfig } from '@switchboard/platform';
+import { returnedRows } from '../database/query-rows';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Severity } from '../notifications/severity';
 import type { QuietHours, SubscriptionChannel } from './subscription.schema';
@@ -86,7 +87,8 @@ export class SubscriptionRepository {
     id: string,
     patch: { eventTypes?: string[]; minSeverity?: Severity; quietHours?: QuietHours | null },
   ): Promise<Subscription | undefined> {
-    const rows: Row[] = await this.dataSource.query(
+    const rows = returnedRows<Row>(
+      await this.dataSource.query(
       `UPDATE ${this.table} SET
          event_types = COALESCE($3::text[], event_types),
          min_severity = COALESCE($4, min_severity),
@@ -101,6 +103,7 @@ export class SubscriptionRepository {
         patch.quietHours !== undefined,
         patch.quietHours ? JSON.stringify(patch.quietHours) : null,
       ],
+    ),
     );
     return rows[0] ? toSubscription(rows[0]) : undefined;
   }
