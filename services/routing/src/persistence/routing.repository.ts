@@ -46,7 +46,7 @@ export class RoutingRepository {
     reason: string | null,
     extra: { wrapUpUntil?: Date | null; resetMissed?: boolean; onlyFrom?: AgentState[] } = {},
   ): Promise<AgentState | undefined> {
-    const rows: { previous: AgentState }[] = await db.query(
+    const result: [{ previous: AgentState }[], number] = await db.query(
       `UPDATE ${this.s}.agent a SET state=$3, state_since=now(), state_reason=$4, wrap_up_until=$5,
          missed_in_row = CASE WHEN $6 THEN 0 ELSE a.missed_in_row END
        FROM (SELECT tenant, id, state AS previous FROM ${this.s}.agent WHERE tenant=$1 AND id=$2 FOR UPDATE) p
@@ -54,7 +54,7 @@ export class RoutingRepository {
        RETURNING p.previous`,
       [tenant, id, state, reason, extra.wrapUpUntil ?? null, extra.resetMissed ?? false, extra.onlyFrom ?? null],
     );
-    return rows[0]?.previous;
+    return result[0][0]?.previous;
   }
 
   async resetMissed(db: Db, tenant: string, id: string): Promise<void> {

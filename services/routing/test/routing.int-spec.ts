@@ -1,0 +1,94 @@
+import { createTestNamespace, expectEventually, type TestNamespace } from '@switchboard/testing';
+import { RoutingHarness } from './routing.harness';
+
+jest.setTimeout(30_000);
+
+describe('routing through API and events', () => {
+  let ns: TestNamespace;
+  let h: RoutingHarness;
+
+  beforeAll(async () => {
+    ns = createTestNamespace('routing');
+    h = await RoutingHarness.start(ns);
+  });
+
+  afterAll(async () => {
+    await h.close();
+    await ns.cleanup();
+  });
+
+  it('offers to the longest-idle agent, accepts, wraps up and returns to available', async () => {
+    await h.queue('q1', { wrapUpSeconds: 1 });
+    await h.agent('a1');
+    await h.agent('a2');
+    await h.create('i1');
+    await expectEventually(() => expect(h.of('routing.offered', (e) => e.data.interactionId === 'i1')).toHaveLength(1));
+    const offered = h.of('routing.offered', (e) => e.data.interactionId === 'i1')[0]!;
+    expect(offered.data.agentId).toBe('a1');
+    expect(offered.data.explanation?.winner).toBe('a1');
+    expect(offered.data.explanation?.strategy).toBe('longest-idle');
+
+    const wrong = await h.call('POST', `/v1/offers/${offered.data.offerId}/accept`, undefined, h.agentToken('a2'));
+    expect(wrong.status).toBe(403);
+    await h.ok('POST', `/v1/offers/${offered.data.offerId}/accept`, undefined, h.agentToken('a1'));
+    await expectEventually(() => expect(h.of('routing.assigned', (e) => e.data.interactionId === 'i1')).toHaveLength(1));
+    expect((await h.ok('GET', '/v1/agents/a1')).state).toBe('busy');
+    const again = await h.call('POST', `/v1/offers/${offered.data.offerId}/accept`, undefined, h.agentToken('a1'));
+    expect(again.status).toBe(409);
+
+    await h.publish('interaction.ended', { interactionId: 'i1', reason: 'completed', agentId: 'a1' });
+    await expectEventually(async () => expect((await h.ok('GET', '/v1/interactions/i1/routing')).status).toBe('ended'));
+    await expectEventually(() => expect(h.of('agent.state_changed', (e) => e.data.agentId === 'a1' && e.data.state === 'wrap_up')).toHaveLength(1));
+    await expectEventually(async () => expect((await h.ok('GET', '/v1/agents/a1')).state).toBe('available'));
+
+    const log = await h.ok('GET', '/v1/interactions/i1/routing');
+    const decisions = log['decisions'] as { winner: string; candidates: { agentId: string }[]; rules: { rule: string }[] }[];
+    expect(decisions[0]!.winner).toBe('a1');
+    expect(decisions[0]!.candidates.map((c) => c.agentId).sort()).toEqual(['a1', 'a2']);
+    expect(decisions[0]!.rules.map((r) => r.rule)).toEqual(expect.arrayContaining(['sticky', 'wellbeing.strain', 'wellbeing.new_hire', 'wellbeing.occupancy_cap', 'strategy']));
+  });
+
+  it('re-offers elsewhere on reject and timeout; N misses in a row make the agent not_responding', async () => {
+    await h.ok('PUT', '/v1/settings/wellbeing', { maxMissedOffers: 1, stickyEnabled: false });
+    await h.queue('q2', { offerTimeoutSeconds: 1, requiredSkills: { returns: 1 } });
+    await h.agent('r1', { skills: { returns: 2 } });
+    await h.agent('r2', { skills: { returns: 2 } });
+    await h.create('i2', { queueId: 'q2' });
+    await expectEventually(() => expect(h.of('routing.offered', (e) => e.data.interactionId === 'i2')).toHaveLength(1));
+    const first = h.of('routing.offered', (e) => e.data.interactionId === 'i2')[0]!;
+    await h.ok('POST', `/v1/offers/${first.data.offerId}/reject`, { reason: 'wrong queue' }, h.agentToken(first.data.agentId));
+    await expectEventually(() => expect(h.of('routing.offered', (e) => e.data.interactionId === 'i2')).toHaveLength(2));
+    const second = h.of('routing.offered', (e) => e.data.interactionId === 'i2')[1]!;
+    expect(second.data.agentId).not.toBe(first.data.agentId);
+    await expectEventually(() => expect(h.of('routing.offer_timed_out', (e) => e.data.offerId === second.data.offerId)).toHaveLength(1));
+    await expectEventually(async () => expect((await h.ok('GET', `/v1/agents/${second.data.agentId}`)).state).toBe('not_responding'));
+    await h.ok('PUT', '/v1/settings/wellbeing', { maxMissedOffers: 3, stickyEnabled: true });
+  });
+
+  it('withdraws an interaction that ends while queued or offered', async () => {
+    await h.queue('q3', { channel: 'email', requiredSkills: { french: 1 } });
+    await h.create('i3', { queueId: 'q3', channel: 'email' });
+    await expectEventually(() => expect(h.of('routing.queued', (e) => e.data.interactionId === 'i3')).toHaveLength(1));
+    await h.publish('interaction.ended', { interactionId: 'i3', reason: 'abandoned' });
+    await expectEventually(() => expect(h.of('routing.abandoned', (e) => e.data.interactionId === 'i3')).toHaveLength(1));
+
+    await h.agent('f1', { skills: { french: 2 } });
+    await h.create('i4', { queueId: 'q3', channel: 'email' });
+    await expectEventually(() => expect(h.of('routing.offered', (e) => e.data.interactionId === 'i4')).toHaveLength(1));
+    await h.publish('interaction.ended', { interactionId: 'i4', reason: 'abandoned' });
+    await expectEventually(() => expect(h.of('routing.offer_rescinded', (e) => e.data.interactionId === 'i4')).toHaveLength(1));
+    expect(h.of('routing.abandoned', (e) => e.data.interactionId === 'i4')).toHaveLength(1);
+  });
+
+  it('rejects bad input with problem+json naming the fields, and scopes agents to themselves', async () => {
+    const bad = await h.call('PUT', '/v1/queues/qx', { name: 'x', channel: 'fax', strategy: 'random' });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('channel');
+    const other = await h.call('POST', '/v1/agents/a2/state', { state: 'break' }, h.agentToken('a1'));
+    expect(other.status).toBe(403);
+    const self = await h.call('POST', '/v1/agents/a2/state', { state: 'break' }, h.agentToken('a2'));
+    expect(self.status).toBe(200);
+    const agentPut = await h.call('PUT', '/v1/agents/zz', { name: 'zz' }, h.agentToken('zz'));
+    expect(agentPut.status).toBe(403);
+  });
+});
