@@ -16,12 +16,4 @@ jest.mock('content-disposition', () => {
   return loaded.exports;
 });
 
-/**
- * The platform's `configureApp` installs its problem+json not-found handler on the fastify instance; Nest's
- * `init()` then tries to install its own through the adapter, which fastify 5.11 refuses. The platform's stays.
- */
- 
-const { FastifyAdapter } = require('@nestjs/platform-fastify') as typeof import('@nestjs/platform-fastify');
-FastifyAdapter.prototype.setNotFoundHandler = function keepPlatformHandler() {
-  return undefined as never;
-};
+import './fastify-not-found';

@@ -29,8 +29,6 @@ export const notifyEnvSchema = z.object({
   NOTIFY_DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** Ping interval of WebSocket connections; a socket that misses one pong is dropped. */
   NOTIFY_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
-  /** Deliveries per subscription target per minute before further ones are postponed. */
-  NOTIFY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
 });
 
 export type NotifyEnv = z.infer<typeof notifyEnvSchema>;
