@@ -17,7 +17,7 @@ import { AppModule } from '../src/app.module';
 // The platform installs its problem+json not-found handler on the Fastify instance before Nest's init installs its own,
 // and Fastify refuses a second one; keep the platform's.
 jest.spyOn(FastifyAdapter.prototype, 'setNotFoundHandler').mockImplementation(function (this: FastifyAdapter) {
-  return this;
+  return this.getInstance();
 });
 
 /** A running routing app with a live view of every event it publishes in one tenant. */

@@ -1,0 +1,91 @@
+import { createTestNamespace, expectEventually, type TestNamespace } from '@switchboard/testing';
+import { RoutingHarness } from './routing.harness';
+
+jest.setTimeout(30_000);
+
+describe('routing strategies and wellbeing rules through API and events', () => {
+  let ns: TestNamespace;
+  let h: RoutingHarness;
+
+  beforeAll(async () => {
+    ns = createTestNamespace('routing_rules');
+    h = await RoutingHarness.start(ns);
+  });
+
+  afterAll(async () => {
+    await h.close();
+    await ns.cleanup();
+  });
+
+  const offeredTo = async (interactionId: string): Promise<string> => {
+    await expectEventually(() => expect(h.of('routing.offered', (e) => e.data.interactionId === interactionId).length).toBeGreaterThan(0));
+    return h.of('routing.offered', (e) => e.data.interactionId === interactionId).at(-1)!.data.agentId;
+  };
+
+  it('best-skill-match and language matching pick the right agent', async () => {
+    await h.queue('skill', { channel: 'chat', strategy: 'best-skill-match', requiredSkills: { tax: 2 } });
+    await h.agent('s-low', { skills: { tax: 2 }, languages: ['en', 'de'] });
+    await h.agent('s-high', { skills: { tax: 5 }, languages: ['en'] });
+    await h.create('sk1', { queueId: 'skill', channel: 'chat' });
+    expect(await offeredTo('sk1')).toBe('s-high');
+    await h.create('sk2', { queueId: 'skill', channel: 'chat', language: 'de' });
+    expect(await offeredTo('sk2')).toBe('s-low');
+  });
+
+  it('overflow widens the pool after the wait and publishes routing.escalated', async () => {
+    await h.queue('ovf', { channel: 'email', requiredSkills: { legal: 4 }, overflow: [{ afterSeconds: 1, minSkillLevel: 1 }] });
+    await h.agent('junior', { skills: { legal: 1 } });
+    await h.create('ov1', { queueId: 'ovf', channel: 'email' });
+    await expectEventually(() => expect(h.of('routing.escalated', (e) => e.data.interactionId === 'ov1')).toHaveLength(1));
+    expect(await offeredTo('ov1')).toBe('junior');
+  });
+
+  it('keeps strained agents and new hires from volatile customers while others can take them', async () => {
+    await h.queue('vol', { channel: 'video', requiredSkills: { care: 1 } });
+    await h.agent('strained', { skills: { care: 2 }, capacity: { video: 1 } });
+    await h.agent('newbie', { skills: { care: 2 }, capacity: { video: 1 }, startedAt: new Date().toISOString().slice(0, 10) });
+    await h.agent('veteran', { skills: { care: 2 }, capacity: { video: 1 }, startedAt: '2020-01-01' });
+    await h.publish('analytics.wellbeing_changed', { agentId: 'strained', score: 80, level: 'high', factors: [] });
+    await h.publish('analytics.churn_risk_changed', { customerId: 'angry', score: 0.9, level: 'high', reasons: [] });
+    await expectEventually(async () => expect((await h.ok('GET', '/v1/agents/strained')).strainLevel).toBe('high'));
+    await h.create('v1', { queueId: 'vol', channel: 'video', customer: { id: 'angry' } });
+    expect(await offeredTo('v1')).toBe('veteran');
+    const log = await h.ok('GET', '/v1/interactions/v1/routing');
+    const rules = (log['decisions'] as { rules: { rule: string; outcome: string }[] }[])[0]!.rules;
+    expect(rules).toEqual(expect.arrayContaining([
+      { rule: 'wellbeing.strain', outcome: 'excluded 1 agents' },
+      { rule: 'wellbeing.new_hire', outcome: 'excluded 1 agents' },
+    ]));
+  });
+
+  it('VIP priority is served first, and abuse adds recovery to wrap-up', async () => {
+    await h.queue('vip', { channel: 'voice', requiredSkills: { vip: 1 }, wrapUpSeconds: 0 });
+    await h.create('normal', { queueId: 'vip' });
+    await h.create('gold', { queueId: 'vip', customer: { id: 'gold', vip: true } });
+    await expectEventually(() => expect(h.of('routing.queued', (e) => e.data.interactionId === 'gold')).toHaveLength(1));
+    await h.agent('vipper', { skills: { vip: 1 }, capacity: { voice: 1 } });
+    expect(await offeredTo('gold')).toBe('vipper');
+    const offer = h.of('routing.offered', (e) => e.data.interactionId === 'gold')[0]!;
+    await h.ok('POST', `/v1/offers/${offer.data.offerId}/accept`, undefined, h.agentToken('vipper'));
+    await h.publish('analytics.abuse_detected', { interactionId: 'gold', agentId: 'vipper', categories: ['insult'], severity: 'high' });
+    await expectEventually(async () => expect(((await h.ok('GET', '/v1/interactions/gold/routing'))['status'])).toBe('assigned'));
+    await h.publish('interaction.ended', { interactionId: 'gold', reason: 'completed', agentId: 'vipper' });
+    await expectEventually(() =>
+      expect(h.of('agent.state_changed', (e) => e.data.agentId === 'vipper' && e.data.state === 'wrap_up' && (e.data.reason ?? '').includes('recovery'))).toHaveLength(1),
+    );
+  });
+
+  it('sticky routing offers the agent who last helped the customer', async () => {
+    await h.queue('stk', { channel: 'chat', requiredSkills: { loyal: 1 }, wrapUpSeconds: 0 });
+    await h.agent('first', { skills: { loyal: 1 } });
+    await h.create('st1', { queueId: 'stk', channel: 'chat', customer: { id: 'repeat' } });
+    expect(await offeredTo('st1')).toBe('first');
+    await h.ok('POST', `/v1/offers/${h.of('routing.offered', (e) => e.data.interactionId === 'st1')[0]!.data.offerId}/accept`, undefined, h.agentToken('first'));
+    await h.publish('interaction.ended', { interactionId: 'st1', reason: 'completed' });
+    await expectEventually(async () => expect((await h.ok('GET', '/v1/interactions/st1/routing'))['status']).toBe('ended'));
+    await h.agent('idle-longer', { skills: { loyal: 1 } });
+    await h.ok('PUT', '/v1/queues/stk', { name: 'stk', channel: 'chat', requiredSkills: { loyal: 1 }, wrapUpSeconds: 0, strategy: 'round-robin' });
+    await h.create('st2', { queueId: 'stk', channel: 'chat', customer: { id: 'repeat' } });
+    expect(await offeredTo('st2')).toBe('first');
+  });
+});
