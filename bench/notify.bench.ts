@@ -76,7 +76,7 @@ export async function run(): Promise<BenchResult> {
     const ws = await timed(async () => {
       for (let start = 0; start < MESSAGES; start += 500) {
         const batch = Array.from({ length: Math.min(500, MESSAGES - start) }, (_, k) =>
-          buildEvent('analytics.kudos', { tenantid: tenant, data: { agentId: `a${(start + k) % CLIENTS}`, quote: String(Date.now()) } }),
+          buildEvent('analytics.kudos', { tenantid: tenant, data: { interactionId: `i-${start + k}`, agentId: `a${(start + k) % CLIENTS}`, quote: String(Date.now()) } }),
         );
         await publisher.publishMany(batch);
       }
@@ -98,7 +98,7 @@ export async function run(): Promise<BenchResult> {
     const hooksDone = new Promise<void>((resolve) => (done = resolve));
     const hooks = await timed(async () => {
       for (let start = 0; start < WEBHOOKS; start += 500) {
-        await publisher.publishMany(Array.from({ length: 500 }, () => buildEvent('analytics.sla_breached', { tenantid: tenant })));
+        await publisher.publishMany(Array.from({ length: 500 }, (_, k) => buildEvent('analytics.sla_breached', { tenantid: tenant, subject: `q-${start + k}` })));
       }
       await hooksDone;
     });

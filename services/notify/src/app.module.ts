@@ -24,6 +24,8 @@ import { SubscriptionsController } from './subscriptions/subscriptions.controlle
       defaultPort: DEFAULT_PORT,
       envSchema: notifyEnvSchema,
       database: { entities: [], migrations: [NotifyTables1764000000000] },
+      // Each event costs a short transaction; many in flight keep the database busy rather than the queue long.
+      messaging: { consumers: { concurrency: 64 } },
     }),
   ],
   controllers: [InboxController, SubscriptionsController, DeliveriesController],
