@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { PlatformModule } from '@switchboard/platform';
 import { DEFAULT_PORT, SERVICE_NAME } from './config/analytics.config';
 import { InteractionInsights1763800000000 } from './database/1763800000000-interaction-insights';
+import { ChurnModule } from './churn/churn.module';
+import { Churn1763800000001 } from './database/1763800000001-churn';
 import { InsightsModule } from './insights/insights.module';
 import { ScoringModule } from './scoring/scoring.module';
 
@@ -10,10 +12,11 @@ import { ScoringModule } from './scoring/scoring.module';
     PlatformModule.forRoot({
       service: SERVICE_NAME,
       defaultPort: DEFAULT_PORT,
-      database: { migrations: [InteractionInsights1763800000000] },
+      database: { migrations: [InteractionInsights1763800000000, Churn1763800000001] },
     }),
     ScoringModule,
     InsightsModule,
+    ChurnModule,
   ],
 })
 export class AppModule {}
