@@ -14,6 +14,7 @@ import { DispatchSignal } from './dispatch-signal';
 import { serveOrder, toAgentSnapshot, toInteractionSnapshot, toQueueSnapshot } from './snapshot';
 
 const EXPLAIN_CANDIDATES = 50;
+const STALE_CLAIM_MS = 2_000;
 
 /**
  * The decision cycle: on every kick (interaction queued, agent available, offer resolved) and on a
@@ -129,6 +130,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
       const work = { tenant, agentId: agent.id, interactionId: interaction.id, channel: interaction.channel, offerId };
       const reserved = await this.hot.reserve(work, agent.capacity[interaction.channel] ?? 0);
       if (reserved === 'not_ready') return;
+      if (reserved === 'already_claimed') await this.repairStaleClaim(tenant, interaction.id);
       if (reserved !== 'reserved') continue;
       const expiresAt = new Date(Date.now() + queueRow.offer_timeout_seconds * 1000);
       const explanation = explain(decision);
@@ -152,6 +154,18 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
       agent.lastOfferedAt = Date.now();
       this.outbox.kick();
     }
+  }
+
+  /**
+   * A queued interaction whose claim names no open offer (a reservation that never committed, or one restored by a
+   * rebuild racing with its release) would wait forever: release it once it is older than any commit could take.
+   */
+  private async repairStaleClaim(tenant: string, interactionId: string): Promise<void> {
+    const claim = await this.hot.claim(tenant, interactionId);
+    if (!claim || Date.now() - claim.reservedAt < STALE_CLAIM_MS) return;
+    const open = await this.repo.openOfferFor(this.repo.dataSource.manager, tenant, interactionId);
+    if (open?.id === claim.offerId) return;
+    if (await this.hot.release(claim)) this.logger.warn(`released stale reservation ${claim.offerId} of ${interactionId}`);
   }
 
   private async recordWithoutOffer(tenant: string, interaction: InteractionSnapshot, decision: Decision, events: AnyCloudEvent[]): Promise<void> {

@@ -36,9 +36,10 @@ redis.call('HSET', KEYS[3], ARGV[5], ARGV[6])
 return 1
 `;
 
-/** Releases a reservation once: only while the interaction's claim is still this offer's. */
+/** Releases a reservation once: only while the interaction's claim (`offerId|reservedAt|channel|agent`) is still this offer's. */
 const RELEASE = `
-if redis.call('HGET', KEYS[2], ARGV[3]) ~= ARGV[4] then return 0 end
+local claim = redis.call('HGET', KEYS[2], ARGV[3])
+if not claim or string.sub(claim, 1, #ARGV[4] + 1) ~= ARGV[4] .. '|' then return 0 end
 redis.call('HDEL', KEYS[2], ARGV[3])
 local field = ARGV[1] .. '|' .. ARGV[2]
 local n = redis.call('HINCRBY', KEYS[1], field, -1)
@@ -83,7 +84,7 @@ export class HotStateRepository {
       String(limit),
       exclusive,
       claimField(work.tenant, work.interactionId),
-      work.offerId,
+      `${work.offerId}|${Date.now()}|${work.channel}|${agentField(work.tenant, work.agentId)}`,
     );
     if (result === 1) return 'reserved';
     if (result === 0) return 'agent_full';
@@ -101,6 +102,15 @@ export class HotStateRepository {
       work.offerId,
     );
     return result === 1;
+  }
+
+  /** The reservation holding an interaction, if any. */
+  async claim(tenant: string, interactionId: string): Promise<(OpenWork & { reservedAt: number }) | undefined> {
+    const value = await this.redis.hget(CLAIMS, claimField(tenant, interactionId));
+    if (!value) return undefined;
+    const [offerId, reservedAt, channel, ...agent] = value.split('|');
+    const agentId = agent.join('|').slice(tenant.length + 1);
+    return { tenant, interactionId, offerId: offerId ?? '', reservedAt: Number(reservedAt), channel: channel as Channel, agentId };
   }
 
   /** Open work per agent of a tenant, by channel. */
@@ -140,13 +150,16 @@ export class HotStateRepository {
       for (const w of work) {
         const field = `${agentField(w.tenant, w.agentId)}|${w.channel}`;
         loads.set(field, (loads.get(field) ?? 0) + 1);
-        claims.push(claimField(w.tenant, w.interactionId), w.offerId);
+        claims.push(claimField(w.tenant, w.interactionId), `${w.offerId}|${Date.now()}|${w.channel}|${agentField(w.tenant, w.agentId)}`);
       }
       const multi = this.redis.multi().del(LOADS, CLAIMS);
       if (loads.size > 0) multi.hset(LOADS, Object.fromEntries(loads));
       if (claims.length > 0) multi.hset(CLAIMS, ...claims);
       multi.set(EPOCH, String(Date.now()));
       await multi.exec();
+      // Work resolved while the rebuild was in flight released nothing (its claim was not there yet): release it now.
+      const stillOpen = new Set((await openWork()).map((w) => w.offerId));
+      for (const w of work) if (!stillOpen.has(w.offerId)) await this.release(w);
       return true;
     } finally {
       if ((await this.redis.get(REBUILD_LOCK)) === token) await this.redis.del(REBUILD_LOCK);
