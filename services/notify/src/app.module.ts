@@ -3,6 +3,7 @@ import { PlatformModule } from '@switchboard/platform';
 import { Clock } from './clock/clock';
 import { DEFAULT_PORT, notifyEnvSchema, SERVICE_NAME } from './config/notify.config';
 import { NotifyTables1764000000000 } from './database/1764000000000-notify-tables';
+import { SubscriptionEscalation1764000100000 } from './database/1764000100000-subscription-escalation';
 import { ChannelSender } from './deliveries/channel-sender';
 import { DeliveriesController } from './deliveries/deliveries.controller';
 import { DeliveryRepository } from './deliveries/delivery.repository';
@@ -23,7 +24,7 @@ import { SubscriptionsController } from './subscriptions/subscriptions.controlle
       service: SERVICE_NAME,
       defaultPort: DEFAULT_PORT,
       envSchema: notifyEnvSchema,
-      database: { entities: [], migrations: [NotifyTables1764000000000] },
+      database: { entities: [], migrations: [NotifyTables1764000000000, SubscriptionEscalation1764000100000] },
       // Each event costs a short transaction; many in flight keep the database busy rather than the queue long.
       messaging: { consumers: { concurrency: 64 } },
     }),

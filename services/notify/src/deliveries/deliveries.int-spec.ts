@@ -178,6 +178,36 @@ describe('external deliveries', () => {
     }
   });
 
+  it('escalates a critical alert nobody acknowledged in time, and only that one', async () => {
+    const clock = app.app.get(Clock);
+    clock.set(new Date('2026-02-01T10:00:00Z'));
+    try {
+      const sub = await subscribe({ channel: 'webhook', target: `${receiverUrl}/oncall`, eventTypes: ['analytics.wellbeing_changed'], escalateAfterSeconds: 300 });
+      secrets.set('/oncall', sub.secret);
+      const supervisor = { authorization: `Bearer ${app.token({ tenant, role: 'supervisor', sub: 'sup-1' })}` };
+      await publisher.publish(buildEvent('analytics.wellbeing_changed', { tenantid: tenant, data: { agentId: 'handled', level: 'critical' } }));
+      await publisher.publish(buildEvent('analytics.wellbeing_changed', { tenantid: tenant, data: { agentId: 'ignored', level: 'critical' } }));
+      await publisher.publish(buildEvent('analytics.wellbeing_changed', { tenantid: tenant, data: { agentId: 'minor', level: 'high' } }));
+      const handled = await expectEventually(async () => {
+        const res = await fetch(`${app.url}/v1/inbox?limit=500`, { headers: supervisor });
+        const items = ((await res.json()) as { items: { id: string; data: { agentId?: string } }[] }).items;
+        const found = items.find((i) => i.data.agentId === 'handled');
+        expect(found).toBeDefined();
+        return found as { id: string };
+      });
+      expect((await fetch(`${app.url}/v1/inbox/${handled.id}/ack`, { method: 'POST', headers: supervisor })).status).toBe(201);
+      await expectEventually(async () => expect(await deliveries(`?subscriptionId=${sub.id}&status=pending`)).toHaveLength(2));
+      expect(received.filter((r) => r.path === '/oncall')).toHaveLength(0);
+
+      clock.advance(301_000);
+      await expectEventually(() => expect(received.filter((r) => r.path === '/oncall')).toHaveLength(1));
+      expect(received.find((r) => r.path === '/oncall')?.body).toMatchObject({ notification: { data: { agentId: 'ignored' } } });
+      await expectEventually(async () => expect(await deliveries(`?subscriptionId=${sub.id}&status=cancelled`)).toHaveLength(1));
+    } finally {
+      clock.reset();
+    }
+  });
+
   it('validates subscriptions and keeps them per tenant', async () => {
     const bad = await fetch(`${app.url}/v1/subscriptions`, {
       method: 'POST',

@@ -3,7 +3,7 @@ import { PLATFORM_CONFIG, quoteIdent, type PlatformConfig } from '@switchboard/p
 import { returnedRows } from '../database/query-rows';
 import { DataSource, type EntityManager } from 'typeorm';
 
-export const DELIVERY_STATUSES = ['pending', 'attempting', 'delivered', 'failed', 'dead'] as const;
+export const DELIVERY_STATUSES = ['pending', 'attempting', 'delivered', 'failed', 'dead', 'cancelled'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export interface Delivery {
@@ -105,6 +105,14 @@ export class DeliveryRepository {
       `UPDATE ${this.table} SET status = 'delivered', delivered_at = $2, last_status_code = $3, last_error = NULL,
               locked_until = NULL, updated_at = now() WHERE id = $1`,
       [id, at, statusCode],
+    );
+  }
+
+  /** An escalation that became unnecessary (the alert was acknowledged in time). */
+  async markCancelled(id: string, reason: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE ${this.table} SET status = 'cancelled', last_error = $2, locked_until = NULL, updated_at = now() WHERE id = $1`,
+      [id, reason],
     );
   }
 

@@ -76,6 +76,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
       await this.deliveries.markFailed(delivery.id, 'subscription or notification no longer exists', null, null);
       return;
     }
+    if (subscription.escalateAfterSeconds !== null && notification.ackedAt !== null) {
+      await this.deliveries.markCancelled(delivery.id, `acknowledged by ${notification.ackedBy ?? 'someone'} at ${notification.ackedAt}`);
+      return;
+    }
     const started = this.clock.now();
     const outcome = await this.sender.send(subscription, notification, delivery.id, delivery.attempts, started);
     const base = {

@@ -14,7 +14,8 @@ import { planNotifications } from './notification-plan';
 import { NotificationRepository, type NotificationRecord } from './notification.repository';
 import { atLeast, type Severity } from './severity';
 
-function matches(subscription: Subscription, eventType: string, severity: Severity): boolean {
+function matches(subscription: Subscription, eventType: string, severity: Severity, kind: string): boolean {
+  if (subscription.escalateAfterSeconds !== null && (kind !== 'alert' || severity !== 'critical')) return false;
   if (subscription.eventTypes.length > 0 && !subscription.eventTypes.includes(eventType)) return false;
   return atLeast(severity, subscription.minSeverity);
 }
@@ -60,10 +61,15 @@ export class IngestEventUseCase {
         stored.push(record);
         // External subscribers hear about an event once: through its first (primary) notification.
         if (index > 0) continue;
-        for (const subscription of subscriptions.filter((s) => matches(s, event.type, plan.severity))) {
+        for (const subscription of subscriptions.filter((s) => matches(s, event.type, plan.severity, plan.kind))) {
           // Offers and critical alerts cut through quiet hours; everything else waits for them to end.
           const urgent = plan.kind === 'offer' || plan.severity === 'critical';
-          const dueAt = !urgent && subscription.quietHours ? releaseTime(now, subscription.quietHours) : now;
+          const dueAt =
+            subscription.escalateAfterSeconds !== null
+              ? new Date(now.getTime() + subscription.escalateAfterSeconds * 1000)
+              : !urgent && subscription.quietHours
+                ? releaseTime(now, subscription.quietHours)
+                : now;
           await this.deliveries.createIn(manager, {
             id: randomUUID(),
             tenant: event.tenantid,

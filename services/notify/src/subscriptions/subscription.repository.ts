@@ -14,6 +14,7 @@ export interface Subscription {
   eventTypes: string[];
   minSeverity: Severity;
   quietHours: QuietHours | null;
+  escalateAfterSeconds: number | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -27,6 +28,7 @@ interface Row {
   event_types: string[];
   min_severity: string;
   quiet_hours: QuietHours | null;
+  escalate_after_seconds: number | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -41,6 +43,7 @@ function toSubscription(row: Row): Subscription {
     eventTypes: row.event_types,
     minSeverity: row.min_severity as Severity,
     quietHours: row.quiet_hours,
+    escalateAfterSeconds: row.escalate_after_seconds,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
@@ -59,9 +62,9 @@ export class SubscriptionRepository {
 
   async create(s: Omit<Subscription, 'createdAt' | 'updatedAt'>): Promise<Subscription> {
     const rows: Row[] = await this.dataSource.query(
-      `INSERT INTO ${this.table} (id, tenant, channel, target, secret, event_types, min_severity, quiet_hours)
-       VALUES ($1, $2, $3, $4, $5, $6::text[], $7, $8::jsonb) RETURNING *`,
-      [s.id, s.tenant, s.channel, s.target, s.secret, s.eventTypes, s.minSeverity, s.quietHours ? JSON.stringify(s.quietHours) : null],
+      `INSERT INTO ${this.table} (id, tenant, channel, target, secret, event_types, min_severity, quiet_hours, escalate_after_seconds)
+       VALUES ($1, $2, $3, $4, $5, $6::text[], $7, $8::jsonb, $9) RETURNING *`,
+      [s.id, s.tenant, s.channel, s.target, s.secret, s.eventTypes, s.minSeverity, s.quietHours ? JSON.stringify(s.quietHours) : null, s.escalateAfterSeconds],
     );
     return toSubscription(rows[0] as Row);
   }

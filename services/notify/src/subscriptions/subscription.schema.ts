@@ -29,6 +29,8 @@ export const createSubscriptionSchema = z
     eventTypes: z.array(z.enum(NOTIFYING_EVENT_TYPES)).max(NOTIFYING_EVENT_TYPES.length).default([]),
     minSeverity: severitySchema.default('info'),
     quietHours: quietHoursSchema.nullable().default(null),
+    /** Makes this an escalation target: it receives critical alerts still unacknowledged after this many seconds. */
+    escalateAfterSeconds: z.number().int().min(1).max(86_400).nullable().default(null),
   })
   .superRefine((value, ctx) => {
     const ok = value.channel === 'email' ? z.email().safeParse(value.target).success : httpUrl.safeParse(value.target).success;

@@ -50,6 +50,7 @@ export class SubscriptionsController {
       eventTypes: body.eventTypes,
       minSeverity: body.minSeverity,
       quietHours: body.quietHours,
+      escalateAfterSeconds: body.escalateAfterSeconds,
     });
     return view(created, true);
   }
