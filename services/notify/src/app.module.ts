@@ -4,6 +4,10 @@ import { Clock } from './clock/clock';
 import { DEFAULT_PORT, notifyEnvSchema, SERVICE_NAME } from './config/notify.config';
 import { NotifyTables1764000000000 } from './database/1764000000000-notify-tables';
 import { SubscriptionEscalation1764000100000 } from './database/1764000100000-subscription-escalation';
+import { RecipientShifts1764000200000 } from './database/1764000200000-recipient-shifts';
+import { HeldReleaseWorker } from './recipients/held-release.worker';
+import { PreferenceRepository } from './recipients/preference.repository';
+import { PreferencesController } from './recipients/preferences.controller';
 import { ChannelSender } from './deliveries/channel-sender';
 import { DeliveriesController } from './deliveries/deliveries.controller';
 import { DeliveryRepository } from './deliveries/delivery.repository';
@@ -24,12 +28,12 @@ import { SubscriptionsController } from './subscriptions/subscriptions.controlle
       service: SERVICE_NAME,
       defaultPort: DEFAULT_PORT,
       envSchema: notifyEnvSchema,
-      database: { entities: [], migrations: [NotifyTables1764000000000, SubscriptionEscalation1764000100000] },
+      database: { entities: [], migrations: [NotifyTables1764000000000, SubscriptionEscalation1764000100000, RecipientShifts1764000200000] },
       // Each event costs a short transaction; many in flight keep the database busy rather than the queue long.
       messaging: { consumers: { concurrency: 64 } },
     }),
   ],
-  controllers: [InboxController, SubscriptionsController, DeliveriesController],
+  controllers: [InboxController, SubscriptionsController, DeliveriesController, PreferencesController],
   providers: [
     Clock,
     NotificationRepository,
@@ -40,6 +44,8 @@ import { SubscriptionsController } from './subscriptions/subscriptions.controlle
     WebSocketGateway,
     ChannelSender,
     DeliveryWorker,
+    PreferenceRepository,
+    HeldReleaseWorker,
     IngestEventUseCase,
     NotificationEventsHandler,
   ],

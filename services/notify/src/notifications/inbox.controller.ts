@@ -27,7 +27,7 @@ export class InboxController {
     @CurrentPrincipal() principal: Principal,
     @Query(new ZodValidationPipe(inboxQuerySchema)) query: z.infer<typeof inboxQuerySchema>,
   ): Promise<{ items: Record<string, unknown>[]; cursor: string | null }> {
-    const items = await this.notifications.inbox(principal.tenant, recipientsOf(principal), query);
+    const items = await this.notifications.inbox(principal.tenant, recipientsOf(principal), { ...query, asOf: this.clock.now() });
     return { items: items.map(toWire), cursor: items.at(-1)?.seq ?? query.since ?? null };
   }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AnyCloudEvent } from '@switchboard/contracts';
 import { SERVICE_ENV } from '@switchboard/platform';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '../clock/clock';
 import type { NotifyEnv } from '../config/notify.config';
 import { DeliveryRepository } from '../deliveries/delivery.repository';
@@ -10,7 +10,8 @@ import { DeliveryWorker } from '../deliveries/delivery.worker';
 import { FanoutService } from '../realtime/fanout.service';
 import { releaseTime } from '../subscriptions/quiet-hours';
 import { SubscriptionRepository, type Subscription } from '../subscriptions/subscription.repository';
-import { planNotifications } from './notification-plan';
+import { PreferenceRepository } from '../recipients/preference.repository';
+import { planNotifications, type PlannedNotification } from './notification-plan';
 import { NotificationRepository, type NotificationRecord } from './notification.repository';
 import { atLeast, type Severity } from './severity';
 
@@ -32,6 +33,7 @@ export class IngestEventUseCase {
     private readonly notifications: NotificationRepository,
     private readonly subscriptions: SubscriptionRepository,
     private readonly deliveries: DeliveryRepository,
+    private readonly preferences: PreferenceRepository,
     private readonly fanout: FanoutService,
     private readonly worker: DeliveryWorker,
     private readonly clock: Clock,
@@ -47,6 +49,7 @@ export class IngestEventUseCase {
       const subscriptions = await this.subscriptions.listIn(manager, event.tenantid);
       const now = this.clock.now();
       for (const [index, plan] of plans.entries()) {
+        const heldUntil = await this.holdUntil(manager, event.tenantid, plan, now);
         const { record } = await this.notifications.insert(manager, {
           id: randomUUID(),
           tenant: event.tenantid,
@@ -57,6 +60,7 @@ export class IngestEventUseCase {
           sourceEventId: event.id,
           eventTime: event.time,
           payload: plan.payload,
+          heldUntil,
         });
         stored.push(record);
         // External subscribers hear about an event once: through its first (primary) notification.
@@ -84,8 +88,20 @@ export class IngestEventUseCase {
       return { records: stored, scheduled: created };
     });
     // Fan-out after commit; a redelivered event re-announces the same ids, which sockets drop as duplicates.
-    await this.fanout.publish(records);
+    await this.fanout.publish(records.filter((r) => r.heldUntil === null));
     if (scheduled > 0) this.worker.kick();
     return records;
+  }
+
+  /** Non-urgent messages to an agent who is off shift wait for the shift to start; offers and critical alerts never wait. */
+  private async holdUntil(manager: EntityManager, tenant: string, plan: PlannedNotification, now: Date): Promise<Date | null> {
+    if (!plan.recipient.startsWith('agent:') || plan.kind === 'offer' || plan.kind === 'offer_rescinded' || plan.severity === 'critical') {
+      return null;
+    }
+    const shift = await this.preferences.shiftIn(manager, tenant, plan.recipient.slice('agent:'.length));
+    if (!shift) return null;
+    // Off shift is the window from the shift's end to its start.
+    const release = releaseTime(now, { start: shift.end, end: shift.start, timeZone: shift.timeZone });
+    return release.getTime() > now.getTime() ? release : null;
   }
 }

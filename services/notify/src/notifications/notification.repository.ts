@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PLATFORM_CONFIG, quoteIdent, type PlatformConfig } from '@switchboard/platform';
+import { returnedRows } from '../database/query-rows';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Recipient } from './notification-plan';
 import type { Severity } from './severity';
@@ -18,6 +19,7 @@ export interface NotificationRecord {
   createdAt: string;
   ackedAt: string | null;
   ackedBy: string | null;
+  heldUntil: string | null;
 }
 
 export interface NewNotification {
@@ -30,6 +32,7 @@ export interface NewNotification {
   sourceEventId: string;
   eventTime: string;
   payload: Record<string, unknown>;
+  heldUntil: Date | null;
 }
 
 interface Row {
@@ -46,6 +49,7 @@ interface Row {
   created_at: Date;
   acked_at: Date | null;
   acked_by: string | null;
+  held_until: Date | null;
 }
 
 function toRecord(row: Row): NotificationRecord {
@@ -63,6 +67,7 @@ function toRecord(row: Row): NotificationRecord {
     createdAt: row.created_at.toISOString(),
     ackedAt: row.acked_at ? row.acked_at.toISOString() : null,
     ackedBy: row.acked_by,
+    heldUntil: row.held_until ? row.held_until.toISOString() : null,
   };
 }
 
@@ -81,10 +86,10 @@ export class NotificationRepository {
   /** Inserts the notification unless one for the same source event and recipient exists; returns the stored row either way. */
   async insert(manager: EntityManager, n: NewNotification): Promise<{ record: NotificationRecord; created: boolean }> {
     const inserted: Row[] = await manager.query(
-      `INSERT INTO ${this.table} (id, tenant, recipient, kind, event_type, severity, source_event_id, event_time, payload)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)
+      `INSERT INTO ${this.table} (id, tenant, recipient, kind, event_type, severity, source_event_id, event_time, payload, held_until)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10)
        ON CONFLICT (tenant, source_event_id, recipient) DO NOTHING RETURNING *`,
-      [n.id, n.tenant, n.recipient, n.kind, n.eventType, n.severity, n.sourceEventId, n.eventTime, JSON.stringify(n.payload)],
+      [n.id, n.tenant, n.recipient, n.kind, n.eventType, n.severity, n.sourceEventId, n.eventTime, JSON.stringify(n.payload), n.heldUntil],
     );
     if (inserted[0]) return { record: toRecord(inserted[0]), created: true };
     const existing: Row[] = await manager.query(
@@ -103,13 +108,26 @@ export class NotificationRepository {
   async inbox(
     tenant: string,
     recipients: readonly Recipient[],
-    options: { since?: string; includeAcked: boolean; limit: number },
+    options: { since?: string; includeAcked: boolean; limit: number; asOf: Date },
   ): Promise<NotificationRecord[]> {
     const rows: Row[] = await this.dataSource.query(
       `SELECT * FROM ${this.table}
-       WHERE tenant = $1 AND recipient = ANY($2::text[]) AND seq > $3 ${options.includeAcked ? '' : 'AND acked_at IS NULL'}
+       WHERE tenant = $1 AND recipient = ANY($2::text[]) AND seq > $3 AND (held_until IS NULL OR held_until <= $5) ${options.includeAcked ? '' : 'AND acked_at IS NULL'}
        ORDER BY seq LIMIT $4`,
-      [tenant, recipients, options.since ?? '0', options.limit],
+      [tenant, recipients, options.since ?? '0', options.limit, options.asOf],
+    );
+    return rows.map(toRecord);
+  }
+
+  /** Releases held notifications whose time has come; each is released by exactly one caller. */
+  async releaseDue(now: Date, limit: number): Promise<NotificationRecord[]> {
+    const rows = returnedRows<Row>(
+      await this.dataSource.query(
+        `UPDATE ${this.table} SET held_until = NULL
+         WHERE id IN (SELECT id FROM ${this.table} WHERE held_until <= $1 ORDER BY held_until LIMIT $2 FOR UPDATE SKIP LOCKED)
+         RETURNING *`,
+        [now, limit],
+      ),
     );
     return rows.map(toRecord);
   }

@@ -100,6 +100,7 @@ export class WebSocketGateway implements OnApplicationBootstrap, OnApplicationSh
       since: since ?? undefined,
       includeAcked: false,
       limit: REPLAY_LIMIT,
+      asOf: this.clock.now(),
     });
     for (const n of missed) session.sendOnce(n.id, JSON.stringify(toWire(n)));
     this.send(ws, { type: 'ready', replayed: missed.length });

@@ -10,6 +10,7 @@ import {
 } from '@switchboard/testing';
 import { EventPublisher } from '@switchboard/platform';
 import { AppModule } from '../app.module';
+import { Clock } from '../clock/clock';
 import { RecordingClient, refusedStatus } from '../../test/ws-client';
 
 describe('WebSocket /v1/ws and the inbox', () => {
@@ -136,6 +137,34 @@ describe('WebSocket /v1/ws and the inbox', () => {
     const bad = await fetch(`${app.url}/v1/inbox?limit=0`, { headers: { authorization: `Bearer ${agentToken('a4')}` } });
     expect(bad.status).toBe(400);
     expect(bad.headers.get('content-type')).toContain('application/problem+json');
+  });
+
+  it('holds non-urgent messages for an agent off shift until the shift starts; offers never wait', async () => {
+    const clock = app.app.get(Clock);
+    clock.set(new Date('2026-03-02T20:00:00Z'));
+    try {
+      const put = (token: string, body: unknown) =>
+        fetch(`${app.url}/v1/recipients/a8/preferences`, {
+          method: 'PUT',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      expect((await put(agentToken('a9'), { shift: null })).status).toBe(403);
+      expect((await put(agentToken('a8'), { shift: { start: '09:00', end: '17:00', timeZone: 'Mars' } })).status).toBe(400);
+      expect((await put(agentToken('a8'), { shift: { start: '09:00', end: '17:00', timeZone: 'UTC' } })).status).toBe(200);
+
+      const agent = await connect(agentToken('a8'));
+      await publisher.publish(buildEvent('analytics.kudos', { tenantid: tenant, data: { agentId: 'a8', quote: 'after hours thanks' } }));
+      await publisher.publish(buildEvent('routing.offered', { tenantid: tenant, data: { agentId: 'a8', offerId: 'late-offer' } }));
+      await expectEventually(() => expect(agent.notifications().map((m) => m['kind'])).toEqual(['offer']));
+      const inbox = await fetch(`${app.url}/v1/inbox`, { headers: { authorization: `Bearer ${agentToken('a8')}` } });
+      expect(((await inbox.json()) as { items: { kind: string }[] }).items.map((i) => i.kind)).toEqual(['offer']);
+
+      clock.set(new Date('2026-03-03T09:00:00Z'));
+      await expectEventually(() => expect(agent.notifications().map((m) => m['kind'])).toEqual(['offer', 'kudos']));
+    } finally {
+      clock.reset();
+    }
   });
 
   it('refuses upgrades without a valid token, with a wrong role or on another path', async () => {
