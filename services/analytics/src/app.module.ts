@@ -4,19 +4,22 @@ import { DEFAULT_PORT, SERVICE_NAME } from './config/analytics.config';
 import { InteractionInsights1763800000000 } from './database/1763800000000-interaction-insights';
 import { ChurnModule } from './churn/churn.module';
 import { Churn1763800000001 } from './database/1763800000001-churn';
+import { AgentWellbeing1763800000002 } from './database/1763800000002-agent-wellbeing';
 import { InsightsModule } from './insights/insights.module';
 import { ScoringModule } from './scoring/scoring.module';
+import { WellbeingModule } from './wellbeing/wellbeing.module';
 
 @Module({
   imports: [
     PlatformModule.forRoot({
       service: SERVICE_NAME,
       defaultPort: DEFAULT_PORT,
-      database: { migrations: [InteractionInsights1763800000000, Churn1763800000001] },
+      database: { migrations: [InteractionInsights1763800000000, Churn1763800000001, AgentWellbeing1763800000002] },
     }),
     ScoringModule,
     InsightsModule,
     ChurnModule,
+    WellbeingModule,
   ],
 })
 export class AppModule {}

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { WellbeingEventsHandler } from './wellbeing-events.handler';
+import { WellbeingController } from './wellbeing.controller';
+import { WellbeingRepository } from './wellbeing.repository';
+import { WellbeingUseCase } from './wellbeing.use-case';
+
+@Module({
+  controllers: [WellbeingController],
+  providers: [WellbeingRepository, WellbeingUseCase, WellbeingEventsHandler],
+})
+export class WellbeingModule {}
