@@ -5,6 +5,7 @@ import { DEFAULT_PORT, notifyEnvSchema, SERVICE_NAME } from './config/notify.con
 import { NotifyTables1764000000000 } from './database/1764000000000-notify-tables';
 import { SubscriptionEscalation1764000100000 } from './database/1764000100000-subscription-escalation';
 import { RecipientShifts1764000200000 } from './database/1764000200000-recipient-shifts';
+import { Digests1764000300000 } from './database/1764000300000-digests';
 import { HeldReleaseWorker } from './recipients/held-release.worker';
 import { PreferenceRepository } from './recipients/preference.repository';
 import { PreferencesController } from './recipients/preferences.controller';
@@ -28,7 +29,7 @@ import { SubscriptionsController } from './subscriptions/subscriptions.controlle
       service: SERVICE_NAME,
       defaultPort: DEFAULT_PORT,
       envSchema: notifyEnvSchema,
-      database: { entities: [], migrations: [NotifyTables1764000000000, SubscriptionEscalation1764000100000, RecipientShifts1764000200000] },
+      database: { entities: [], migrations: [NotifyTables1764000000000, SubscriptionEscalation1764000100000, RecipientShifts1764000200000, Digests1764000300000] },
       // Each event costs a short transaction; many in flight keep the database busy rather than the queue long.
       messaging: { consumers: { concurrency: 64 } },
     }),

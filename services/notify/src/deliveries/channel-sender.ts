@@ -64,6 +64,26 @@ export class ChannelSender implements OnApplicationShutdown {
     }
   }
 
+  /** One message carrying several low-priority notifications. */
+  async sendDigest(subscription: Subscription, items: readonly NotificationRecord[], deliveryIds: readonly string[], now: Date): Promise<SendOutcome> {
+    const lines = items.map((n) => `- ${summary(n)}`).join('\n');
+    const title = `Switchboard digest: ${items.length} notification${items.length === 1 ? '' : 's'}`;
+    switch (subscription.channel) {
+      case 'webhook': {
+        const body = JSON.stringify({ digest: true, deliveryIds, tenant: items[0]?.tenant, notifications: items.map(toWire) });
+        const headers: Record<string, string> = { 'content-type': 'application/json', 'x-switchboard-delivery': deliveryIds.join(',') };
+        if (subscription.secret) {
+          headers['x-switchboard-signature'] = signatureHeader(subscription.secret, body, Math.floor(now.getTime() / 1000));
+        }
+        return this.post(subscription.target, body, headers);
+      }
+      case 'slack':
+        return this.post(subscription.target, JSON.stringify({ text: `${title}\n${lines}` }), { 'content-type': 'application/json' });
+      case 'email':
+        return this.mailText(subscription.target, title, lines, items.map((n) => n.id).join(','));
+    }
+  }
+
   private async post(target: string, body: string, headers: Record<string, string>): Promise<SendOutcome> {
     try {
       // Re-resolved on every attempt: a DNS answer that changed since the subscription was saved is caught here.
@@ -83,16 +103,25 @@ export class ChannelSender implements OnApplicationShutdown {
     }
   }
 
-  private async mail(to: string, n: NotificationRecord): Promise<SendOutcome> {
+  private mail(to: string, n: NotificationRecord): Promise<SendOutcome> {
+    return this.mailText(
+      to,
+      `Switchboard: ${summary(n)}`,
+      `${summary(n)}\n\n${JSON.stringify(n.payload, null, 2)}\n\nEvent ${n.sourceEventId} at ${n.eventTime}`,
+      n.id,
+    );
+  }
+
+  private async mailText(to: string, subject: string, text: string, ids: string): Promise<SendOutcome> {
     if (!this.env.SMTP_URL) return { ok: false, statusCode: null, error: 'SMTP_URL is not configured' };
     this.mailer ??= createTransport(this.env.SMTP_URL);
     try {
       await this.mailer.sendMail({
         from: this.env.SMTP_FROM,
         to,
-        subject: `Switchboard: ${summary(n)}`.slice(0, 250),
-        text: `${summary(n)}\n\n${JSON.stringify(n.payload, null, 2)}\n\nEvent ${n.sourceEventId} at ${n.eventTime}`,
-        headers: { 'X-Switchboard-Notification': n.id },
+        subject: subject.slice(0, 250),
+        text,
+        headers: { 'X-Switchboard-Notification': ids.slice(0, 900) },
       });
       return { ok: true, statusCode: null };
     } catch (error) {

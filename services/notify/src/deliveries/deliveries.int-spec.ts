@@ -208,6 +208,33 @@ describe('external deliveries', () => {
     }
   });
 
+  it('collects low-priority items into one digest per interval', async () => {
+    const clock = app.app.get(Clock);
+    clock.set(new Date('2026-04-01T10:00:10Z'));
+    try {
+      const sub = await subscribe({ channel: 'webhook', target: `${receiverUrl}/digest`, eventTypes: ['analytics.kudos', 'analytics.sla_breached'], digestIntervalSeconds: 3600 });
+      secrets.set('/digest', sub.secret);
+      for (const quote of ['one', 'two', 'three']) {
+        await publisher.publish(buildEvent('analytics.kudos', { tenantid: tenant, data: { agentId: 'd1', quote } }));
+      }
+      await publisher.publish(buildEvent('analytics.sla_breached', { tenantid: tenant }));
+      // The high-severity alert goes at once; the kudos wait for the hour.
+      await expectEventually(() => expect(received.filter((r) => r.path === '/digest')).toHaveLength(1));
+      expect(received.find((r) => r.path === '/digest')?.body).toMatchObject({ notification: { eventType: 'analytics.sla_breached' } });
+      await expectEventually(async () => expect(await deliveries(`?subscriptionId=${sub.id}&status=pending`)).toHaveLength(3));
+
+      clock.set(new Date('2026-04-01T11:00:00Z'));
+      await expectEventually(() => expect(received.filter((r) => r.path === '/digest')).toHaveLength(2));
+      const digest = received.filter((r) => r.path === '/digest')[1];
+      expect(digest?.verified).toBe(true);
+      expect(digest?.body).toMatchObject({ digest: true });
+      expect((digest?.body['notifications'] as { data: { quote: string } }[]).map((n) => n.data.quote).sort()).toEqual(['one', 'three', 'two']);
+      await expectEventually(async () => expect(await deliveries(`?subscriptionId=${sub.id}&status=delivered`)).toHaveLength(4));
+    } finally {
+      clock.reset();
+    }
+  });
+
   it('validates subscriptions and keeps them per tenant', async () => {
     const bad = await fetch(`${app.url}/v1/subscriptions`, {
       method: 'POST',

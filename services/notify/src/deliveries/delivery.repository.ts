@@ -12,6 +12,7 @@ export interface Delivery {
   subscriptionId: string;
   notificationId: string;
   channel: string;
+  digest: boolean;
   status: DeliveryStatus;
   attempts: number;
   nextAttemptAt: string;
@@ -28,6 +29,7 @@ interface Row {
   subscription_id: string;
   notification_id: string;
   channel: string;
+  digest: boolean;
   status: string;
   attempts: number;
   next_attempt_at: Date;
@@ -45,6 +47,7 @@ function toDelivery(row: Row): Delivery {
     subscriptionId: row.subscription_id,
     notificationId: row.notification_id,
     channel: row.channel,
+    digest: row.digest,
     status: row.status as DeliveryStatus,
     attempts: row.attempts,
     nextAttemptAt: row.next_attempt_at.toISOString(),
@@ -70,12 +73,12 @@ export class DeliveryRepository {
 
   async createIn(
     manager: EntityManager,
-    d: { id: string; tenant: string; subscriptionId: string; notificationId: string; channel: string; dueAt: Date },
+    d: { id: string; tenant: string; subscriptionId: string; notificationId: string; channel: string; dueAt: Date; digest: boolean },
   ): Promise<void> {
     await manager.query(
-      `INSERT INTO ${this.table} (id, tenant, subscription_id, notification_id, channel, status, next_attempt_at)
-       VALUES ($1, $2, $3, $4, $5, 'pending', $6) ON CONFLICT (subscription_id, notification_id) DO NOTHING`,
-      [d.id, d.tenant, d.subscriptionId, d.notificationId, d.channel, d.dueAt],
+      `INSERT INTO ${this.table} (id, tenant, subscription_id, notification_id, channel, status, next_attempt_at, digest)
+       VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7) ON CONFLICT (subscription_id, notification_id) DO NOTHING`,
+      [d.id, d.tenant, d.subscriptionId, d.notificationId, d.channel, d.dueAt, d.digest],
     );
   }
 

@@ -65,7 +65,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
       if (this.stopped) return;
       const batch = await this.deliveries.claimDue(this.clock.now(), this.env.NOTIFY_DELIVERY_BATCH, this.env.NOTIFY_DELIVERY_TIMEOUT_MS * 2);
       if (batch.length === 0) return;
-      await Promise.all(batch.map((d) => this.attempt(d)));
+      const digests = new Map<string, Delivery[]>();
+      for (const d of batch.filter((x) => x.digest)) digests.set(d.subscriptionId, [...(digests.get(d.subscriptionId) ?? []), d]);
+      await Promise.all([...batch.filter((d) => !d.digest).map((d) => this.attempt(d)), ...[...digests.values()].map((g) => this.attemptDigest(g))]);
     }
   }
 
@@ -120,6 +122,43 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
         data: { ...base, error, final, ...(next ? { nextAttemptAt: next.toISOString() } : {}) },
       }),
     );
+  }
+
+  /** Sends one digest for several due deliveries of one subscription; they succeed or fail together. */
+  private async attemptDigest(group: Delivery[]): Promise<void> {
+    const first = group[0];
+    if (!first) return;
+    const subscription = await this.subscriptions.find(first.tenant, first.subscriptionId);
+    const items = await Promise.all(group.map((d) => this.notifications.find(d.tenant, d.notificationId)));
+    if (!subscription || items.some((n) => n === undefined)) {
+      for (const d of group) await this.deliveries.markFailed(d.id, 'subscription or notification no longer exists', null, null);
+      return;
+    }
+    const notifications = items.filter((n): n is NonNullable<typeof n> => n !== undefined);
+    const outcome = await this.sender.sendDigest(subscription, notifications, group.map((d) => d.id), this.clock.now());
+    for (const [i, d] of group.entries()) {
+      const n = notifications[i];
+      if (!n) continue;
+      const base = { notificationId: n.id, channel: subscription.channel, recipient: subscription.id, attempt: d.attempts, kind: 'digest', eventId: n.sourceEventId };
+      if (outcome.ok) {
+        await this.deliveries.markDelivered(d.id, outcome.statusCode, this.clock.now());
+        await this.report(createEvent({ type: 'notify.delivered', tenantid: d.tenant, source: '/notify', id: `${d.id}:${d.attempts}:delivered`, data: base }));
+        continue;
+      }
+      const final = d.attempts >= this.env.NOTIFY_MAX_ATTEMPTS;
+      const next = final ? null : new Date(this.clock.now().getTime() + retryDelayMs(d.attempts, this.env.NOTIFY_BACKOFF_BASE_MS, this.env.NOTIFY_BACKOFF_MAX_MS));
+      const error = outcome.error ?? 'delivery failed';
+      await this.deliveries.markFailed(d.id, error, outcome.statusCode, next);
+      await this.report(
+        createEvent({
+          type: 'notify.failed',
+          tenantid: d.tenant,
+          source: '/notify',
+          id: `${d.id}:${d.attempts}:failed`,
+          data: { ...base, error, final, ...(next ? { nextAttemptAt: next.toISOString() } : {}) },
+        }),
+      );
+    }
   }
 
   private async report(event: Parameters<EventPublisher['publish']>[0]): Promise<void> {

@@ -15,6 +15,12 @@ import { planNotifications, type PlannedNotification } from './notification-plan
 import { NotificationRepository, type NotificationRecord } from './notification.repository';
 import { atLeast, type Severity } from './severity';
 
+/** Digest windows are aligned on the interval (hourly digests go out on the hour). */
+export function nextDigestAt(now: Date, intervalSeconds: number): Date {
+  const interval = intervalSeconds * 1000;
+  return new Date(Math.floor(now.getTime() / interval) * interval + interval);
+}
+
 function matches(subscription: Subscription, eventType: string, severity: Severity, kind: string): boolean {
   if (subscription.escalateAfterSeconds !== null && (kind !== 'alert' || severity !== 'critical')) return false;
   if (subscription.eventTypes.length > 0 && !subscription.eventTypes.includes(eventType)) return false;
@@ -68,8 +74,10 @@ export class IngestEventUseCase {
         for (const subscription of subscriptions.filter((s) => matches(s, event.type, plan.severity, plan.kind))) {
           // Offers and critical alerts cut through quiet hours; everything else waits for them to end.
           const urgent = plan.kind === 'offer' || plan.severity === 'critical';
-          const dueAt =
-            subscription.escalateAfterSeconds !== null
+          const digest = subscription.digestIntervalSeconds !== null && !atLeast(plan.severity, 'medium');
+          const dueAt = digest
+            ? nextDigestAt(now, subscription.digestIntervalSeconds ?? 1)
+            : subscription.escalateAfterSeconds !== null
               ? new Date(now.getTime() + subscription.escalateAfterSeconds * 1000)
               : !urgent && subscription.quietHours
                 ? releaseTime(now, subscription.quietHours)
@@ -81,6 +89,7 @@ export class IngestEventUseCase {
             notificationId: record.id,
             channel: subscription.channel,
             dueAt,
+            digest,
           });
           created += 1;
         }

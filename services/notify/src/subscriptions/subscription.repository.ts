@@ -15,6 +15,7 @@ export interface Subscription {
   minSeverity: Severity;
   quietHours: QuietHours | null;
   escalateAfterSeconds: number | null;
+  digestIntervalSeconds: number | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -29,6 +30,7 @@ interface Row {
   min_severity: string;
   quiet_hours: QuietHours | null;
   escalate_after_seconds: number | null;
+  digest_interval_seconds: number | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -44,6 +46,7 @@ function toSubscription(row: Row): Subscription {
     minSeverity: row.min_severity as Severity,
     quietHours: row.quiet_hours,
     escalateAfterSeconds: row.escalate_after_seconds,
+    digestIntervalSeconds: row.digest_interval_seconds,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
@@ -62,9 +65,9 @@ export class SubscriptionRepository {
 
   async create(s: Omit<Subscription, 'createdAt' | 'updatedAt'>): Promise<Subscription> {
     const rows: Row[] = await this.dataSource.query(
-      `INSERT INTO ${this.table} (id, tenant, channel, target, secret, event_types, min_severity, quiet_hours, escalate_after_seconds)
-       VALUES ($1, $2, $3, $4, $5, $6::text[], $7, $8::jsonb, $9) RETURNING *`,
-      [s.id, s.tenant, s.channel, s.target, s.secret, s.eventTypes, s.minSeverity, s.quietHours ? JSON.stringify(s.quietHours) : null, s.escalateAfterSeconds],
+      `INSERT INTO ${this.table} (id, tenant, channel, target, secret, event_types, min_severity, quiet_hours, escalate_after_seconds, digest_interval_seconds)
+       VALUES ($1, $2, $3, $4, $5, $6::text[], $7, $8::jsonb, $9, $10) RETURNING *`,
+      [s.id, s.tenant, s.channel, s.target, s.secret, s.eventTypes, s.minSeverity, s.quietHours ? JSON.stringify(s.quietHours) : null, s.escalateAfterSeconds, s.digestIntervalSeconds],
     );
     return toSubscription(rows[0] as Row);
   }

@@ -31,6 +31,8 @@ export const createSubscriptionSchema = z
     quietHours: quietHoursSchema.nullable().default(null),
     /** Makes this an escalation target: it receives critical alerts still unacknowledged after this many seconds. */
     escalateAfterSeconds: z.number().int().min(1).max(86_400).nullable().default(null),
+    /** Low-priority items (info, low) are collected and sent as one digest per interval. */
+    digestIntervalSeconds: z.number().int().min(1).max(7 * 86_400).nullable().default(null),
   })
   .superRefine((value, ctx) => {
     const ok = value.channel === 'email' ? z.email().safeParse(value.target).success : httpUrl.safeParse(value.target).success;

@@ -51,6 +51,7 @@ export class SubscriptionsController {
       minSeverity: body.minSeverity,
       quietHours: body.quietHours,
       escalateAfterSeconds: body.escalateAfterSeconds,
+      digestIntervalSeconds: body.digestIntervalSeconds,
     });
     return view(created, true);
   }
