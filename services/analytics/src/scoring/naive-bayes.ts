@@ -22,7 +22,8 @@ export function wordFeatures(text: string): string[] {
  * "Introduction to Information Retrieval", §13.2). `logPosteriors` returns the unnormalised log posterior per class.
  */
 export class NaiveBayes {
-  private readonly weights = new Map<string, Float64Array>();
+  /** Per feature, the classes that saw it and their log-probability gain over an unseen feature (sparse). */
+  private readonly gains = new Map<string, { classes: Uint16Array; gains: Float64Array }>();
   private priors = new Float64Array(0);
   private unknown = new Float64Array(0);
 
@@ -56,19 +57,28 @@ export class NaiveBayes {
     );
     model.unknown = Float64Array.from(denominators, (d) => Math.log(alpha / d));
     for (const feature of vocabulary) {
-      model.weights.set(
-        feature,
-        Float64Array.from(classes, (c, k) => Math.log(((counts.get(c)?.get(feature) ?? 0) + alpha) / (denominators[k] as number))),
-      );
+      const seen = classes.flatMap((c, k) => ((counts.get(c)?.get(feature) ?? 0) > 0 ? [k] : []));
+      model.gains.set(feature, {
+        classes: Uint16Array.from(seen),
+        gains: Float64Array.from(seen, (k) => Math.log(((counts.get(classes[k] as string)?.get(feature) ?? 0) + alpha) / alpha)),
+      });
     }
     return model;
   }
 
+  /** log P(c) + Σ log P(feature | c): every feature first as unseen in every class, then the sparse gains added. */
   logPosteriorsOf(features: readonly string[]): Float64Array {
-    const scores = Float64Array.from(this.priors);
+    const n = features.length;
+    const scores = new Float64Array(this.priors.length);
+    for (let k = 0; k < scores.length; k++) scores[k] = (this.priors[k] as number) + n * (this.unknown[k] as number);
     for (const feature of features) {
-      const weights = this.weights.get(feature) ?? this.unknown;
-      for (let k = 0; k < scores.length; k++) scores[k] = (scores[k] as number) + (weights[k] as number);
+      const entry = this.gains.get(feature);
+      if (entry === undefined) continue;
+      const { classes, gains } = entry;
+      for (let j = 0; j < classes.length; j++) {
+        const k = classes[j] as number;
+        scores[k] = (scores[k] as number) + (gains[j] as number);
+      }
     }
     return scores;
   }
