@@ -13,6 +13,7 @@ import { ChannelSender } from './deliveries/channel-sender';
 import { DeliveriesController } from './deliveries/deliveries.controller';
 import { DeliveryRepository } from './deliveries/delivery.repository';
 import { DeliveryWorker } from './deliveries/delivery.worker';
+import { RateLimiter } from './deliveries/rate-limiter';
 import { InboxController } from './notifications/inbox.controller';
 import { IngestEventUseCase } from './notifications/ingest-event.use-case';
 import { NotificationEventsHandler } from './notifications/notification-events.handler';
@@ -45,6 +46,7 @@ import { SubscriptionsController } from './subscriptions/subscriptions.controlle
     WebSocketGateway,
     ChannelSender,
     DeliveryWorker,
+    RateLimiter,
     PreferenceRepository,
     HeldReleaseWorker,
     IngestEventUseCase,

@@ -28,6 +28,8 @@ export const notifyEnvSchema = z.object({
   NOTIFY_DELIVERY_BATCH: z.coerce.number().int().min(1).max(1_000).default(100),
   NOTIFY_DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** Ping interval of WebSocket connections; a socket that misses one pong is dropped. */
+  /** External deliveries per subscription per minute; the rest wait for the next minute (not a failed attempt). */
+  NOTIFY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   NOTIFY_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
 });
 

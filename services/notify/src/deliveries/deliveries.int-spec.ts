@@ -95,6 +95,7 @@ describe('external deliveries', () => {
         NOTIFY_BACKOFF_BASE_MS: '20',
         NOTIFY_BACKOFF_MAX_MS: '100',
         NOTIFY_DELIVERY_POLL_MS: '25',
+        NOTIFY_RATE_LIMIT_PER_MINUTE: '5',
       },
     });
     publisher = app.app.get(EventPublisher);
@@ -230,6 +231,27 @@ describe('external deliveries', () => {
       expect(digest?.body).toMatchObject({ digest: true });
       expect((digest?.body['notifications'] as { data: { quote: string } }[]).map((n) => n.data.quote).sort()).toEqual(['one', 'three', 'two']);
       await expectEventually(async () => expect(await deliveries(`?subscriptionId=${sub.id}&status=delivered`)).toHaveLength(4));
+    } finally {
+      clock.reset();
+    }
+  });
+
+  it('rate-limits deliveries per recipient and sends the rest in the next minute', async () => {
+    const clock = app.app.get(Clock);
+    clock.set(new Date('2026-05-01T08:00:05Z'));
+    try {
+      const sub = await subscribe({ channel: 'webhook', target: `${receiverUrl}/limited`, eventTypes: ['analytics.sla_breached'] });
+      secrets.set('/limited', sub.secret);
+      await publisher.publishMany(Array.from({ length: 7 }, (_, i) => buildEvent('analytics.sla_breached', { tenantid: tenant, subject: `rl-${i}` })));
+      await expectEventually(async () => {
+        expect(await deliveries(`?subscriptionId=${sub.id}&status=delivered`)).toHaveLength(5);
+        expect(await deliveries(`?subscriptionId=${sub.id}&status=pending`)).toHaveLength(2);
+      });
+      expect(received.filter((r) => r.path === '/limited')).toHaveLength(5);
+      clock.advance(60_000);
+      await expectEventually(() => expect(received.filter((r) => r.path === '/limited')).toHaveLength(7));
+      const all = await deliveries(`?subscriptionId=${sub.id}`);
+      expect(all.every((d) => d.status === 'delivered' && d.attempts === 1)).toBe(true);
     } finally {
       clock.reset();
     }

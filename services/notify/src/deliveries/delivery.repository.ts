@@ -111,6 +111,15 @@ export class DeliveryRepository {
     );
   }
 
+  /** Gives the claimed attempt back and schedules the delivery for later (rate limited). */
+  async postpone(id: string, at: Date): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE ${this.table} SET status = 'pending', attempts = attempts - 1, next_attempt_at = $2, locked_until = NULL, updated_at = now()
+       WHERE id = $1`,
+      [id, at],
+    );
+  }
+
   /** An escalation that became unnecessary (the alert was acknowledged in time). */
   async markCancelled(id: string, reason: string): Promise<void> {
     await this.dataSource.query(

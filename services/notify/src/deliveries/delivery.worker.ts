@@ -8,6 +8,7 @@ import { SubscriptionRepository } from '../subscriptions/subscription.repository
 import { retryDelayMs } from './backoff';
 import { ChannelSender } from './channel-sender';
 import { DeliveryRepository, type Delivery } from './delivery.repository';
+import { RateLimiter } from './rate-limiter';
 
 /**
  * Attempts due deliveries: claims them from Postgres, sends, records the outcome, schedules the next
@@ -26,6 +27,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     private readonly subscriptions: SubscriptionRepository,
     private readonly notifications: NotificationRepository,
     private readonly sender: ChannelSender,
+    private readonly rateLimiter: RateLimiter,
     private readonly publisher: EventPublisher,
     private readonly clock: Clock,
     @Inject(SERVICE_ENV) private readonly env: NotifyEnv,
@@ -80,6 +82,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     }
     if (subscription.escalateAfterSeconds !== null && notification.ackedAt !== null) {
       await this.deliveries.markCancelled(delivery.id, `acknowledged by ${notification.ackedBy ?? 'someone'} at ${notification.ackedAt}`);
+      return;
+    }
+    const slot = await this.rateLimiter.take(subscription.id, this.clock.now());
+    if (!slot.allowed) {
+      await this.deliveries.postpone(delivery.id, slot.retryAt);
       return;
     }
     const started = this.clock.now();
