@@ -3,8 +3,8 @@ import { createEvent } from '@switchboard/contracts';
 import { EventPublisher, SERVICE_ENV } from '@switchboard/platform';
 import { Clock } from '../clock/clock';
 import type { NotifyEnv } from '../config/notify.config';
-import { NotificationRepository } from '../notifications/notification.repository';
-import { SubscriptionRepository } from '../subscriptions/subscription.repository';
+import { NotificationRepository, type NotificationRecord } from '../notifications/notification.repository';
+import { SubscriptionRepository, type Subscription } from '../subscriptions/subscription.repository';
 import { retryDelayMs } from './backoff';
 import { ChannelSender } from './channel-sender';
 import { DeliveryRepository, type Delivery } from './delivery.repository';
@@ -67,15 +67,20 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
       if (this.stopped) return;
       const batch = await this.deliveries.claimDue(this.clock.now(), this.env.NOTIFY_DELIVERY_BATCH, this.env.NOTIFY_DELIVERY_TIMEOUT_MS * 2);
       if (batch.length === 0) return;
+      // One read of the batch's notifications and subscriptions instead of one per delivery.
+      const notifications = await this.notifications.findMany([...new Set(batch.map((d) => d.notificationId))]);
+      const subscriptions = new Map<string, Subscription | undefined>();
+      for (const d of batch) {
+        if (!subscriptions.has(d.subscriptionId)) subscriptions.set(d.subscriptionId, await this.subscriptions.find(d.tenant, d.subscriptionId));
+      }
       const digests = new Map<string, Delivery[]>();
       for (const d of batch.filter((x) => x.digest)) digests.set(d.subscriptionId, [...(digests.get(d.subscriptionId) ?? []), d]);
-      await Promise.all([...batch.filter((d) => !d.digest).map((d) => this.attempt(d)), ...[...digests.values()].map((g) => this.attemptDigest(g))]);
+      await Promise.all([...batch.filter((d) => !d.digest).map((d) => this.attempt(d, subscriptions.get(d.subscriptionId), notifications.get(d.notificationId))), ...[...digests.values()].map((g) => this.attemptDigest(g))]);
     }
   }
 
-  private async attempt(delivery: Delivery): Promise<void> {
-    const subscription = await this.subscriptions.find(delivery.tenant, delivery.subscriptionId);
-    const notification = await this.notifications.find(delivery.tenant, delivery.notificationId);
+  private async attempt(delivery: Delivery, subscription: Subscription | undefined, found: NotificationRecord | undefined): Promise<void> {
+    const notification = found?.tenant === delivery.tenant ? found : undefined;
     if (!subscription || !notification) {
       await this.deliveries.markFailed(delivery.id, 'subscription or notification no longer exists', null, null);
       return;

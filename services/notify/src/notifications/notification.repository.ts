@@ -104,6 +104,11 @@ export class NotificationRepository {
     return rows[0] ? toRecord(rows[0]) : undefined;
   }
 
+  async findMany(ids: readonly string[]): Promise<Map<string, NotificationRecord>> {
+    const rows: Row[] = ids.length === 0 ? [] : await this.dataSource.query(`SELECT * FROM ${this.table} WHERE id = ANY($1::uuid[])`, [ids]);
+    return new Map(rows.map((row) => [row.id, toRecord(row)]));
+  }
+
   /** Inbox of the given recipients, oldest first, after the `since` cursor. */
   async inbox(
     tenant: string,
