@@ -3,7 +3,11 @@ import { VADER_PUBLISHED, loadSentimentCorpus, SENTIMENT_CORPORA, type Sentiment
 import { abuseQuality, intentQuality, sentimentQuality } from '../services/analytics/src/evaluation/quality';
 import { createSentimentScorer } from '../services/analytics/src/scoring/sentiment';
 import { sharedUtteranceScorer } from '../services/analytics/src/scoring/utterance-scorer';
-import { figure, rate, round, type BenchResult, type Figure } from './harness';
+import { buildEvent, createTestNamespace, uniqueTenant } from '../libs/testing/src';
+import { EventPublisher, namespacedSubject, NATS_CONNECTION } from '../libs/platform/src';
+import type { NatsConnection } from 'nats';
+import { startAnalyticsApp } from '../services/analytics/test/start-analytics-app';
+import { figure, percentile, rate, round, type BenchResult, type Figure } from './harness';
 
 interface VaderPackage {
   SentimentIntensityAnalyzer: { polarity_scores(text: string): { compound: number } };
@@ -58,5 +62,64 @@ export async function run(): Promise<BenchResult> {
     figure({ name: 'sentiment scorer speed (one core)', unit: 'utterances/s', value: Math.round(sentimentRate), ceiling: { name: 'npm vader-sentiment', value: Math.round(reference) }, target: { kind: 'min', value: 100_000 } }),
     figure({ name: 'full utterance scorer speed (sentiment+abuse+gratitude+small talk, one core)', unit: 'utterances/s', value: Math.round(fullRate), ceiling: { name: 'npm vader-sentiment', value: Math.round(reference) }, target: { kind: 'min', value: 100_000 } }),
   );
+  figures.push(...(await consumerLag(corpus)));
   return { suite: 'analytics', figures };
+}
+
+/**
+ * Publishes customer utterances at 5,000/s for 4 s across 500 interactions into a running analytics app and measures,
+ * per utterance, the time from its publish to the arrival of its `analytics.utterance_scored` event.
+ */
+async function consumerLag(corpus: readonly string[]): Promise<Figure[]> {
+  const ns = createTestNamespace('bench_analytics');
+  const app = await startAnalyticsApp(ns);
+  try {
+    const publisher = app.app.get(EventPublisher);
+    const nc = app.app.get<NatsConnection>(NATS_CONNECTION);
+    const tenant = uniqueTenant('bench');
+    const sentAt = new Map<string, number>();
+    const lags: number[] = [];
+    const sub = nc.subscribe(namespacedSubject(ns.natsNamespace, `cc.${tenant}.analytics.utterance_scored`), {
+      callback: (_e, msg) => {
+        const event = JSON.parse(new TextDecoder().decode(msg.data)) as { data: { utteranceId?: string } };
+        const sent = event.data.utteranceId === undefined ? undefined : sentAt.get(event.data.utteranceId);
+        if (sent !== undefined) lags.push(performance.now() - sent);
+      },
+    });
+    const perSecond = 5000;
+    const seconds = 4;
+    const total = perSecond * seconds;
+    const batch = 250;
+    const start = performance.now();
+    let rawPublish = 0;
+    for (let i = 0; i < total; i += batch) {
+      const due = start + (i / perSecond) * 1000;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const events = Array.from({ length: batch }, (_, j) => {
+        const n = i + j;
+        return buildEvent('interaction.utterance', {
+          tenantid: tenant,
+          data: { interactionId: `int-${n % 500}`, utteranceId: `u-${n}`, speaker: 'customer', text: corpus[n % corpus.length] as string },
+        });
+      });
+      const t = performance.now();
+      for (const event of events) sentAt.set(event.data.utteranceId as string, t);
+      await publisher.publishMany(events);
+      rawPublish += performance.now() - t;
+    }
+    const deadline = performance.now() + 60_000;
+    while (lags.length < total && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const elapsed = performance.now() - start;
+    sub.unsubscribe();
+    const sorted = lags.slice().sort((a, b) => a - b);
+    return [
+      figure({ name: 'consumer throughput at an offered 5,000 utterances/s', unit: 'utterances/s', value: Math.round(rate(lags.length, elapsed)), ceiling: { name: 'JetStream publish (same run)', value: Math.round(rate(total, rawPublish)) }, target: { kind: 'min', value: 5000 } }),
+      figure({ name: 'consumer lag p50', unit: 'ms', value: round(percentile(sorted, 50)), target: { kind: 'max', value: 1000 } }),
+      figure({ name: 'consumer lag p99', unit: 'ms', value: round(percentile(sorted, 99)), target: { kind: 'max', value: 1000 }, extra: { scored: lags.length, offered: total } }),
+    ];
+  } finally {
+    await app.close();
+    await ns.cleanup();
+  }
 }
