@@ -5,7 +5,12 @@ const swc = JSON.parse(readFileSync(`${__dirname}/.swcrc`, 'utf8'));
 delete swc.$schema;
 
 const shared = {
-  transform: { '^.+\\.ts$': ['@swc/jest', { ...swc, swcrc: false }] },
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { ...swc, swcrc: false }],
+    // content-disposition 3 (used by @fastify/static for /docs) ships ES modules only.
+    '/node_modules/content-disposition/.+\\.js$': ['@swc/jest', { swcrc: false, module: { type: 'commonjs' } }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   moduleNameMapper: {
     '^@switchboard/contracts$': '<rootDir>/libs/contracts/src/index.ts',
     '^@switchboard/platform$': '<rootDir>/libs/platform/src/index.ts',

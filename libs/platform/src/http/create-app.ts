@@ -1,4 +1,4 @@
-import { Logger as NestLogger, type INestApplication, type Type } from '@nestjs/common';
+import type { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -6,8 +6,6 @@ import type { FastifyInstance } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { ConfigValidationError, platformEnvSchema, type PlatformConfig } from '../config/platform-config';
 import { PLATFORM_CONFIG } from '../config/tokens';
-import { sendProblem } from '../errors/problem-details.filter';
-import { NotFoundError } from '../errors/app-error';
 import { MetricsRegistry } from '../metrics/metrics.registry';
 
 export interface ServiceDescription {
@@ -35,14 +33,11 @@ export function configureApp(app: NestFastifyApplication, description: ServiceDe
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
-  const logger = new NestLogger('HTTP');
 
   // CloudEvents and other structured-syntax JSON media types parse like JSON.
   fastify.addContentTypeParser(/^application\/[\w.-]+\+json$/i, { parseAs: 'string' }, fastify.getDefaultJsonParser('error', 'error'));
-  fastify.setErrorHandler((error, request, reply) => sendProblem(reply, error, request.url, logger));
-  fastify.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, new NotFoundError(`No route for ${request.method} ${request.url.split('?')[0]}.`, 'HTTP.NOT_FOUND'), request.url, logger),
-  );
+  // Unknown routes and Fastify-level failures (body parsing, limits, media types) reach Nest's own
+  // not-found and error handlers, which go through the ProblemDetailsFilter.
 
   const metrics = app.get(MetricsRegistry);
   const duration = metrics.histogram('sb_http_request_duration_seconds', 'HTTP request duration', ['method', 'route', 'status']);

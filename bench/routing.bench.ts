@@ -1,0 +1,119 @@
+import { Test } from '@nestjs/testing';
+import Redis from 'ioredis';
+import { connect, JSONCodec } from 'nats';
+import { createEvent, type AnyCloudEvent } from '@switchboard/contracts';
+import { createHttpAdapter, ENVIRONMENT, EventPublisher } from '@switchboard/platform';
+import { createTestNamespace, TEST_NATS_URL, TEST_REDIS_URL } from '@switchboard/testing';
+import { AppModule } from '../services/routing/src/app.module';
+import { decide } from '../services/routing/src/engine/decide';
+import { DEFAULT_SETTINGS, type AgentSnapshot } from '../services/routing/src/engine/engine.types';
+import { RoutingRepository } from '../services/routing/src/persistence/routing.repository';
+import { figure, percentile, rate, timed, type BenchResult } from './harness';
+
+const AGENTS = 2_000;
+const QUEUES = 20;
+const INTERACTIONS = 600;
+const DEADLINE_MS = 90_000;
+const TENANT = 'benchtenant';
+
+/** Routing: interactions routed per second (created consumed → offered published) and decision latency, 2,000 agents / 20 queues. */
+export async function run(): Promise<BenchResult> {
+  const ns = createTestNamespace('routing_bench');
+  const env = { ...ns.env(), ROUTING_TICK_MS: '50', LOG_LEVEL: 'silent' };
+  const ref = await Test.createTestingModule({ imports: [AppModule] }).overrideProvider(ENVIRONMENT).useValue(env).compile();
+  const app = ref.createNestApplication(createHttpAdapter(env), { logger: false });
+  await app.init();
+  const nc = await connect({ servers: TEST_NATS_URL });
+  try {
+    const repo = app.get(RoutingRepository);
+    for (let q = 0; q < QUEUES; q += 1) {
+      await repo.upsertQueue({
+        tenant: TENANT, id: `q${q}`, name: `q${q}`, channel: 'chat', required_skills: { [`s${q}`]: 2 }, priority: 5,
+        sla: { percent: 80, seconds: 20 }, strategy: 'longest-idle', offer_timeout_seconds: 300, wrap_up_seconds: 0, overflow: [],
+      });
+    }
+    for (let a = 0; a < AGENTS; a += 1) {
+      await repo.upsertAgent({
+        tenant: TENANT, id: `a${a}`, name: `a${a}`, skills: { [`s${a % QUEUES}`]: 1 + (a % 5) }, capacity: { chat: 3 },
+        languages: ['en'], team: null, started_at: new Date('2020-01-01'), shift: null,
+      });
+    }
+    await repo.dataSource.query(`UPDATE "${ns.dbSchema}".agent SET state='available'`);
+
+    // Raw ceilings in the same run.
+    const redis = new Redis(TEST_REDIS_URL, { keyPrefix: `${ns.redisPrefix}raw:` });
+    const redisOps = 20_000;
+    const rawRedis = await timed(async () => {
+      const p = redis.pipeline();
+      for (let i = 0; i < redisOps; i += 1) p.hincrby('h', `f${i % 2000}`, 1);
+      await p.exec();
+    });
+    redis.disconnect();
+    const js = nc.jetstream();
+    const jsm = await nc.jetstreamManager();
+    await jsm.streams.add({ name: `${ns.id.toUpperCase()}_RAWROUTING`, subjects: [`${ns.id}.rawrouting.>`] });
+    const rawPublishes = 5_000;
+    const body = new TextEncoder().encode(JSON.stringify({ hello: 'x'.repeat(300) }));
+    const rawJs = await timed(() => Promise.all(Array.from({ length: rawPublishes }, (_, i) => js.publish(`${ns.id}.rawrouting.x`, body, { msgID: `r${i}` }))));
+
+    // Routed per second: publish every interaction, wait for every routing.offered.
+    const codec = JSONCodec<AnyCloudEvent>();
+    const sub = nc.subscribe(`${ns.id}.cc.${TENANT}.routing.offered`);
+    let offered = 0;
+    const allOffered = new Promise<void>((resolve) => {
+      void (async () => {
+        for await (const m of sub) {
+          codec.decode(m.data);
+          if (++offered >= INTERACTIONS) resolve();
+        }
+      })();
+    });
+    const events = Array.from({ length: INTERACTIONS }, (_, i) =>
+      createEvent({
+        type: 'interaction.created', tenantid: TENANT, source: '/bench',
+        data: { interactionId: `i${i}`, channel: 'chat', direction: 'inbound', queueId: `q${i % QUEUES}`, customer: { id: `c${i}` } },
+      }),
+    );
+    const routed = await timed(async () => {
+      await app.get(EventPublisher).publishMany(events);
+      await Promise.race([allOffered, new Promise((resolve) => setTimeout(resolve, DEADLINE_MS))]);
+    });
+    sub.unsubscribe();
+
+    // Decision latency: the engine on a 2,000-agent snapshot.
+    const now = Date.now();
+    const agents: AgentSnapshot[] = Array.from({ length: AGENTS }, (_, a) => ({
+      id: `a${a}`, state: 'available', stateSince: now - a * 1000, skills: { [`s${a % QUEUES}`]: 1 + (a % 5) }, languages: ['en'],
+      capacity: { chat: 3 }, load: { chat: a % 3 }, startedAt: now - 400 * 86_400_000, strainLevel: 'ok', occupancy: (a % 100) / 100,
+    }));
+    const samples: number[] = [];
+    for (let i = 0; i < 2_000; i += 1) {
+      const start = process.hrtime.bigint();
+      decide({
+        queue: { id: `q${i % QUEUES}`, channel: 'chat', requiredSkills: { [`s${i % QUEUES}`]: 2 }, priority: 5, strategy: 'longest-idle', overflow: [] },
+        interaction: { id: `x${i}`, queueId: `q${i % QUEUES}`, channel: 'chat', vip: false, queuedAt: now - 5000, customerId: `c${i}`, volatile: i % 7 === 0, abusive: false, declinedBy: [] },
+        agents, settings: DEFAULT_SETTINGS, now, channelsWithWork: ['chat'],
+      });
+      samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+    samples.sort((x, y) => x - y);
+    const routedPerSecond = rate(offered, routed.ms);
+    return {
+      suite: 'routing',
+      figures: [
+        figure({
+          name: 'interactions routed (created consumed → offered published)', unit: 'interactions/s', value: routedPerSecond,
+          ceiling: { name: 'raw JetStream publish (pipelined)', value: rate(rawPublishes, rawJs.ms) },
+          target: { kind: 'min', value: 1_000 }, extra: { interactions: INTERACTIONS, offered, agents: AGENTS, queues: QUEUES },
+        }),
+        figure({ name: 'decision latency p50 (2,000 agents)', unit: 'ms', value: percentile(samples, 50) }),
+        figure({ name: 'decision latency p99 (2,000 agents)', unit: 'ms', value: percentile(samples, 99), target: { kind: 'max', value: 10 } }),
+        figure({ name: 'raw Redis pipelined ops', unit: 'ops/s', value: rate(redisOps, rawRedis.ms) }),
+      ],
+    };
+  } finally {
+    await nc.close();
+    await app.close();
+    await ns.cleanup();
+  }
+}
