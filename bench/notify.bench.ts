@@ -46,7 +46,7 @@ export async function run(): Promise<BenchResult> {
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
   const app = await startTestApp(AppModule, ns, {
-    env: { NOTIFY_ALLOW_PRIVATE_TARGETS: 'true', LOG_LEVEL: 'warn', NOTIFY_DELIVERY_POLL_MS: '50', NOTIFY_DELIVERY_BATCH: '200' },
+    env: { NOTIFY_ALLOW_PRIVATE_TARGETS: 'true', LOG_LEVEL: 'warn', NOTIFY_DELIVERY_POLL_MS: '50', NOTIFY_DELIVERY_BATCH: '200', NOTIFY_RATE_LIMIT_PER_MINUTE: '1000000' },
   });
   const sockets: WebSocket[] = [];
   try {
