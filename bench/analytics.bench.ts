@@ -3,10 +3,10 @@ import { VADER_PUBLISHED, loadSentimentCorpus, SENTIMENT_CORPORA, type Sentiment
 import { abuseQuality, intentQuality, sentimentQuality } from '../services/analytics/src/evaluation/quality';
 import { createSentimentScorer } from '../services/analytics/src/scoring/sentiment';
 import { sharedUtteranceScorer } from '../services/analytics/src/scoring/utterance-scorer';
-import { buildEvent, createTestNamespace, uniqueTenant } from '../libs/testing/src';
+import { buildEvent, createTestNamespace, startTestApp, uniqueTenant } from '../libs/testing/src';
 import { EventPublisher, namespacedSubject, NATS_CONNECTION } from '../libs/platform/src';
 import type { NatsConnection } from 'nats';
-import { startAnalyticsApp } from '../services/analytics/test/start-analytics-app';
+import { AppModule } from '../services/analytics/src/app.module';
 import { figure, percentile, rate, round, type BenchResult, type Figure } from './harness';
 
 interface VaderPackage {
@@ -72,7 +72,7 @@ export async function run(): Promise<BenchResult> {
  */
 async function consumerLag(corpus: readonly string[]): Promise<Figure[]> {
   const ns = createTestNamespace('bench_analytics');
-  const app = await startAnalyticsApp(ns);
+  const app = await startTestApp(AppModule, ns);
   try {
     const publisher = app.app.get(EventPublisher);
     const nc = app.app.get<NatsConnection>(NATS_CONNECTION);

@@ -1,5 +1,5 @@
-import { startAnalyticsApp } from '../../test/start-analytics-app';
-import { createTestNamespace, uniqueTenant, type TestApp, type TestNamespace } from '@switchboard/testing';
+import { AppModule } from '../app.module';
+import { createTestNamespace, startTestApp, uniqueTenant, type TestApp, type TestNamespace } from '@switchboard/testing';
 
 describe('POST /v1/analyze', () => {
   let ns: TestNamespace;
@@ -8,7 +8,7 @@ describe('POST /v1/analyze', () => {
 
   beforeAll(async () => {
     ns = createTestNamespace('analytics_analyze');
-    app = await startAnalyticsApp(ns);
+    app = await startTestApp(AppModule, ns);
     auth = { authorization: `Bearer ${app.token({ tenant: uniqueTenant(), role: 'agent', sub: 'agent-1' })}`, 'content-type': 'application/json' };
   }, 60_000);
 

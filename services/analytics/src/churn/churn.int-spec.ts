@@ -1,8 +1,8 @@
 import type { AnyCloudEvent, CloudEvent } from '@switchboard/contracts';
 import { EventPublisher, namespacedSubject, NATS_CONNECTION } from '@switchboard/platform';
-import { buildEvent, createTestNamespace, expectEventually, uniqueId, uniqueTenant, type TestApp, type TestNamespace } from '@switchboard/testing';
+import { buildEvent, createTestNamespace, expectEventually, startTestApp, uniqueId, uniqueTenant, type TestApp, type TestNamespace } from '@switchboard/testing';
 import type { NatsConnection, Subscription } from 'nats';
-import { startAnalyticsApp } from '../../test/start-analytics-app';
+import { AppModule } from '../app.module';
 
 describe('customer churn risk (consumer → events, HTTP)', () => {
   let ns: TestNamespace;
@@ -15,7 +15,7 @@ describe('customer churn risk (consumer → events, HTTP)', () => {
 
   beforeAll(async () => {
     ns = createTestNamespace('analytics_churn');
-    app = await startAnalyticsApp(ns);
+    app = await startTestApp(AppModule, ns);
     publisher = app.app.get(EventPublisher);
     nc = app.app.get<NatsConnection>(NATS_CONNECTION);
     subscription = nc.subscribe(namespacedSubject(ns.natsNamespace, `cc.${tenant}.analytics.churn_risk_changed`), {

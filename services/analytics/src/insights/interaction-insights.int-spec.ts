@@ -1,9 +1,10 @@
-import { startAnalyticsApp } from '../../test/start-analytics-app';
+import { AppModule } from '../app.module';
 import type { AnyCloudEvent, CloudEvent } from '@switchboard/contracts';
 import { EventPublisher, namespacedSubject, NATS_CONNECTION } from '@switchboard/platform';
 import {
   buildEvent,
   createTestNamespace,
+  startTestApp,
   expectEventually,
   uniqueId,
   uniqueTenant,
@@ -23,7 +24,7 @@ describe('interaction insights (consumer → events, HTTP)', () => {
 
   beforeAll(async () => {
     ns = createTestNamespace('analytics_insights');
-    app = await startAnalyticsApp(ns);
+    app = await startTestApp(AppModule, ns);
     publisher = app.app.get(EventPublisher);
     nc = app.app.get<NatsConnection>(NATS_CONNECTION);
     subscription = nc.subscribe(namespacedSubject(ns.natsNamespace, `cc.${tenant}.analytics.>`), {

@@ -1,8 +1,8 @@
 import type { AnyCloudEvent, CloudEvent } from '@switchboard/contracts';
 import { EventPublisher, namespacedSubject, NATS_CONNECTION } from '@switchboard/platform';
-import { buildEvent, createTestNamespace, expectEventually, uniqueId, uniqueTenant, type TestApp, type TestNamespace } from '@switchboard/testing';
+import { buildEvent, createTestNamespace, expectEventually, startTestApp, uniqueId, uniqueTenant, type TestApp, type TestNamespace } from '@switchboard/testing';
 import type { NatsConnection, Subscription } from 'nats';
-import { startAnalyticsApp } from '../../test/start-analytics-app';
+import { AppModule } from '../app.module';
 
 describe('agent wellbeing (consumer → events, HTTP)', () => {
   let ns: TestNamespace;
@@ -14,7 +14,7 @@ describe('agent wellbeing (consumer → events, HTTP)', () => {
 
   beforeAll(async () => {
     ns = createTestNamespace('analytics_wellbeing');
-    app = await startAnalyticsApp(ns);
+    app = await startTestApp(AppModule, ns);
     publisher = app.app.get(EventPublisher);
     const nc = app.app.get<NatsConnection>(NATS_CONNECTION);
     subscription = nc.subscribe(namespacedSubject(ns.natsNamespace, `cc.${tenant}.analytics.wellbeing_changed`), {
