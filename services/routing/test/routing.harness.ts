@@ -1,24 +1,8 @@
-// @fastify/static (serving the OpenAPI page's assets) requires content-disposition 3, which is ESM-only and cannot be
-// loaded by jest's CommonJS runtime on Node 20. Routing never serves file downloads, the one place it is used.
-jest.mock('content-disposition', () => ({
-  __esModule: true,
-  default: () => {
-    throw new Error('content-disposition is not available under jest');
-  },
-}));
-
-import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { connect, JSONCodec, type NatsConnection } from 'nats';
 import { createEvent, subjectFor, type AnyCloudEvent, type CloudEvent, type EventType } from '@switchboard/contracts';
 import { EventPublisher } from '@switchboard/platform';
 import { startTestApp, uniqueTenant, type TestApp, type TestNamespace } from '@switchboard/testing';
 import { AppModule } from '../src/app.module';
-
-// The platform installs its problem+json not-found handler on the Fastify instance before Nest's init installs its own,
-// and Fastify refuses a second one; keep the platform's.
-jest.spyOn(FastifyAdapter.prototype, 'setNotFoundHandler').mockImplementation(function (this: FastifyAdapter) {
-  return this.getInstance();
-});
 
 /** A running routing app with a live view of every event it publishes in one tenant. */
 export class RoutingHarness {
