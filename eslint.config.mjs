@@ -39,6 +39,11 @@ export default tseslint.config(
     },
   },
   {
+    // In tests a missing value fails the test anyway; `!` keeps assertions readable.
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/test/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+  {
     // Contracts import only zod.
     files: ['libs/contracts/src/**/*.ts'],
     rules: {

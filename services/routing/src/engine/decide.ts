@@ -18,7 +18,7 @@ export function overflowStepFor(overflow: DecisionInput['queue']['overflow'], wa
 /** Required skill levels after overflow widening. */
 function requiredSkills(input: DecisionInput, step: number): Record<string, number> {
   if (step === 0) return input.queue.requiredSkills;
-  const floor = input.queue.overflow[step - 1]!.minSkillLevel;
+  const floor = input.queue.overflow[step - 1]?.minSkillLevel ?? 1;
   const widened: Record<string, number> = {};
   for (const [skill, level] of Object.entries(input.queue.requiredSkills)) {
     const lowered = Math.min(level, floor);
@@ -87,14 +87,19 @@ export function decide(input: DecisionInput): Decision {
     };
   });
   const byId = new Map(input.agents.map((a) => [a.id, a]));
+  const agentOf = (id: string) => {
+    const agent = byId.get(id);
+    if (!agent) throw new Error(`candidate ${id} is not among the decision's agents`);
+    return agent;
+  };
   const eligible = (): CandidateOutcome[] => candidates.filter((c) => c.eligible);
 
   // Wellbeing: strained agents are kept from volatile customers, and from voice while written work waits.
   if (settings.strainGuardEnabled) {
-    const strained = eligible().filter((c) => settings.strainLevels.includes(byId.get(c.agentId)!.strainLevel));
+    const strained = eligible().filter((c) => settings.strainLevels.includes(agentOf(c.agentId).strainLevel));
     let excluded = 0;
     for (const c of strained) {
-      const agent = byId.get(c.agentId)!;
+      const agent = agentOf(c.agentId);
       if (interaction.volatile || interaction.abusive) {
         c.eligible = false;
         c.reasons.push(`strain ${agent.strainLevel}: not offered volatile customers`);
@@ -119,7 +124,7 @@ export function decide(input: DecisionInput): Decision {
   if (settings.newHireGuardEnabled && (interaction.volatile || interaction.abusive)) {
     const threshold = now - settings.newHireTenureDays * DAY_MS;
     const isNew = (c: CandidateOutcome): boolean => {
-      const startedAt = byId.get(c.agentId)!.startedAt;
+      const startedAt = agentOf(c.agentId).startedAt;
       return startedAt !== undefined && startedAt > threshold;
     };
     const newHires = eligible().filter(isNew);
@@ -152,7 +157,7 @@ export function decide(input: DecisionInput): Decision {
   if (settings.occupancyCapEnabled) {
     let demoted = 0;
     for (const c of eligible()) {
-      const occupancy = byId.get(c.agentId)!.occupancy;
+      const occupancy = agentOf(c.agentId).occupancy;
       if (occupancy > settings.occupancyCap && c.tier === TIER_NORMAL) {
         c.tier = TIER_OVER_OCCUPANCY;
         c.reasons.push(`occupancy ${Math.round(occupancy * 100)} % above cap ${Math.round(settings.occupancyCap * 100)} %`);

@@ -71,7 +71,7 @@ export class QueuesController {
       depth: waiting.filter((i) => i.status === 'queued').length,
       offered: waiting.filter((i) => i.status === 'offered').length,
       waiting: waiting.map((i) => ({ interactionId: i.id, status: i.status, waitMs: now - i.queued_at.getTime(), priority: i.priority ?? queue.priority })),
-      longestWaitMs: waiting.length > 0 ? now - waiting[0]!.queued_at.getTime() : 0,
+      longestWaitMs: waiting[0] ? now - waiting[0].queued_at.getTime() : 0,
       agentsEligible: eligible.length,
       agentsAvailable: available.length,
     };
