@@ -11,4 +11,5 @@ export * from './metrics';
 export * from './outbox';
 export * from './platform.module';
 export * from './redis';
+export * from './scheduling';
 export * from './validation';

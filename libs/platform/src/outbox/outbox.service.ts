@@ -5,6 +5,7 @@ import type { PlatformConfig } from '../config/platform-config';
 import { PLATFORM_CONFIG } from '../config/tokens';
 import { quoteIdent } from '../database/schema';
 import { EventPublisher } from '../messaging';
+import { CoalescingRunner } from '../scheduling/coalescing-runner';
 
 const BATCH = 500;
 
@@ -18,10 +19,10 @@ const BATCH = 500;
 export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Outbox');
   private readonly table: string;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = false;
+  private readonly runner = new CoalescingRunner(
+    () => this.flush().then(() => undefined),
+    (error) => this.logger.warn(`outbox relay failed, will retry: ${error instanceof Error ? error.message : String(error)}`),
+  );
 
   constructor(
     private readonly dataSource: DataSource,
@@ -41,18 +42,7 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
 
   /** Asks the relay to publish pending events now (call after a transaction that enqueued some commits). */
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.relay().finally(() => {
-      this.running = undefined;
-      if (this.again) {
-        this.again = false;
-        this.kick();
-      }
-    });
+    this.runner.kick();
   }
 
   /** Publishes every pending event; resolves with how many were published. */
@@ -66,23 +56,11 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.kick(), 1000);
-    this.timer.unref();
-    this.kick();
+    this.runner.start(1000, true);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
-  }
-
-  private async relay(): Promise<void> {
-    try {
-      await this.flush();
-    } catch (error) {
-      this.logger.warn(`outbox relay failed, will retry: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    await this.runner.stop();
   }
 
   private async publishBatch(): Promise<number> {

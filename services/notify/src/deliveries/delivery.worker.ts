@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { createEvent } from '@switchboard/contracts';
-import { EventPublisher, SERVICE_ENV } from '@switchboard/platform';
+import { CoalescingRunner, EventPublisher, SERVICE_ENV } from '@switchboard/platform';
 import { Clock } from '../clock/clock';
 import type { NotifyEnv } from '../config/notify.config';
 import { NotificationRepository, type NotificationRecord } from '../notifications/notification.repository';
@@ -17,10 +17,10 @@ import { RateLimiter } from './rate-limiter';
 @Injectable()
 export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('DeliveryWorker');
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = false;
+  private readonly runner = new CoalescingRunner(
+    () => this.drain(),
+    (error) => this.logger.warn(`delivery round failed: ${error instanceof Error ? error.message : String(error)}`),
+  );
 
   constructor(
     private readonly deliveries: DeliveryRepository,
@@ -34,37 +34,21 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.kick(), this.env.NOTIFY_DELIVERY_POLL_MS);
-    this.timer.unref();
+    this.runner.start(this.env.NOTIFY_DELIVERY_POLL_MS);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.runner.stop();
   }
 
   /** Runs a round now (after new deliveries were created). */
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.drain()
-      .catch((error: unknown) => this.logger.warn(`delivery round failed: ${error instanceof Error ? error.message : String(error)}`))
-      .finally(() => {
-        this.running = undefined;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    this.runner.kick();
   }
 
   private async drain(): Promise<void> {
     for (;;) {
-      if (this.stopped) return;
+      if (this.runner.isStopped) return;
       const batch = await this.deliveries.claimDue(this.clock.now(), this.env.NOTIFY_DELIVERY_BATCH, this.env.NOTIFY_DELIVERY_TIMEOUT_MS * 2);
       if (batch.length === 0) return;
       // One read of the batch's notifications and subscriptions instead of one per delivery.

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { AnyCloudEvent, RoutingExplanation } from '@switchboard/contracts';
-import { MetricsRegistry, Outbox, SERVICE_ENV } from '@switchboard/platform';
+import { CoalescingRunner, MetricsRegistry, Outbox, SERVICE_ENV } from '@switchboard/platform';
 import { decide } from '../engine/decide';
 import type { AgentSnapshot, Decision, InteractionSnapshot } from '../engine/engine.types';
 import { routingEvent } from '../events/event-factory';
@@ -24,10 +24,10 @@ const STALE_CLAIM_MS = 2_000;
 @Injectable()
 export class DispatcherService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Dispatcher');
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = false;
+  private readonly runner = new CoalescingRunner(
+    () => this.cycle(),
+    (error) => this.logger.warn(`decision cycle failed: ${error instanceof Error ? error.message : String(error)}`),
+  );
   private readonly latency;
 
   constructor(
@@ -45,32 +45,15 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.kick(), this.env.ROUTING_TICK_MS);
-    this.timer.unref();
-    this.kick();
+    this.runner.start(this.env.ROUTING_TICK_MS, true);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.runner.stop();
   }
 
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.cycle()
-      .catch((error: unknown) => this.logger.warn(`decision cycle failed: ${error instanceof Error ? error.message : String(error)}`))
-      .finally(() => {
-        this.running = undefined;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    this.runner.kick();
   }
 
   /** One full cycle; resolves when done (exposed for the benchmark and tests). */
