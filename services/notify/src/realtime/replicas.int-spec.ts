@@ -1,4 +1,3 @@
-import '../../test/esm-interop';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EventPublisher } from '@switchboard/platform';

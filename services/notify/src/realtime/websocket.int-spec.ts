@@ -1,4 +1,3 @@
-import '../../test/esm-interop';
 import {
   buildEvent,
   createTestNamespace,
