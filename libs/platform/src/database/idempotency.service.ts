@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { quoteIdent } from './schema';
 
 export type IdempotentOutcome<T> = { duplicate: true } | { duplicate: false; result: T };
 
@@ -17,9 +18,8 @@ export class IdempotencyService {
     work: (manager: EntityManager) => Promise<T>,
   ): Promise<IdempotentOutcome<T>> {
     return this.dataSource.transaction(async (manager) => {
-      const schema = (this.dataSource.options as { schema?: string }).schema ?? 'public';
       const inserted: unknown[] = await manager.query(
-        `INSERT INTO "${schema}".processed_event (consumer, event_id) VALUES ($1, $2)
+        `INSERT INTO ${this.table()} (consumer, event_id) VALUES ($1, $2)
          ON CONFLICT DO NOTHING RETURNING event_id`,
         [consumer, eventId],
       );
@@ -30,11 +30,14 @@ export class IdempotencyService {
 
   /** Forgets processed ids older than `olderThan` (the ledger only needs to outlive redelivery windows). */
   async prune(olderThan: Date): Promise<number> {
-    const schema = (this.dataSource.options as { schema?: string }).schema ?? 'public';
     const result: [unknown[], number] = await this.dataSource.query(
-      `DELETE FROM "${schema}".processed_event WHERE processed_at < $1`,
+      `DELETE FROM ${this.table()} WHERE processed_at < $1`,
       [olderThan],
     );
     return result[1];
+  }
+
+  private table(): string {
+    return `${quoteIdent((this.dataSource.options as { schema?: string }).schema ?? 'public')}.processed_event`;
   }
 }
