@@ -68,7 +68,10 @@ describe('routing strategies and wellbeing rules through API and events', () => 
     const offer = h.of('routing.offered', (e) => e.data.interactionId === 'gold')[0]!;
     await h.ok('POST', `/v1/offers/${offer.data.offerId}/accept`, undefined, h.agentToken('vipper'));
     await h.publish('analytics.abuse_detected', { interactionId: 'gold', agentId: 'vipper', categories: ['insult'], severity: 'high' });
-    await expectEventually(async () => expect(((await h.ok('GET', '/v1/interactions/gold/routing'))['status'])).toBe('assigned'));
+    // Abuse reports and call ends travel on different streams: wait until the report is recorded.
+    await expectEventually(async () =>
+      expect(await h.ok('GET', '/v1/interactions/gold/routing')).toMatchObject({ status: 'assigned', abusive: true }),
+    );
     await h.publish('interaction.ended', { interactionId: 'gold', reason: 'completed', agentId: 'vipper' });
     await expectEventually(() =>
       expect(h.of('agent.state_changed', (e) => e.data.agentId === 'vipper' && e.data.state === 'wrap_up' && (e.data.reason ?? '').includes('recovery'))).toHaveLength(1),

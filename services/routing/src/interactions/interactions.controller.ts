@@ -17,6 +17,7 @@ export class InteractionsController {
     return {
       interactionId: id, queueId: interaction.queue_id, status: interaction.status, agentId: interaction.agent_id ?? undefined,
       declinedBy: interaction.declined_by,
+      abusive: interaction.abusive,
       decisions: decisions.map((d) => ({ decidedAt: d.decided_at.toISOString(), ...(d.explanation as Record<string, unknown>) })),
     };
   }
