@@ -1,8 +1,20 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule } from '@switchboard/platform';
-import { DEFAULT_PORT, SERVICE_NAME } from './config/intake.config';
+import { IntakeInit1764000000100 } from './archive/intake-init.migration';
+import { IntakeConfigModule } from './config/intake-config.module';
+import { DEFAULT_PORT, intakeEnvSchema, SERVICE_NAME } from './config/intake.config';
+import { EventsModule } from './events/events.module';
 
 @Module({
-  imports: [PlatformModule.forRoot({ service: SERVICE_NAME, defaultPort: DEFAULT_PORT })],
+  imports: [
+    PlatformModule.forRoot({
+      service: SERVICE_NAME,
+      defaultPort: DEFAULT_PORT,
+      envSchema: intakeEnvSchema,
+      database: { entities: [], migrations: [IntakeInit1764000000100] },
+    }),
+    IntakeConfigModule,
+    EventsModule,
+  ],
 })
 export class AppModule {}
