@@ -83,7 +83,8 @@ export class ArchiveStreamWriter {
 
   private async subscribe(): Promise<ConsumerMessages> {
     const consumer = await this.options.nc.jetstream().consumers.get(this.streamName, this.config.durable_name);
-    return consumer.consume({ max_messages: this.options.batchSize * 2 });
+    // Abort when the stream or the durable disappears, so that the loop re-creates the durable once the stream is back.
+    return consumer.consume({ max_messages: this.options.batchSize * 2, abort_on_missing_resource: true });
   }
 
   private async run(first: ConsumerMessages): Promise<void> {
