@@ -4,6 +4,8 @@ import { IntakeInit1764000000100 } from './archive/intake-init.migration';
 import { IntakeConfigModule } from './config/intake-config.module';
 import { DEFAULT_PORT, intakeEnvSchema, SERVICE_NAME } from './config/intake.config';
 import { EventsModule } from './events/events.module';
+import { IntegrationsModule } from './integrations/integrations.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
   imports: [
@@ -15,6 +17,8 @@ import { EventsModule } from './events/events.module';
     }),
     IntakeConfigModule,
     EventsModule,
+    IntegrationsModule,
+    WebhooksModule,
   ],
 })
 export class AppModule {}
