@@ -4,6 +4,7 @@ import { IntakeInit1764000000100 } from './archive/intake-init.migration';
 import { IntakeConfigModule } from './config/intake-config.module';
 import { DEFAULT_PORT, intakeEnvSchema, SERVICE_NAME } from './config/intake.config';
 import { EventsModule } from './events/events.module';
+import { HttpModule } from './http/http.module';
 import { IntegrationsModule } from './integrations/integrations.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -16,6 +17,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
       database: { entities: [], migrations: [IntakeInit1764000000100] },
     }),
     IntakeConfigModule,
+    HttpModule,
     EventsModule,
     IntegrationsModule,
     WebhooksModule,
