@@ -6,6 +6,7 @@ import { DEFAULT_PORT, intakeEnvSchema, SERVICE_NAME } from './config/intake.con
 import { EventsModule } from './events/events.module';
 import { HttpModule } from './http/http.module';
 import { IntegrationsModule } from './integrations/integrations.module';
+import { TelephonyModule } from './telephony/telephony.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
@@ -21,6 +22,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     EventsModule,
     IntegrationsModule,
     WebhooksModule,
+    TelephonyModule,
   ],
 })
 export class AppModule {}

@@ -9,6 +9,13 @@ const hostSchema = z
   .min(1)
   .max(255)
   .regex(/^[A-Za-z0-9.:_-]+$/, 'Expected a host name or IP address');
+/** Sent on a line-based protocol: no line breaks (they would inject commands). */
+const credentialSchema = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[^\r\n\0]*$/, 'Must not contain line breaks');
 const queueIdSchema = z.string().min(1).max(128).describe('Queue of the interactions this integration creates when the vendor names none.');
 
 /** `PUT /v1/integrations/twilio`: the account's auth token (signs the status callbacks). */
@@ -21,15 +28,15 @@ export const twilioSettingsSchema = z.object({
 export const asteriskSettingsSchema = z.object({
   host: hostSchema,
   port: z.number().int().min(1).max(65535).default(5038),
-  username: z.string().min(1).max(128),
-  secret: z.string().min(1).max(256),
+  username: credentialSchema(128),
+  secret: credentialSchema(256),
 });
 
 /** `PUT /v1/integrations/freeswitch`: the event socket (mod_event_socket) of a FreeSWITCH server. */
 export const freeswitchSettingsSchema = z.object({
   host: hostSchema,
   port: z.number().int().min(1).max(65535).default(8021),
-  password: z.string().min(1).max(256),
+  password: credentialSchema(256),
   defaultQueueId: queueIdSchema.optional(),
 });
 

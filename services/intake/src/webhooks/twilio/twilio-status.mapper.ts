@@ -1,4 +1,5 @@
-import { createEvent, type AnyCloudEvent, type Customer } from '@switchboard/contracts';
+import { createEvent, type AnyCloudEvent } from '@switchboard/contracts';
+import { customerOf } from '../../mapping/customer';
 import type { TwilioCallStatus, TwilioStatusCallback } from './twilio-status.schema';
 
 export const TWILIO_SOURCE = '/intake/twilio';
@@ -82,17 +83,6 @@ export function followUp(status: TwilioCallStatus): FollowUp {
     case 'failed':
       return { kind: 'ended', reason: 'failed' };
   }
-}
-
-/** The caller (or callee of an outbound call); an anonymous caller gets an id of its own, never a shared one. */
-export function customerOf(number: string | undefined, name: string | undefined, interactionId: string): Customer {
-  const trimmed = number?.trim() ?? '';
-  const known = trimmed !== '' && !/^(anonymous|unknown|restricted|private|<unknown>)$/i.test(trimmed);
-  return {
-    id: known ? trimmed.slice(0, 128) : `unknown-${interactionId}`.slice(0, 128),
-    ...(known && /^\+?[0-9][0-9 ()-]*$/.test(trimmed) ? { phone: trimmed.slice(0, 64) } : {}),
-    ...(name && name.trim() !== '' ? { name: name.trim().slice(0, 256) } : {}),
-  };
 }
 
 function attributes(callback: TwilioStatusCallback): Record<string, string> {
