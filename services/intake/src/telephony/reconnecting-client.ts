@@ -25,6 +25,8 @@ export abstract class ReconnectingClient {
   private attempt = 0;
   private stopped = true;
   private paused = false;
+  /** The last failure: reported until a login succeeds, so that a refused password stays visible across retries. */
+  private lastFailure: { state: ConnectionState; detail: string } | undefined;
 
   protected constructor(protected readonly options: ReconnectingClientOptions) {}
 
@@ -66,6 +68,7 @@ export abstract class ReconnectingClient {
   protected authenticated(): void {
     clearTimeout(this.handshakeTimer);
     this.attempt = 0;
+    this.lastFailure = undefined;
     this.options.logger.log(`connected to ${this.options.host}:${this.options.port}`);
     this.options.onStatus('connected');
   }
@@ -73,13 +76,14 @@ export abstract class ReconnectingClient {
   /** Drops the connection (it is retried with backoff). */
   protected fail(detail: string, state: ConnectionState = 'disconnected'): void {
     this.options.logger.warn(`${this.options.host}:${this.options.port}: ${detail}`);
+    this.lastFailure = { state, detail };
     this.options.onStatus(state, detail);
     this.socket?.destroy();
   }
 
   private connect(): void {
     if (this.stopped) return;
-    this.options.onStatus('connecting');
+    if (!this.lastFailure) this.options.onStatus('connecting');
     const socket = connect({ host: this.options.host, port: this.options.port });
     this.socket = socket;
     if (this.paused) socket.pause();
@@ -88,7 +92,10 @@ export abstract class ReconnectingClient {
     socket.setKeepAlive(true, 30_000);
     socket.on('connect', () => this.onConnected());
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('error', (error: Error) => this.options.logger.debug(`${this.options.host}:${this.options.port}: ${error.message}`));
+    socket.on('error', (error: Error) => {
+      this.options.logger.debug(`${this.options.host}:${this.options.port}: ${error.message}`);
+      this.lastFailure ??= { state: 'disconnected', detail: error.message };
+    });
     socket.on('close', () => {
       clearTimeout(this.handshakeTimer);
       if (this.socket === socket) this.socket = undefined;
@@ -97,7 +104,8 @@ export abstract class ReconnectingClient {
       const ceiling = Math.min(this.options.backoff.maxMs, this.options.backoff.baseMs * 2 ** Math.min(this.attempt, 20));
       const delay = Math.max(1, Math.round(ceiling / 2 + (this.options.random ?? Math.random)() * (ceiling / 2)));
       this.attempt++;
-      this.options.onStatus('disconnected', `reconnecting in ${delay} ms`);
+      const failure = this.lastFailure ?? { state: 'disconnected' as const, detail: 'connection lost' };
+      this.options.onStatus(failure.state, `${failure.detail}; reconnecting in ${delay} ms`);
       this.timer = setTimeout(() => this.connect(), delay);
     });
   }
