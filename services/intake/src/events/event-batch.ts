@@ -2,6 +2,7 @@ import { parseCloudEvent, type AnyCloudEvent } from '@switchboard/contracts';
 import { AppError, ValidationError, type FieldIssue } from '@switchboard/platform';
 import { MAX_BATCH_EVENTS } from '../config/intake.config';
 import { TenantMismatchError } from '../ingestion/ingestion.errors';
+import { CONTROL_CHARACTER } from '../mapping/ids';
 
 export const SINGLE_MEDIA_TYPES = ['application/cloudevents+json', 'application/json'] as const;
 export const BATCH_MEDIA_TYPE = 'application/cloudevents-batch+json';
@@ -20,7 +21,8 @@ export function bodyMode(contentType: string | undefined): 'single' | 'batch' | 
 /**
  * Validates a request body as one CloudEvent or a batch of them and checks that every event belongs to
  * `tenant`. A batch with any invalid event is refused whole: the problem names each event by its index
- * (`[3].data.customer.id`). Returns the events as sent (unknown attributes kept for forward compatibility).
+ * (`[3].data.customer.id`). Returns the events as the contract reads them (attributes and `data` fields
+ * it does not know are dropped, as `parseCloudEvent` documents).
  */
 export function parseEventBody(body: unknown, mode: 'single' | 'batch', tenant: string): AnyCloudEvent[] {
   let items: unknown[];
@@ -54,8 +56,12 @@ export function parseEventBody(body: unknown, mode: 'single' | 'batch', tenant: 
       for (const issue of parsed.issues) issues.push({ field: fieldName(prefix, issue.path), message: issue.message });
       return;
     }
-    // Publish what the producer sent: unknown attributes and data fields travel on to newer consumers.
-    events.push(item as AnyCloudEvent);
+    if (CONTROL_CHARACTER.test(parsed.event.id)) {
+      // The id travels as the JetStream message id header and the de-duplication key.
+      issues.push({ field: fieldName(prefix, 'id'), message: 'Must not contain control characters' });
+      return;
+    }
+    events.push(parsed.event);
   });
   if (issues.length > 0) {
     const invalid = new Set(issues.map((i) => i.field.replace(/^(\[\d+\]).*$/, '$1'))).size;

@@ -61,6 +61,20 @@ describe('POST /v1/events and GET /v1/events', () => {
     expect((await h.streamEvents('CC_INTERACTIONS')).some((e) => e.id === good.id)).toBe(false);
   });
 
+  it('refuses ids with control characters (they travel as message id headers) and archives any unicode text verbatim', async () => {
+    const tenant = uniqueTenant();
+    const bad = await h.post(tenant, [buildEvent('interaction.created', { tenantid: tenant }), buildEvent('interaction.created', { tenantid: tenant, id: 'evt\r\nNats-Msg-Id: x' })]);
+    expect(bad.status).toBe(400);
+    expect(bad.body['errors']).toEqual([{ field: '[1].id', message: 'Must not contain control characters' }]);
+    const text = 'NUL \u0000, RTL \u202e, emoji 🙂, lone surrogate \ud800, 𝔘𝔫𝔦𝔠𝔬𝔡𝔢';
+    const event = buildEvent('interaction.utterance', { tenantid: tenant, data: { interactionId: 'int-\u0000-x', text } });
+    expect((await h.post(tenant, event)).status).toBe(202);
+    await expectEventually(async () => expect((await h.archivedIds(tenant)).get(event.id)).toBe(1));
+    const page = await h.request('GET', `/v1/events?interactionId=${encodeURIComponent('int-\u0000-x')}`, { token: h.token(tenant, 'admin') });
+    expect(page.status).toBe(200);
+    expect((page.body['events'] as { data: { text: string } }[]).map((e) => e.data.text)).toEqual([text]);
+  });
+
   it('refuses events of another tenant with 403 naming the index, and tokens without an ingest role', async () => {
     const tenant = uniqueTenant();
     const other = uniqueTenant();

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ValidationError } from '@switchboard/platform';
+import { pgText } from '../archive/archive-row';
 import { ArchiveRepository } from '../archive/archive.repository';
 import type { ArchiveQueryInput } from './archive-query.schema';
 
@@ -20,7 +21,7 @@ export class ReadArchiveUseCase {
     const page = await this.archive.find({
       tenantId,
       limit: query.limit,
-      ...(query.interactionId === undefined ? {} : { interactionId: query.interactionId }),
+      ...(query.interactionId === undefined ? {} : { interactionId: pgText(query.interactionId) }),
       ...(query.type === undefined ? {} : { type: query.type }),
       ...(query.from === undefined ? {} : { from: query.from }),
       ...(query.to === undefined ? {} : { to: query.to }),

@@ -1,12 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { AnyCloudEvent } from '@switchboard/contracts';
-import { AppError, EventPublisher, MetricsRegistry } from '@switchboard/platform';
+import { AppError, EventPublisher, MetricsRegistry, ValidationError } from '@switchboard/platform';
 import type { Counter } from 'prom-client';
 import { pgText } from '../archive/archive-row';
 import { ArchiveRepository } from '../archive/archive.repository';
 import { INTAKE_SETTINGS, MAX_BATCH_EVENTS, type IntakeSettings } from '../config/intake.config';
 import { DedupRepository, IdState, type ClaimOutcome } from '../dedup/dedup.repository';
+import { CONTROL_CHARACTER } from '../mapping/ids';
 import { LedgerUnavailableError, PublishFailedError, RateLimitedError } from './ingestion.errors';
 import { LedgerRecovery } from './ledger-recovery.service';
 
@@ -55,6 +56,10 @@ export class IngestEventsUseCase {
       if (seen.has(event.id)) continue;
       seen.add(event.id);
       unique.push(event);
+    }
+    const unsafe = unique.findIndex((e) => CONTROL_CHARACTER.test(e.id));
+    if (unsafe >= 0) {
+      throw new ValidationError('An event id must not contain control characters.', [{ field: `[${unsafe}].id`, message: 'Must not contain control characters' }]);
     }
     const repeats = events.length - unique.length;
     if (unique.length === 0) return { accepted: 0, duplicates: repeats };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createEvent, type AnyCloudEvent } from '@switchboard/contracts';
 import { customerOf } from '../../mapping/customer';
+import { CONTROL_CHARACTER } from '../../mapping/ids';
 import type { AmiMessage } from './ami-parser';
 
 export const ASTERISK_SOURCE = '/intake/asterisk';
@@ -36,7 +37,8 @@ export class AmiCallMapper {
   map(message: AmiMessage, now: Date = new Date()): AnyCloudEvent[] {
     const name = message['Event'];
     if (!name) return [];
-    const uid = message['Uniqueid'] ?? message['UniqueID'];
+    const raw = message['Uniqueid'] ?? message['UniqueID'];
+    const uid = raw !== undefined && !CONTROL_CHARACTER.test(raw) ? raw.slice(0, 100) : undefined;
     const time = eventTime(message, now);
     switch (name) {
       case 'QueueCallerJoin':
@@ -183,7 +185,7 @@ export class AmiCallMapper {
 /** The queue member: its name (e.g. `Agent/220`), else its interface (`SIP/1001`). */
 function agentOf(m: AmiMessage): string | undefined {
   const value = unknownToUndefined(m['MemberName']) ?? unknownToUndefined(m['Interface']);
-  return value?.slice(0, 128);
+  return value && !CONTROL_CHARACTER.test(value) ? value.slice(0, 100) : undefined;
 }
 
 function unknownToUndefined(value: string | undefined): string | undefined {

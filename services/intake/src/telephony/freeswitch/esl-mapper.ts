@@ -1,5 +1,6 @@
 import { createEvent, type AnyCloudEvent } from '@switchboard/contracts';
 import { customerOf } from '../../mapping/customer';
+import { CONTROL_CHARACTER } from '../../mapping/ids';
 
 export const FREESWITCH_SOURCE = '/intake/freeswitch';
 
@@ -32,6 +33,7 @@ export function mapFreeswitchEvent(h: Record<string, string>, context: EslMappin
   const uuid = h['Unique-ID'];
   if (!uuid) return { ignored: `${name} without Unique-ID` };
   const callUuid = h['Channel-Call-UUID'] || uuid;
+  if (CONTROL_CHARACTER.test(callUuid) || callUuid.length > 100) return { ignored: `${name} with an unusable call UUID` };
   const inboundLeg = (h['Call-Direction'] ?? '').toLowerCase() === 'inbound' && callUuid === uuid;
   const interactionId = `freeswitch-${callUuid}`.slice(0, 128);
   const time = eventTime(h['Event-Date-Timestamp'], context.now);
@@ -70,7 +72,8 @@ export function mapFreeswitchEvent(h: Record<string, string>, context: EslMappin
     case 'CHANNEL_HOLD':
     case 'CHANNEL_UNHOLD': {
       const held = name === 'CHANNEL_HOLD';
-      const stamp = h['Event-Date-Timestamp'] ?? String(context.now.getTime() * 1000);
+      const given = h['Event-Date-Timestamp'];
+      const stamp = given && /^\d{1,20}$/.test(given) ? given : String(context.now.getTime() * 1000);
       return {
         events: [createEvent({ ...base, type: held ? 'interaction.held' : 'interaction.resumed', id: id(`${held ? 'held' : 'resumed'}:${stamp}`), data: { interactionId } })],
       };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { vendorIdSchema } from '../../mapping/ids';
 
 const timestamp = z.iso.datetime({ offset: true });
 const arn = z.string().min(1).max(2048);
@@ -16,7 +17,7 @@ const agentInfoSchema = z
 export const contactEventSchema = z
   .object({
     eventType: z.string().min(1).max(64),
-    contactId: z.string().min(1).max(100),
+    contactId: vendorIdSchema(100),
     channel: z.string().min(1).max(32),
     initiationMethod: z.string().max(64).optional(),
     initiationTimestamp: timestamp.optional(),
@@ -49,7 +50,7 @@ const agentSnapshotSchema = z.object({
 /** A record of Connect's agent event stream (Kinesis). */
 export const agentEventSchema = z.object({
   AgentARN: arn,
-  EventId: z.string().min(1).max(128),
+  EventId: vendorIdSchema(128),
   EventType: z.string().min(1).max(64),
   EventTimestamp: timestamp,
   CurrentAgentSnapshot: agentSnapshotSchema.nullish(),

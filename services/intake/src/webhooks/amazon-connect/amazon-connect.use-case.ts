@@ -4,6 +4,7 @@ import { AppError, ValidationError, zodIssues, type FieldIssue } from '@switchbo
 import type { z } from 'zod';
 import { MAX_BATCH_EVENTS } from '../../config/intake.config';
 import { IngestEventsUseCase, type IngestResult } from '../../ingestion/ingest-events.use-case';
+import { mapOrReject } from '../../mapping/unmappable';
 import { mapAgentEvent, mapContactEvent, type Mapped } from './amazon-connect.mapper';
 import { agentEventSchema, contactEventSchema, eventBridgeEnvelopeSchema } from './amazon-connect.schema';
 
@@ -33,7 +34,7 @@ export class AmazonConnectUseCase {
     let ignored = 0;
     items.forEach((item, index) => {
       const prefix = batch ? `[${index}]` : '';
-      const mapped = this.map(tenantId, item, prefix, issues);
+      const mapped = mapOrReject(() => this.map(tenantId, item, prefix, issues));
       if (!mapped) return;
       if ('ignored' in mapped) ignored++;
       else events.push(...mapped.events);

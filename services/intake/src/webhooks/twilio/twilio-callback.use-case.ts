@@ -3,6 +3,7 @@ import { AppError, UnauthorizedError, ValidationError, zodIssues } from '@switch
 import { validateRequest } from 'twilio/lib/webhooks/webhooks';
 import { IngestEventsUseCase, type IngestResult } from '../../ingestion/ingest-events.use-case';
 import { IntegrationsService } from '../../integrations/integrations.service';
+import { mapOrReject } from '../../mapping/unmappable';
 import { DEFAULT_QUEUE_ID, mapTwilioStatus } from './twilio-status.mapper';
 import { twilioStatusCallbackSchema } from './twilio-status.schema';
 
@@ -38,11 +39,13 @@ export class TwilioCallbackUseCase {
     }
     const parsed = twilioStatusCallbackSchema.safeParse(callback.params);
     if (!parsed.success) throw new ValidationError('The status callback is invalid.', zodIssues(parsed.error), 'INTAKE.INVALID_CALLBACK');
-    const events = mapTwilioStatus(parsed.data, {
-      tenantId: callback.tenantId,
-      queueId: callback.queueId ?? integration.settings.defaultQueueId ?? DEFAULT_QUEUE_ID,
-      receivedAt: new Date(),
-    });
+    const events = mapOrReject(() =>
+      mapTwilioStatus(parsed.data, {
+        tenantId: callback.tenantId,
+        queueId: callback.queueId ?? integration.settings.defaultQueueId ?? DEFAULT_QUEUE_ID,
+        receivedAt: new Date(),
+      }),
+    );
     return this.ingest.execute(callback.tenantId, events, { rateLimited: true });
   }
 }
