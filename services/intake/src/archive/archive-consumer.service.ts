@@ -38,6 +38,7 @@ export class ArchiveConsumer implements OnApplicationBootstrap, BeforeApplicatio
         deadLetters,
         batchSize: this.settings.archive.batchSize,
         flushMs: this.settings.archive.flushMs,
+        ackWaitMs: this.settings.archive.ackWaitMs,
         logger: this.logger,
       });
       await writer.start();

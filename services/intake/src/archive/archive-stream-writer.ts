@@ -14,6 +14,7 @@ export interface ArchiveStreamWriterOptions {
   deadLetters: DeadLetterSink;
   batchSize: number;
   flushMs: number;
+  ackWaitMs: number;
   logger: Pick<Logger, 'log' | 'warn' | 'error'>;
 }
 
@@ -22,7 +23,6 @@ interface Pending {
   row: ArchiveRow;
 }
 
-const ACK_WAIT_MS = 30_000;
 const RESTART_DELAY_MS = 1000;
 const RETRY_DELAY_MS = 1000;
 const decoder = new TextDecoder();
@@ -56,7 +56,7 @@ export class ArchiveStreamWriter {
       deliver_policy: DeliverPolicy.All,
       replay_policy: ReplayPolicy.Instant,
       filter_subject: names.subject(filter),
-      ack_wait: nanos(ACK_WAIT_MS),
+      ack_wait: nanos(options.ackWaitMs),
       // The archive retries a failing database forever: an accepted event is never dropped.
       max_deliver: -1,
       max_ack_pending: batchSize * 4,

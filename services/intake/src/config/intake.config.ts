@@ -26,6 +26,8 @@ export const intakeEnvSchema = z.object({
   INTAKE_ARCHIVE_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
   /** Longest an archived event waits for its batch to fill. */
   INTAKE_ARCHIVE_FLUSH_MS: z.coerce.number().int().min(1).max(10_000).default(50),
+  /** How long JetStream waits for the archive's ack before redelivering (after a crash, unarchived events come back after this). */
+  INTAKE_ARCHIVE_ACK_WAIT_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
   /** Public base URL Twilio calls (signatures are computed over it), e.g. https://intake.example.com */
   INTAKE_PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** 32-byte key (base64 or hex) encrypting integration secrets at rest; derived from JWT_SECRET when absent. */
@@ -52,7 +54,7 @@ export function decodeKey(value: string): Buffer | undefined {
 export interface IntakeSettings {
   rateLimit: { perSecond: number; burst: number };
   dedupTtlMs: number;
-  archive: { batchSize: number; flushMs: number };
+  archive: { batchSize: number; flushMs: number; ackWaitMs: number };
   publicBaseUrl: string | undefined;
   socketBackoff: { baseMs: number; maxMs: number };
   integrationSyncMs: number;
@@ -64,7 +66,7 @@ export function toIntakeSettings(env: IntakeEnv): IntakeSettings {
   return {
     rateLimit: { perSecond: env.INTAKE_RATE_LIMIT_PER_SECOND, burst: env.INTAKE_RATE_LIMIT_BURST ?? env.INTAKE_RATE_LIMIT_PER_SECOND * 2 },
     dedupTtlMs: env.INTAKE_DEDUP_TTL_SECONDS * 1000,
-    archive: { batchSize: env.INTAKE_ARCHIVE_BATCH_SIZE, flushMs: env.INTAKE_ARCHIVE_FLUSH_MS },
+    archive: { batchSize: env.INTAKE_ARCHIVE_BATCH_SIZE, flushMs: env.INTAKE_ARCHIVE_FLUSH_MS, ackWaitMs: env.INTAKE_ARCHIVE_ACK_WAIT_MS },
     publicBaseUrl: env.INTAKE_PUBLIC_BASE_URL?.replace(/\/+$/, ''),
     socketBackoff: { baseMs: env.INTAKE_SOCKET_BACKOFF_MS, maxMs: Math.max(env.INTAKE_SOCKET_BACKOFF_MS, env.INTAKE_SOCKET_BACKOFF_MAX_MS) },
     integrationSyncMs: env.INTAKE_INTEGRATION_SYNC_MS,
