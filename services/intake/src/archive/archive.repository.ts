@@ -12,7 +12,7 @@ export interface ArchiveRow {
   time: string;
   stream: string;
   streamSeq: number;
-  /** The event's JSON text, as published. */
+  /** The event's JSON text, as published (must be valid JSON). */
   json: string;
 }
 
@@ -48,6 +48,30 @@ export class ArchiveRepository {
   /** Inserts the rows in one statement; rows whose event id is archived already are skipped. Returns rows inserted. */
   async insertBatch(rows: readonly ArchiveRow[]): Promise<number> {
     if (rows.length === 0) return 0;
+    // Postgres' JSON functions refuse an escaped NUL; such (rare) batches go through text arrays instead.
+    if (rows.some((r) => r.json.includes('\\u0000'))) return this.insertAsArrays(rows);
+    // One JSON document for the whole batch, each event embedded as the text it was published as
+    // (Postgres parses it once; nothing is re-serialised here).
+    const document = `[${rows
+      .map(
+        (r) =>
+          `{"event_id":${JSON.stringify(r.eventId)},"tenant_id":${JSON.stringify(r.tenantId)},"type":${JSON.stringify(r.type)},` +
+          `"interaction_id":${JSON.stringify(r.interactionId)},"agent_id":${JSON.stringify(r.agentId)},"event_time":${JSON.stringify(r.time)},` +
+          `"stream":${JSON.stringify(r.stream)},"stream_seq":${r.streamSeq},"event":${r.json}}`,
+      )
+      .join(',')}]`;
+    const result: [unknown[], number] = await this.dataSource.query(
+      `INSERT INTO ${this.table} (event_id, tenant_id, type, interaction_id, agent_id, event_time, stream, stream_seq, event)
+       SELECT event_id, tenant_id, type, interaction_id, agent_id, event_time, stream, stream_seq, event
+       FROM json_to_recordset($1::json) AS r(event_id text, tenant_id text, type text, interaction_id text, agent_id text,
+         event_time timestamptz, stream text, stream_seq bigint, event json)
+       ON CONFLICT (event_id) DO NOTHING`,
+      [document],
+    );
+    return result[1];
+  }
+
+  private async insertAsArrays(rows: readonly ArchiveRow[]): Promise<number> {
     const result: [unknown[], number] = await this.dataSource.query(
       `INSERT INTO ${this.table} (event_id, tenant_id, type, interaction_id, agent_id, event_time, stream, stream_seq, event)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::bigint[], $9::json[])

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { AnyCloudEvent } from '@switchboard/contracts';
-import { AppError, EventPublisher, MetricsRegistry, ValidationError } from '@switchboard/platform';
+import { AppError, childTraceparent, EventPublisher, MetricsRegistry, RequestContext, ValidationError } from '@switchboard/platform';
 import type { Counter } from 'prom-client';
 import { pgText } from '../archive/archive-row';
 import { ArchiveRepository } from '../archive/archive.repository';
@@ -35,6 +35,9 @@ const PENDING_TTL_MS = 60_000;
 export class IngestEventsUseCase {
   private readonly logger = new Logger('Ingest');
   private readonly outcomes: Counter;
+  /** Claim tokens are unique per request: this process's id and a counter. */
+  private readonly instance = randomUUID();
+  private requests = 0;
 
   constructor(
     private readonly dedup: DedupRepository,
@@ -65,7 +68,7 @@ export class IngestEventsUseCase {
     if (unique.length === 0) return { accepted: 0, duplicates: repeats };
 
     const ids = unique.map((e) => pgText(e.id));
-    const token = `p:${randomBytes(9).toString('base64url')}`;
+    const token = `p:${this.instance}:${++this.requests}`;
     const states = await this.claim(tenant, ids, token, options.rateLimited ? events.length : 0);
 
     const toPublish: AnyCloudEvent[] = [];
@@ -83,9 +86,12 @@ export class IngestEventsUseCase {
 
     let stored = 0;
     if (toPublish.length > 0) {
+      // One span for the ingestion: events without a trace of their own continue the request's.
+      const traceparent = childTraceparent(RequestContext.current()?.traceparent);
+      const traced = toPublish.map((event) => (event.traceparent ? event : { ...event, traceparent }));
       let acks;
       try {
-        acks = await this.publisher.publishMany(toPublish);
+        acks = await this.publisher.publishMany(traced);
       } catch (error) {
         await this.dedup.release(claimed, token).catch((releaseError: unknown) => {
           this.logger.warn(`could not release ${claimed.length} claim(s): ${describe(releaseError)}; they lapse in ${PENDING_TTL_MS} ms`);
@@ -96,12 +102,11 @@ export class IngestEventsUseCase {
         throw new PublishFailedError(error);
       }
       stored = acks.filter((ack) => !ack.duplicate).length;
-      try {
-        await this.dedup.commit(toPublish.map((e) => pgText(e.id)), this.settings.dedupTtlMs);
-      } catch (error) {
-        // The events are in JetStream: the answer stays 202. Their claims lapse; JetStream and the archive still catch a re-send.
+      // Not awaited: the events are durable already. Until the ledger records them a re-send finds them
+      // claimed, publishes again and JetStream's message-id de-duplication answers "duplicate".
+      this.dedup.commit(toPublish.map((e) => pgText(e.id)), this.settings.dedupTtlMs).catch((error: unknown) => {
         this.logger.warn(`could not record ${toPublish.length} accepted id(s) in the ledger: ${describe(error)}`);
-      }
+      });
     }
     const duplicates = repeats + known + (toPublish.length - stored);
     this.outcomes.inc({ outcome: 'accepted' }, stored);
