@@ -23,8 +23,12 @@ export class LedgerRecovery implements OnApplicationBootstrap {
     @Inject(INTAKE_SETTINGS) private readonly settings: IntakeSettings,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    if (!(await this.dedup.isReady())) await this.rebuild();
+  /** Starts a rebuild in the background when the ledger is missing; requests meanwhile ask the archive. */
+  onApplicationBootstrap(): void {
+    this.dedup
+      .isReady()
+      .then((ready) => (ready ? undefined : this.rebuild()))
+      .catch((error: unknown) => this.logger.warn(`could not check the ledger: ${error instanceof Error ? error.message : String(error)}`));
   }
 
   /** Starts a rebuild unless one runs in this process; returns it. */

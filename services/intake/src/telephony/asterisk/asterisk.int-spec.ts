@@ -106,6 +106,38 @@ describe('Asterisk AMI client', () => {
     }
   });
 
+  it('connects from exactly one of two replicas, and from the other once that one stops', async () => {
+    const pair = createTestNamespace('intake_ami_pair');
+    const env = { INTAKE_INTEGRATION_SYNC_MS: '200', INTAKE_SOCKET_BACKOFF_MS: '20', INTAKE_SOCKET_BACKOFF_MAX_MS: '200' };
+    const tenant = uniqueTenant();
+    const server = await FakeAmiServer.start('sb', 'pw');
+    const first = await IntakeHarness.start(pair, env);
+    let second: IntakeHarness | undefined;
+    let firstClosed = false;
+    try {
+      await first.request('PUT', '/v1/integrations/asterisk', { body: { host: '127.0.0.1', port: server.port, username: 'sb', secret: 'pw' }, token: first.token(tenant, 'admin') });
+      await expectEventually(() => expect(server.connected).toBe(1));
+      second = await IntakeHarness.start(pair, env);
+      // Absence check: several sync rounds of the second replica pass without a second connection.
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      expect(server.logins).toBe(1);
+      await first.close();
+      firstClosed = true;
+      const replica = second;
+      await expectEventually(async () => {
+        expect(server.logins).toBe(2);
+        expect(server.connected).toBe(1);
+        const view = await replica.request('GET', '/v1/integrations/asterisk', { token: replica.token(tenant, 'admin') });
+        expect(view.body['connection']).toMatchObject({ state: 'connected' });
+      });
+    } finally {
+      if (!firstClosed) await first.close();
+      await second?.close();
+      await server.close();
+      await pair.cleanup();
+    }
+  });
+
   it('reports a refused login, follows settings changes and disconnects when the integration is removed', async () => {
     const tenant = uniqueTenant();
     const server = await FakeAmiServer.start('sb', 'right');
