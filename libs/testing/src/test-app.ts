@@ -27,7 +27,7 @@ export async function startTestApp(
     .overrideProvider(ENVIRONMENT)
     .useValue(env)
     .compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(env), { bufferLogs: true });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(env, options.description?.defaultBodyLimitBytes), { bufferLogs: true });
   configureApp(app, options.description ?? { title: 'test', description: 'test app' });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();

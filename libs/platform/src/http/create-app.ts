@@ -12,13 +12,19 @@ export interface ServiceDescription {
   title: string;
   description: string;
   version?: string;
+  /** The service's default request body limit when BODY_LIMIT_BYTES is not set (1 MiB if omitted). */
+  defaultBodyLimitBytes?: number;
 }
 
-/** The Fastify adapter every service uses; body limit from the environment. */
-export function createHttpAdapter(env: Record<string, string | undefined> = process.env): FastifyAdapter {
-  const parsed = platformEnvSchema.shape.BODY_LIMIT_BYTES.safeParse(env['BODY_LIMIT_BYTES'] || undefined);
+/** The Fastify adapter every service uses; body limit from BODY_LIMIT_BYTES, else the service's default. */
+export function createHttpAdapter(
+  env: Record<string, string | undefined> = process.env,
+  defaultBodyLimitBytes = 1024 * 1024,
+): FastifyAdapter {
+  const raw = env['BODY_LIMIT_BYTES'];
+  const parsed = platformEnvSchema.shape.BODY_LIMIT_BYTES.safeParse(raw || undefined);
   return new FastifyAdapter({
-    bodyLimit: parsed.success ? parsed.data : 1024 * 1024,
+    bodyLimit: raw && parsed.success ? parsed.data : defaultBodyLimitBytes,
     trustProxy: true,
     logger: false,
     return503OnClosing: true,
@@ -67,7 +73,7 @@ export function configureApp(app: NestFastifyApplication, description: ServiceDe
 /** Creates, configures and starts a service from its root module; exits with a clear message on bad config. */
 export async function bootstrapService(rootModule: Type, description: ServiceDescription): Promise<NestFastifyApplication> {
   try {
-    const app = await NestFactory.create<NestFastifyApplication>(rootModule, createHttpAdapter(), {
+    const app = await NestFactory.create<NestFastifyApplication>(rootModule, createHttpAdapter(process.env, description.defaultBodyLimitBytes), {
       bufferLogs: true,
       abortOnError: false,
     });
