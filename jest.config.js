@@ -23,11 +23,11 @@ const shared = {
 
 module.exports = {
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{libs,services,scripts,tools,test}/**/*.spec.ts'] },
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{libs,services,apps,scripts,tools,test}/**/*.spec.ts'] },
     {
       ...shared,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{libs,services,scripts,tools,test}/**/*.int-spec.ts'],
+      testMatch: ['<rootDir>/{libs,services,apps,scripts,tools,test}/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.js',
       testTimeout: 60_000,
     },
