@@ -40,6 +40,18 @@ describe('platform configuration', () => {
     expect(() => parseEnv('routing', { OFFER_TIMEOUT_SECONDS: '-1' }, schema)).toThrow(/OFFER_TIMEOUT_SECONDS/);
   });
 
+  it('takes the stream replica count from NATS_STREAM_REPLICAS and leaves it unset otherwise', () => {
+    expect(toPlatformConfig('routing', 3002, parseEnv('routing', { NATS_STREAM_REPLICAS: '3' })).nats.streamReplicas).toBe(3);
+    expect(toPlatformConfig('routing', 3002, parseEnv('routing', {})).nats.streamReplicas).toBeUndefined();
+    expect(() => parseEnv('routing', { NATS_STREAM_REPLICAS: '0' })).toThrow(/NATS_STREAM_REPLICAS/);
+  });
+
+  it('takes the consumers\' ack wait from NATS_ACK_WAIT_MS and leaves it unset otherwise', () => {
+    expect(toPlatformConfig('notify', 3004, parseEnv('notify', { NATS_ACK_WAIT_MS: '2000' })).nats.ackWaitMs).toBe(2000);
+    expect(toPlatformConfig('notify', 3004, parseEnv('notify', {})).nats.ackWaitMs).toBeUndefined();
+    expect(() => parseEnv('notify', { NATS_ACK_WAIT_MS: '10' })).toThrow(/NATS_ACK_WAIT_MS/);
+  });
+
   it('treats empty variables as unset', () => {
     expect(parseEnv('x', { PORT: '' }).PORT).toBeUndefined();
   });

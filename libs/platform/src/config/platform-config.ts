@@ -15,6 +15,10 @@ export const platformEnvSchema = z.object({
     .string()
     .regex(/^[a-z0-9]{0,24}$/, 'lower-case letters and digits only, at most 24')
     .default(''),
+  /** Replicas of every JetStream stream the service provisions (3 on a 3-node cluster); unset keeps the service's own setting (1). */
+  NATS_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).optional(),
+  /** Ack wait of the service's durable consumers: how soon a crashed replica's messages are redelivered; unset keeps the service's own setting (30 s). */
+  NATS_ACK_WAIT_MS: z.coerce.number().int().min(500).max(600_000).optional(),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://postgres@127.0.0.1:5432/switchboard'),
   /** Postgres schema owned by this service; defaults to the service name. */
   DB_SCHEMA: z
@@ -37,7 +41,7 @@ export interface PlatformConfig {
   env: PlatformEnv['NODE_ENV'];
   http: { host: string; port: number; bodyLimitBytes: number };
   logLevel: PlatformEnv['LOG_LEVEL'];
-  nats: { url: string; namespace: string };
+  nats: { url: string; namespace: string; streamReplicas?: number; ackWaitMs?: number };
   database: { url: string; schema: string };
   redis: { url: string; keyPrefix: string };
   auth: { jwtSecret: string };
@@ -84,7 +88,12 @@ export function toPlatformConfig(service: string, defaultPort: number, env: Plat
     env: env.NODE_ENV,
     http: { host: env.HOST, port: env.PORT ?? defaultPort, bodyLimitBytes: env.BODY_LIMIT_BYTES },
     logLevel: env.LOG_LEVEL,
-    nats: { url: env.NATS_URL, namespace: env.NATS_NAMESPACE },
+    nats: {
+      url: env.NATS_URL,
+      namespace: env.NATS_NAMESPACE,
+      ...(env.NATS_STREAM_REPLICAS ? { streamReplicas: env.NATS_STREAM_REPLICAS } : {}),
+      ...(env.NATS_ACK_WAIT_MS ? { ackWaitMs: env.NATS_ACK_WAIT_MS } : {}),
+    },
     database: { url: env.DATABASE_URL, schema: env.DB_SCHEMA ?? service.replace(/-/g, '_') },
     redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_PREFIX ?? `sb:${service}:` },
     auth: { jwtSecret: env.JWT_SECRET },

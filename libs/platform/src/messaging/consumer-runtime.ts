@@ -42,9 +42,10 @@ export class ConsumerRuntime implements OnApplicationBootstrap, BeforeApplicatio
     this.currentPlans = planConsumers(this.config.service, this.discoverHandlers());
     const metrics = messagingMetrics(this.registry);
     const names = namer(this.config.nats.namespace);
+    const tuning = { ...this.options.consumers, ackWaitMs: this.config.nats.ackWaitMs ?? this.options.consumers.ackWaitMs };
     this.runners = this.currentPlans.map(
       (plan) =>
-        new ConsumerRunner({ nc: this.nc, service: this.config.service, names, plan, tuning: this.options.consumers, metrics }),
+        new ConsumerRunner({ nc: this.nc, service: this.config.service, names, plan, tuning, metrics }),
     );
     await Promise.all(this.runners.map((runner) => runner.start()));
     this.phase = 'running';

@@ -128,7 +128,8 @@ export class StreamProvisioner implements OnModuleInit {
   async provision(): Promise<Record<string, StreamOutcome>> {
     try {
       const jsm = await this.nc.jetstreamManager();
-      return await provisionStreams(jsm, this.config.nats.namespace, this.options.streams, this.logger);
+      const replicas = this.config.nats.streamReplicas ?? this.options.streams.replicas;
+      return await provisionStreams(jsm, this.config.nats.namespace, { ...this.options.streams, replicas }, this.logger);
     } catch (error) {
       throw new Error(`Could not provision the JetStream streams: ${errorMessage(error)}`, { cause: error });
     }
