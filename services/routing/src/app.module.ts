@@ -6,12 +6,14 @@ import { WrapUpService } from './agents/wrap-up.service';
 import { DEFAULT_PORT, routingEnvSchema, SERVICE_NAME } from './config/routing.config';
 import { DispatchSignal } from './dispatch/dispatch-signal';
 import { DispatcherService } from './dispatch/dispatcher.service';
+import { TenantSnapshotCache } from './dispatch/tenant-snapshot.cache';
 import { RoutingEventsHandler } from './events/routing-events.handler';
 import { HotStateRepository } from './hot-state/hot-state.repository';
 import { InteractionLifecycleService } from './interactions/interaction-lifecycle.service';
 import { InteractionsController } from './interactions/interactions.controller';
 import { OfferLifecycleService } from './offers/offer-lifecycle.service';
 import { OffersController } from './offers/offers.controller';
+import { RoutingDispositions1764000000201 } from './persistence/routing-dispositions.migration';
 import { RoutingInit1764000000200 } from './persistence/routing-init.migration';
 import { RoutingRepository } from './persistence/routing.repository';
 import { QueuesController } from './queues/queues.controller';
@@ -23,7 +25,7 @@ import { SettingsController } from './settings/settings.controller';
       service: SERVICE_NAME,
       defaultPort: DEFAULT_PORT,
       envSchema: routingEnvSchema,
-      database: { entities: [], migrations: [RoutingInit1764000000200] },
+      database: { entities: [], migrations: [RoutingInit1764000000200, RoutingDispositions1764000000201] },
     }),
   ],
   controllers: [AgentsController, QueuesController, OffersController, InteractionsController, SettingsController],
@@ -35,6 +37,7 @@ import { SettingsController } from './settings/settings.controller';
     WrapUpService,
     PresenceService,
     InteractionLifecycleService,
+    TenantSnapshotCache,
     DispatcherService,
     RoutingEventsHandler,
   ],

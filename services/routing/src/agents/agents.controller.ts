@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { agentStateSchema, channelSchema, idSchema, languageTagSchema, shortTextSchema } from '@switchboard/contracts';
 import { ApiZodBody, CurrentPrincipal, ForbiddenError, NotFoundError, Principal, Roles, ZodValidationPipe } from '@switchboard/platform';
 import { DEFAULT_CAPACITY } from '../engine/capacity';
+import { DispatchSignal } from '../dispatch/dispatch-signal';
 import { RoutingRepository } from '../persistence/routing.repository';
 import type { AgentRow } from '../persistence/rows';
 import { PresenceService } from './presence.service';
@@ -37,6 +38,7 @@ export class AgentsController {
   constructor(
     private readonly repo: RoutingRepository,
     private readonly presence: PresenceService,
+    private readonly signal: DispatchSignal,
   ) {}
 
   @Put(':id')
@@ -51,6 +53,7 @@ export class AgentsController {
       tenant: principal.tenant, id, name: body.name, skills: body.skills, capacity: body.capacity ?? DEFAULT_CAPACITY,
       languages: body.languages, team: body.team ?? null, started_at: body.startedAt ? new Date(body.startedAt) : null, shift: body.shift ?? null,
     });
+    await this.signal.changed(principal.tenant);
     return this.get(principal, id);
   }
 

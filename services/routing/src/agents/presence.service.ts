@@ -4,8 +4,18 @@ import { NotFoundError, Outbox } from '@switchboard/platform';
 import type { EntityManager } from 'typeorm';
 import { routingEvent } from '../events/event-factory';
 import { RoutingRepository } from '../persistence/routing.repository';
+import type { OfferRow } from '../persistence/rows';
 import { OfferLifecycleService } from '../offers/offer-lifecycle.service';
 import { DispatchSignal } from '../dispatch/dispatch-signal';
+
+/** A committed (or about to commit) presence change and what must follow the commit. */
+export interface PresenceChange {
+  tenant: string;
+  agentId: string;
+  state: AgentState;
+  previousState?: AgentState;
+  rescinded: OfferRow[];
+}
 
 /** Agent presence: routing is authoritative and publishes every change. */
 @Injectable()
@@ -17,25 +27,30 @@ export class PresenceService {
     private readonly signal: DispatchSignal,
   ) {}
 
-  /** Changes an agent's state (API or telephony); withdraws open offers when the agent leaves. */
-  async change(tenant: string, agentId: string, state: AgentState, reason: string | undefined, manager?: EntityManager): Promise<{ agentId: string; state: AgentState; previousState?: AgentState }> {
-    const work = async (m: EntityManager): Promise<{ previous?: AgentState; events: AnyCloudEvent[]; rescinded: Awaited<ReturnType<OfferLifecycleService['rescindAgentOffers']>> }> => {
-      const agent = await this.repo.agent(tenant, agentId, m);
-      if (!agent) throw new NotFoundError(`Agent ${agentId} not found.`, 'ROUTING.AGENT_NOT_FOUND');
-      const previous = await this.repo.setAgentState(m, tenant, agentId, state, reason ?? null, { resetMissed: state === 'available' });
-      const events: AnyCloudEvent[] = [];
-      if (!previous) return { events, rescinded: [] };
-      events.push(routingEvent('agent.state_changed', tenant, { agentId, state, previousState: previous, reason }));
-      const rescinded = state === 'available' ? [] : await this.offers.rescindAgentOffers(m, tenant, agentId, events, `agent ${state}`);
-      await this.outbox.enqueue(m, events);
-      return { previous, events, rescinded };
-    };
-    const result = manager ? await work(manager) : await this.repo.dataSource.transaction(work);
-    await this.offers.releaseAll(result.rescinded);
-    if (result.events.length > 0) {
+  /** Changes an agent's state (API); withdraws open offers when the agent leaves. */
+  async change(tenant: string, agentId: string, state: AgentState, reason: string | undefined): Promise<{ agentId: string; state: AgentState; previousState?: AgentState }> {
+    const change = await this.repo.dataSource.transaction((m) => this.changeIn(m, tenant, agentId, state, reason));
+    await this.afterCommit(change);
+    return { agentId, state, previousState: change.previousState };
+  }
+
+  /** The change inside the caller's transaction (a consumed event); call {@link afterCommit} once it committed. */
+  async changeIn(m: EntityManager, tenant: string, agentId: string, state: AgentState, reason: string | undefined): Promise<PresenceChange> {
+    const agent = await this.repo.agent(tenant, agentId, m);
+    if (!agent) throw new NotFoundError(`Agent ${agentId} not found.`, 'ROUTING.AGENT_NOT_FOUND');
+    const previous = await this.repo.setAgentState(m, tenant, agentId, state, reason ?? null, { resetMissed: state === 'available' });
+    if (!previous) return { tenant, agentId, state, rescinded: [] };
+    const events: AnyCloudEvent[] = [routingEvent('agent.state_changed', tenant, { agentId, state, previousState: previous, reason })];
+    const rescinded = state === 'available' ? [] : await this.offers.rescindAgentOffers(m, tenant, agentId, events, `agent ${state}`);
+    await this.outbox.enqueue(m, events);
+    return { tenant, agentId, state, previousState: previous, rescinded };
+  }
+
+  async afterCommit(change: PresenceChange): Promise<void> {
+    await this.offers.releaseAll(change.rescinded);
+    if (change.previousState) {
       this.outbox.kick();
-      this.signal.kick();
+      await this.signal.changed(change.tenant);
     }
-    return { agentId, state, previousState: result.previous };
   }
 }

@@ -14,7 +14,7 @@ export class WrapUpService {
   ) {}
 
   async endDueWrapUps(): Promise<void> {
-    let ended = 0;
+    const tenants = new Set<string>();
     for (const due of await this.repo.wrapUpsDue()) {
       const changed = await this.repo.dataSource.transaction(async (m) => {
         const previous = await this.repo.setAgentState(m, due.tenant, due.id, 'available', 'wrap-up ended', { onlyFrom: ['wrap_up'] });
@@ -22,11 +22,9 @@ export class WrapUpService {
         await this.outbox.enqueue(m, [routingEvent('agent.state_changed', due.tenant, { agentId: due.id, state: 'available', previousState: previous, reason: 'wrap-up ended' })]);
         return true;
       });
-      if (changed) ended += 1;
+      if (changed) tenants.add(due.tenant);
     }
-    if (ended > 0) {
-      this.outbox.kick();
-      this.signal.kick();
-    }
+    if (tenants.size > 0) this.outbox.kick();
+    for (const tenant of tenants) await this.signal.changed(tenant);
   }
 }

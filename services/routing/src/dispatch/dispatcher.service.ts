@@ -1,38 +1,59 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { AnyCloudEvent, RoutingExplanation } from '@switchboard/contracts';
+import type { AnyCloudEvent, Channel, RoutingExplanation } from '@switchboard/contracts';
 import { CoalescingRunner, MetricsRegistry, Outbox, SERVICE_ENV } from '@switchboard/platform';
-import { decide } from '../engine/decide';
-import type { AgentSnapshot, Decision, InteractionSnapshot } from '../engine/engine.types';
+import { hasCapacity } from '../engine/capacity';
+import { decide, overflowStepFor } from '../engine/decide';
+import type { AgentSnapshot, Decision, InteractionSnapshot, QueueSnapshot } from '../engine/engine.types';
 import { routingEvent } from '../events/event-factory';
-import { HotStateRepository } from '../hot-state/hot-state.repository';
+import { HotStateRepository, type OpenWork } from '../hot-state/hot-state.repository';
 import { RoutingRepository } from '../persistence/routing.repository';
-import { resolveSettings } from '../settings/settings.schema';
+import type { QueueRow } from '../persistence/rows';
 import type { RoutingEnv } from '../config/routing.config';
 import { OfferLifecycleService } from '../offers/offer-lifecycle.service';
 import { WrapUpService } from '../agents/wrap-up.service';
 import { DispatchSignal } from './dispatch-signal';
-import { serveOrder, toAgentSnapshot, toInteractionSnapshot, toQueueSnapshot } from './snapshot';
+import { serveOrder, toInteractionSnapshot } from './snapshot';
+import { TenantSnapshotCache } from './tenant-snapshot.cache';
 
 const EXPLAIN_CANDIDATES = 50;
 const STALE_CLAIM_MS = 2_000;
 
+/** An offer decided in a round, before it is reserved and committed. */
+interface PlannedOffer {
+  work: OpenWork;
+  limit: number;
+  queue: QueueRow;
+  interaction: InteractionSnapshot;
+  decision: Decision;
+  escalated: boolean;
+}
+
+/** A decision that leaves the interaction waiting but is worth logging (first of its kind, or an overflow step reached). */
+interface WaitNote {
+  interaction: InteractionSnapshot;
+  decision: Decision;
+  escalated: boolean;
+}
+
 /**
- * The decision cycle: on every kick (interaction queued, agent available, offer resolved) and on a
- * periodic tick (aging, overflow, sticky waits, offer expiry, wrap-up end), decide for every waiting
- * interaction and offer it to the winner under an atomic Redis reservation.
+ * The decision round: on every kick (interaction queued, agent available, offer resolved) and on a periodic tick
+ * (aging, overflow, sticky waits, offer expiry, wrap-up end), decide for every waiting interaction from the tenant's
+ * in-memory snapshot and the Redis hot state, then reserve the winners in one atomic script and commit the offers,
+ * decisions and events in one transaction per batch.
  */
 @Injectable()
 export class DispatcherService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Dispatcher');
   private readonly runner = new CoalescingRunner(
     () => this.cycle(),
-    (error) => this.logger.warn(`decision cycle failed: ${error instanceof Error ? error.message : String(error)}`),
+    (error) => this.logger.warn(`decision round failed: ${error instanceof Error ? error.message : String(error)}`),
   );
   private readonly latency;
 
   constructor(
     private readonly repo: RoutingRepository,
     private readonly hot: HotStateRepository,
+    private readonly cache: TenantSnapshotCache,
     private readonly outbox: Outbox,
     private readonly offers: OfferLifecycleService,
     private readonly wrapUps: WrapUpService,
@@ -56,87 +77,136 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     this.runner.kick();
   }
 
-  /** One full cycle; resolves when done (exposed for the benchmark and tests). */
+  /** One full round; resolves when done. */
   async cycle(): Promise<void> {
     if (!(await this.hot.isBuilt())) {
-      const rebuilt = await this.hot.rebuild(() => this.repo.openWork());
+      const rebuilt = await this.hot.rebuild(() => this.repo.openWork(), () => this.repo.lastOffers());
       if (rebuilt) this.logger.log('hot state rebuilt from Postgres');
       else return;
     }
     for (const id of await this.repo.expiredOfferIds(500)) await this.offers.timeOut(id);
     await this.wrapUps.endDueWrapUps();
-    for (const tenant of await this.repo.tenantsWithQueuedWork()) await this.dispatchTenant(tenant);
+    for (const tenant of await this.repo.tenantsWithQueuedWork()) {
+      if (this.runner.isStopped) return;
+      await this.dispatchTenant(tenant);
+    }
   }
 
   private async dispatchTenant(tenant: string): Promise<void> {
-    const now = Date.now();
-    const settings = resolveSettings(await this.repo.settings(tenant));
-    const [queueRows, agentRows, waitingRows, loads, occupancy] = await Promise.all([
-      this.repo.queues(tenant),
-      this.repo.agents(tenant),
+    const state = await this.hot.roundState(tenant);
+    const snapshot = await this.cache.get(tenant, state.version);
+    const { settings } = snapshot;
+    const [waitingRows, occupancy] = await Promise.all([
       this.repo.queuedInteractions(tenant),
-      this.hot.loads(tenant),
-      this.repo.occupancy(tenant, settings.occupancyWindowMinutes),
+      this.cache.occupancy(tenant, settings.occupancyWindowMinutes),
     ]);
-    const queues = new Map(queueRows.map((q) => [q.id, toQueueSnapshot(q)]));
-    const queueRowById = new Map(queueRows.map((q) => [q.id, q]));
+    if (waitingRows.length === 0) return;
     const customers = [...new Set(waitingRows.map((i) => i.customer_id))];
     const [flags, sticky] = await Promise.all([
       this.repo.customerFlags(tenant, customers),
-      settings.stickyEnabled ? this.repo.stickyAgents(tenant, customers, settings.stickyDays) : Promise.resolve(new Map<string, string>()),
+      settings.stickyEnabled ? this.repo.stickyAgents(tenant, customers, settings.stickyDays) : Promise.resolve(new Map<string, { agentId: string; unresolved: boolean }>()),
     ]);
-    const agents: AgentSnapshot[] = agentRows.map((a) => toAgentSnapshot(a, loads.get(a.id) ?? {}, occupancy.get(a.id) ?? 0));
-    const waiting = waitingRows.map((i) => toInteractionSnapshot(i, flags.get(i.customer_id), sticky.get(i.customer_id)));
+    const agents: AgentSnapshot[] = snapshot.agents.map((a) => ({
+      ...a,
+      load: { ...state.loads.get(a.id) },
+      occupancy: occupancy.get(a.id) ?? 0,
+      lastOfferedAt: state.lastOfferedAt.get(a.id),
+    }));
+    const agentById = new Map(agents.map((a) => [a.id, a]));
+    const rows = new Map(waitingRows.map((i) => [i.id, i]));
+    const waiting = waitingRows.map((i) => {
+      const s = sticky.get(i.customer_id);
+      return toInteractionSnapshot(i, flags.get(i.customer_id), s?.agentId, s?.unresolved ? "left this customer's case unresolved" : undefined);
+    });
     const channelsWithWork = [...new Set(waiting.map((i) => i.channel))];
-    const overflowStep = new Map(waitingRows.map((i) => [i.id, i.overflow_step]));
+    const queueSnapshots = new Map<string, QueueSnapshot>([...snapshot.queues].map(([id, q]) => [id, q.snapshot]));
+    const ordered = serveOrder(waiting, queueSnapshots, settings, Date.now());
 
-    for (const interaction of serveOrder(waiting, queues, settings, now)) {
-      const queue = queues.get(interaction.queueId);
-      const queueRow = queueRowById.get(interaction.queueId);
-      if (!queue || !queueRow) continue;
-      const started = process.hrtime.bigint();
-      const decision = decide({ queue, interaction, agents, settings, now: Date.now(), channelsWithWork });
-      this.latency.observe(Number(process.hrtime.bigint() - started) / 1e9);
-      const events: AnyCloudEvent[] = [];
-      if (decision.overflowStep > (overflowStep.get(interaction.id) ?? 0)) {
-        events.push(routingEvent('routing.escalated', tenant, {
-          interactionId: interaction.id, queueId: queue.id, step: decision.overflowStep - 1, waitMs: decision.waitMs, reason: 'overflow',
-        }));
+    for (let start = 0; start < ordered.length; start += this.env.ROUTING_ROUND_BATCH) {
+      const now = Date.now();
+      const free = new Set<Channel>(channelsWithWork.filter((ch) => agents.some((a) => a.state === 'available' && hasCapacity(a.capacity, a.load, ch))));
+      const planned: PlannedOffer[] = [];
+      const notes: WaitNote[] = [];
+      for (const interaction of ordered.slice(start, start + this.env.ROUTING_ROUND_BATCH)) {
+        const queue = snapshot.queues.get(interaction.queueId);
+        const row = rows.get(interaction.id);
+        if (!queue || !row) continue;
+        const previousStep = row.overflow_step;
+        // Nobody can take this channel and the wait is already logged: deciding again would change nothing.
+        if (!free.has(interaction.channel) && row.logged_outcome === 'no_eligible_agent'
+          && overflowStepFor(queue.snapshot.overflow, now - interaction.queuedAt) <= previousStep) continue;
+        const started = process.hrtime.bigint();
+        const decision = decide({ queue: queue.snapshot, interaction, agents, settings, now, channelsWithWork });
+        this.latency.observe(Number(process.hrtime.bigint() - started) / 1e9);
+        const escalated = decision.overflowStep > previousStep;
+        const agent = decision.winner === undefined ? undefined : agentById.get(decision.winner);
+        if (agent) {
+          const work = { tenant, agentId: agent.id, interactionId: interaction.id, channel: interaction.channel, offerId: globalThis.crypto.randomUUID() };
+          planned.push({ work, limit: agent.capacity[interaction.channel] ?? 0, queue: queue.row, interaction, decision, escalated });
+          agent.load[interaction.channel] = (agent.load[interaction.channel] ?? 0) + 1;
+          agent.lastOfferedAt = now;
+        } else if (escalated || decision.outcome !== row.logged_outcome) {
+          notes.push({ interaction, decision, escalated });
+        }
       }
-      if (!decision.winner) {
-        if (events.length > 0) await this.recordWithoutOffer(tenant, interaction, decision, events);
-        continue;
-      }
-      const agent = agents.find((a) => a.id === decision.winner);
-      if (!agent) continue;
-      const offerId = globalThis.crypto.randomUUID();
-      const work = { tenant, agentId: agent.id, interactionId: interaction.id, channel: interaction.channel, offerId };
-      const reserved = await this.hot.reserve(work, agent.capacity[interaction.channel] ?? 0);
-      if (reserved === 'not_ready') return;
-      if (reserved === 'already_claimed') await this.repairStaleClaim(tenant, interaction.id);
-      if (reserved !== 'reserved') continue;
-      const expiresAt = new Date(Date.now() + queueRow.offer_timeout_seconds * 1000);
-      const explanation = explain(decision);
-      const committed = await this.repo.dataSource.transaction(async (m) => {
-        const claimed = await this.repo.updateInteraction(m, tenant, interaction.id, { status: 'offered', overflow_step: decision.overflowStep }, ['queued']);
-        if (!claimed) return false;
-        await this.repo.insertOffer(m, { id: offerId, tenant, interaction_id: interaction.id, agent_id: agent.id, queue_id: queue.id, channel: interaction.channel, expires_at: expiresAt });
-        await this.repo.insertDecision(m, tenant, interaction.id, { ...explanation, offerId, waitMs: decision.waitMs });
-        events.push(routingEvent('routing.offered', tenant, {
-          interactionId: interaction.id, queueId: queue.id, offerId, agentId: agent.id, expiresAt: expiresAt.toISOString(),
-          explanation, waitMs: decision.waitMs, customerId: interaction.customerId, channel: interaction.channel,
-        }));
-        await this.outbox.enqueue(m, events);
-        return true;
-      });
-      if (!committed) {
-        await this.hot.release(work);
-        continue;
-      }
-      agent.load = { ...agent.load, [interaction.channel]: (agent.load[interaction.channel] ?? 0) + 1 };
-      agent.lastOfferedAt = Date.now();
-      this.outbox.kick();
+      const outcome = await this.commit(tenant, planned, notes);
+      if (outcome === 'not_ready') return;
+      if (outcome === 'retry') this.kick();
     }
+  }
+
+  /**
+   * Reserves the planned offers in Redis (one script), then in one transaction: share-locks the winners still
+   * available, moves their interactions `queued → offered`, inserts offers and decisions and enqueues the events.
+   * Reservations that did not become offers are released.
+   */
+  private async commit(tenant: string, planned: PlannedOffer[], notes: WaitNote[]): Promise<'done' | 'retry' | 'not_ready'> {
+    const outcomes = await this.hot.reserveMany(planned.map((p) => ({ ...p.work, limit: p.limit })));
+    if (!outcomes) return 'not_ready';
+    const reserved = planned.filter((_, i) => outcomes[i] === 'reserved');
+    for (const [i, p] of planned.entries()) if (outcomes[i] === 'already_claimed') await this.repairStaleClaim(tenant, p.work.interactionId);
+    const retry = outcomes.some((o) => o === 'agent_full');
+    if (reserved.length === 0 && notes.length === 0) return retry ? 'retry' : 'done';
+    let offered: Set<string>;
+    let stale = false;
+    try {
+      offered = await this.repo.dataSource.transaction(async (m) => {
+        const available = reserved.length > 0 ? await this.repo.lockAvailableAgents(m, tenant, [...new Set(reserved.map((p) => p.work.agentId))]) : new Set<string>();
+        stale = reserved.some((p) => !available.has(p.work.agentId));
+        const moved = await this.repo.markOffered(m, tenant, reserved.filter((p) => available.has(p.work.agentId)).map((p) => ({ id: p.work.interactionId, step: p.decision.overflowStep })));
+        const committed = reserved.filter((p) => available.has(p.work.agentId) && moved.has(p.work.interactionId));
+        const createdAt = Date.now();
+        const offers = committed.map((p) => ({ p, expiresAt: new Date(createdAt + p.queue.offer_timeout_seconds * 1000), explanation: explain(p.decision) }));
+        await this.repo.insertOffers(m, offers.map(({ p, expiresAt }) => ({
+          id: p.work.offerId, tenant, interaction_id: p.work.interactionId, agent_id: p.work.agentId, queue_id: p.queue.id, channel: p.work.channel, expires_at: expiresAt,
+        })));
+        await this.repo.noteWaiting(m, tenant, notes.map((n) => ({ id: n.interaction.id, step: n.decision.overflowStep, outcome: n.decision.outcome })));
+        const noted = notes.map((n) => ({ n, explanation: explain(n.decision) }));
+        await this.repo.insertDecisions(m, tenant, [
+          ...offers.map(({ p, explanation }) => ({ interactionId: p.work.interactionId, explanation: { ...explanation, offerId: p.work.offerId, waitMs: p.decision.waitMs } })),
+          ...noted.map(({ n, explanation }) => ({ interactionId: n.interaction.id, explanation: { ...explanation, waitMs: n.decision.waitMs } })),
+        ]);
+        const events: AnyCloudEvent[] = [];
+        for (const { n } of noted) if (n.escalated) events.push(escalation(tenant, n.interaction, n.decision));
+        for (const { p, expiresAt, explanation } of offers) {
+          if (p.escalated) events.push(escalation(tenant, p.interaction, p.decision));
+          events.push(routingEvent('routing.offered', tenant, {
+            interactionId: p.work.interactionId, queueId: p.queue.id, offerId: p.work.offerId, agentId: p.work.agentId,
+            expiresAt: expiresAt.toISOString(), explanation, waitMs: p.decision.waitMs, customerId: p.interaction.customerId, channel: p.work.channel,
+          }));
+        }
+        await this.outbox.enqueue(m, events);
+        return new Set(committed.map((p) => p.work.offerId));
+      });
+    } catch (error) {
+      for (const p of reserved) await this.hot.release(p.work);
+      throw error;
+    }
+    for (const p of reserved) if (!offered.has(p.work.offerId)) await this.hot.release(p.work);
+    this.outbox.kick();
+    // A winner who is no longer available means the snapshot is behind: reload it and decide those again.
+    if (stale) this.cache.invalidate(tenant);
+    return retry || stale ? 'retry' : 'done';
   }
 
   /**
@@ -150,28 +220,40 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     if (open?.id === claim.offerId) return;
     if (await this.hot.release(claim)) this.logger.warn(`released stale reservation ${claim.offerId} of ${interactionId}`);
   }
+}
 
-  private async recordWithoutOffer(tenant: string, interaction: InteractionSnapshot, decision: Decision, events: AnyCloudEvent[]): Promise<void> {
-    await this.repo.dataSource.transaction(async (m) => {
-      await this.repo.updateInteraction(m, tenant, interaction.id, { overflow_step: decision.overflowStep }, ['queued']);
-      await this.repo.insertDecision(m, tenant, interaction.id, { ...explain(decision), waitMs: decision.waitMs });
-      await this.outbox.enqueue(m, events);
-    });
-    this.outbox.kick();
-  }
+function escalation(tenant: string, interaction: InteractionSnapshot, decision: Decision): AnyCloudEvent {
+  return routingEvent('routing.escalated', tenant, {
+    interactionId: interaction.id, queueId: interaction.queueId, step: decision.overflowStep - 1, waitMs: decision.waitMs, reason: 'overflow',
+  });
+}
+
+/** Ranking for the log: the winner, then eligible before not, lower tier, higher score. */
+function explainOrder(winner: string | undefined) {
+  return (a: Decision['candidates'][number], b: Decision['candidates'][number]): number =>
+    Number(b.agentId === winner) - Number(a.agentId === winner) || Number(b.eligible) - Number(a.eligible) || a.tier - b.tier || b.score - a.score;
 }
 
 /** The decision as carried in `routing.offered.explanation` and the decision log (best candidates first). */
 export function explain(decision: Decision): RoutingExplanation {
-  const ranked = [...decision.candidates].sort(
-    (a, b) => Number(b.agentId === decision.winner) - Number(a.agentId === decision.winner) || Number(b.eligible) - Number(a.eligible) || a.tier - b.tier || b.score - a.score,
-  );
+  const order = explainOrder(decision.winner);
+  // Keep the best EXPLAIN_CANDIDATES without sorting thousands: a bounded insertion into a sorted list.
+  const best: Decision['candidates'] = [];
+  for (const c of decision.candidates) {
+    if (best.length === EXPLAIN_CANDIDATES && order(c, best[best.length - 1] as Decision['candidates'][number]) >= 0) continue;
+    let at = best.length;
+    while (at > 0 && order(c, best[at - 1] as Decision['candidates'][number]) < 0) at -= 1;
+    best.splice(at, 0, c);
+    if (best.length > EXPLAIN_CANDIDATES) best.pop();
+  }
   return {
     strategy: decision.strategy,
+    outcome: decision.outcome,
     ...(decision.winner ? { winner: decision.winner } : {}),
-    candidates: ranked.slice(0, EXPLAIN_CANDIDATES).map((c) => ({ agentId: c.agentId, score: c.score, eligible: c.eligible, reasons: c.reasons.slice(0, 50) })),
+    candidates: best.map((c) => ({ agentId: c.agentId, score: c.score, eligible: c.eligible, reasons: c.reasons.slice(0, 50) })),
     rules: decision.rules.map((r) => ({ ...r })),
-    considered: decision.candidates.length,
+    considered: decision.considered,
+    excluded: decision.excluded,
     overflowStep: decision.overflowStep,
   };
 }

@@ -1,32 +1,16 @@
-import type { Channel } from '@switchboard/contracts';
 import { effectivePriority } from '../engine/decide';
-import type { AgentSnapshot, InteractionSnapshot, QueueSnapshot, RoutingSettings } from '../engine/engine.types';
-import type { AgentRow, InteractionRow, QueueRow } from '../persistence/rows';
+import type { InteractionSnapshot, QueueSnapshot, RoutingSettings } from '../engine/engine.types';
+import type { InteractionRow, QueueRow } from '../persistence/rows';
 
 export function toQueueSnapshot(q: QueueRow): QueueSnapshot {
   return { id: q.id, channel: q.channel, requiredSkills: q.required_skills, priority: q.priority, strategy: q.strategy, overflow: q.overflow };
-}
-
-export function toAgentSnapshot(a: AgentRow, load: Partial<Record<Channel, number>>, occupancy: number): AgentSnapshot {
-  return {
-    id: a.id,
-    state: a.state,
-    stateSince: a.state_since.getTime(),
-    lastOfferedAt: a.last_offered_at?.getTime(),
-    skills: a.skills,
-    languages: a.languages,
-    capacity: a.capacity,
-    load,
-    startedAt: a.started_at?.getTime(),
-    strainLevel: a.strain_level,
-    occupancy,
-  };
 }
 
 export function toInteractionSnapshot(
   i: InteractionRow,
   flags: { abusive: boolean; churn_level: string | null } | undefined,
   stickyAgentId: string | undefined,
+  stickyReason?: string,
 ): InteractionSnapshot {
   const abusive = i.abusive || (flags?.abusive ?? false);
   return {
@@ -41,6 +25,7 @@ export function toInteractionSnapshot(
     volatile: abusive || flags?.churn_level === 'high',
     abusive,
     stickyAgentId,
+    stickyReason,
     declinedBy: i.declined_by,
   };
 }

@@ -3,10 +3,27 @@ import type { Capacity } from './engine.types';
 
 export const DEFAULT_CAPACITY: Record<Channel, number> = { voice: 1, chat: 3, email: 5, video: 1 };
 
-const EXCLUSIVE: Channel[] = ['voice', 'video'];
+const CHANNELS: readonly Channel[] = ['voice', 'video', 'chat', 'email'];
+const EXCLUSIVE: readonly Channel[] = ['voice', 'video'];
 
 /**
- * Whether an agent with this capacity and load can take one more interaction of `channel`.
+ * Whether an agent with this capacity and load can take one more interaction of `channel` (allocation-free twin of
+ * {@link capacityVerdict}, for the decision's hot loop).
+ */
+export function hasCapacity(capacity: Capacity, load: Capacity, channel: Channel): boolean {
+  const limit = capacity[channel] ?? 0;
+  if (limit <= 0 || (load[channel] ?? 0) >= limit) return false;
+  const exclusive = channel === 'voice' || channel === 'video';
+  for (const c of CHANNELS) {
+    if (c === channel) continue;
+    const n = load[c] ?? 0;
+    if (n > 0 && (exclusive || c === 'voice' || c === 'video')) return false;
+  }
+  return true;
+}
+
+/**
+ * Why an agent with this capacity and load cannot take one more interaction of `channel` (undefined when it can).
  * Capacity is per channel; a live call (voice/video) is exclusive: it neither starts while other work is
  * open nor lets other work start while it lasts.
  */

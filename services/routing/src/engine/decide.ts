@@ -1,5 +1,5 @@
-import { capacityVerdict } from './capacity';
-import type { AgentSnapshot, CandidateOutcome, Decision, DecisionInput, RuleOutcome, Strategy } from './engine.types';
+import { capacityVerdict, hasCapacity } from './capacity';
+import { INELIGIBLE_DETAILED, type AgentSnapshot, type CandidateOutcome, type Decision, type DecisionInput, type RuleOutcome, type Strategy } from './engine.types';
 
 const DAY_MS = 86_400_000;
 const TIER_NORMAL = 0;
@@ -27,14 +27,22 @@ function requiredSkills(input: DecisionInput, step: number): Record<string, numb
   return widened;
 }
 
-function languageMatches(agent: AgentSnapshot, language: string | undefined): boolean {
-  if (!language) return true;
-  const wanted = language.toLowerCase();
-  const primary = wanted.split('-')[0];
-  return agent.languages.some((l) => {
+/** The wanted language as lower-case tag and primary subtag, or undefined when any language will do. */
+function languageWanted(language: string | undefined): { tag: string; primary: string } | undefined {
+  if (!language) return undefined;
+  const tag = language.toLowerCase();
+  return { tag, primary: tag.split('-')[0] ?? tag };
+}
+
+function languageMatches(agent: AgentSnapshot, wanted: { tag: string; primary: string } | undefined): boolean {
+  if (!wanted) return true;
+  for (const l of agent.languages) {
     const have = l.toLowerCase();
-    return have === wanted || have === primary || have.split('-')[0] === primary;
-  });
+    if (have === wanted.tag || have === wanted.primary) return true;
+    const cut = have.indexOf('-');
+    if (cut > 0 && have.slice(0, cut) === wanted.primary) return true;
+  }
+  return false;
 }
 
 function baseScore(strategy: Strategy, agent: AgentSnapshot, required: Record<string, number>, now: number): number {
@@ -54,68 +62,98 @@ function baseScore(strategy: Strategy, agent: AgentSnapshot, required: Record<st
   }
 }
 
+/** Every reason an agent is not eligible (empty when eligible): the detailed form of the hot loop's checks. */
+function ineligibility(agent: AgentSnapshot, input: DecisionInput, required: [string, number][], wanted: ReturnType<typeof languageWanted>): string[] {
+  const reasons: string[] = [];
+  if (agent.state !== 'available') reasons.push(`state ${agent.state}`);
+  const capacity = capacityVerdict(agent.capacity, agent.load, input.interaction.channel);
+  if (capacity) reasons.push(capacity);
+  for (const [skill, level] of required) {
+    const has = agent.skills[skill] ?? 0;
+    if (has < level) reasons.push(`skill ${skill} ${has} < ${level}`);
+  }
+  if (!languageMatches(agent, wanted)) reasons.push(`does not speak ${input.interaction.language}`);
+  return reasons;
+}
+
+/** The first check an agent fails, or undefined when eligible (no allocation: runs for every agent). */
+function firstFailedCheck(agent: AgentSnapshot, input: DecisionInput, required: [string, number][], wanted: ReturnType<typeof languageWanted>): string | undefined {
+  if (agent.state !== 'available') return 'state';
+  if (!hasCapacity(agent.capacity, agent.load, input.interaction.channel)) return 'capacity';
+  for (const [skill, level] of required) if ((agent.skills[skill] ?? 0) < level) return 'skill';
+  if (!languageMatches(agent, wanted)) return 'language';
+  return undefined;
+}
+
+interface Entry {
+  c: CandidateOutcome;
+  agent: AgentSnapshot;
+}
+
+/** Lower tier first, then higher score, then agent id: the ranking every strategy shares. */
+function better(a: CandidateOutcome, b: CandidateOutcome): boolean {
+  if (a.tier !== b.tier) return a.tier < b.tier;
+  if (a.score !== b.score) return a.score > b.score;
+  return a.agentId < b.agentId;
+}
+
 /**
- * Chooses the agent for one interaction. Pure: the same snapshot and clock give the same decision,
- * with every candidate, rule outcome and score recorded for the decision log.
+ * Chooses the agent for one interaction. Pure: the same snapshot and clock give the same decision, with every
+ * eligible candidate's score and rule outcomes (and the first ineligible ones' reasons) recorded for the decision log.
  */
 export function decide(input: DecisionInput): Decision {
   const { queue, interaction, settings, now } = input;
   const waitMs = Math.max(0, now - interaction.queuedAt);
   const step = overflowStepFor(queue.overflow, waitMs);
   const required = requiredSkills(input, step);
+  const requiredList = Object.entries(required);
+  const wanted = languageWanted(interaction.language);
   const rules: RuleOutcome[] = [];
   if (step > 0) {
     rules.push({ rule: 'overflow', outcome: `step ${step} applied`, detail: `required skills widened to ${JSON.stringify(required)}` });
   }
 
-  const candidates: CandidateOutcome[] = input.agents.map((agent) => {
-    const reasons: string[] = [];
-    if (agent.state !== 'available') reasons.push(`state ${agent.state}`);
-    const capacity = capacityVerdict(agent.capacity, agent.load, interaction.channel);
-    if (capacity) reasons.push(capacity);
-    for (const [skill, level] of Object.entries(required)) {
-      const has = agent.skills[skill] ?? 0;
-      if (has < level) reasons.push(`skill ${skill} ${has} < ${level}`);
+  const candidates: CandidateOutcome[] = [];
+  const excluded: Record<string, number> = {};
+  let pool: Entry[] = [];
+  let detailed = 0;
+  for (const agent of input.agents) {
+    const failed = firstFailedCheck(agent, input, requiredList, wanted);
+    if (failed === undefined) {
+      const c: CandidateOutcome = { agentId: agent.id, score: baseScore(queue.strategy, agent, required, now), eligible: true, tier: TIER_NORMAL, reasons: [] };
+      candidates.push(c);
+      pool.push({ c, agent });
+    } else if (detailed < INELIGIBLE_DETAILED || agent.id === interaction.stickyAgentId) {
+      detailed += 1;
+      const reasons = ineligibility(agent, input, requiredList, wanted);
+      candidates.push({ agentId: agent.id, score: baseScore(queue.strategy, agent, required, now), eligible: false, tier: TIER_NORMAL, reasons });
+    } else {
+      excluded[failed] = (excluded[failed] ?? 0) + 1;
     }
-    if (!languageMatches(agent, interaction.language)) reasons.push(`does not speak ${interaction.language}`);
-    return {
-      agentId: agent.id,
-      score: baseScore(queue.strategy, agent, required, now),
-      eligible: reasons.length === 0,
-      tier: TIER_NORMAL,
-      reasons,
-    };
-  });
-  const byId = new Map(input.agents.map((a) => [a.id, a]));
-  const agentOf = (id: string) => {
-    const agent = byId.get(id);
-    if (!agent) throw new Error(`candidate ${id} is not among the decision's agents`);
-    return agent;
+  }
+  const exclude = (e: Entry, reason: string): void => {
+    e.c.eligible = false;
+    e.c.reasons.push(reason);
   };
-  const eligible = (): CandidateOutcome[] => candidates.filter((c) => c.eligible);
 
   // Wellbeing: strained agents are kept from volatile customers, and from voice while written work waits.
   if (settings.strainGuardEnabled) {
-    const strained = eligible().filter((c) => settings.strainLevels.includes(agentOf(c.agentId).strainLevel));
-    let excluded = 0;
-    for (const c of strained) {
-      const agent = agentOf(c.agentId);
+    let excludedStrained = 0;
+    for (const e of pool) {
+      if (!settings.strainLevels.includes(e.agent.strainLevel)) continue;
       if (interaction.volatile || interaction.abusive) {
-        c.eligible = false;
-        c.reasons.push(`strain ${agent.strainLevel}: not offered volatile customers`);
-        excluded += 1;
+        exclude(e, `strain ${e.agent.strainLevel}: not offered volatile customers`);
+        excludedStrained += 1;
       } else if (interaction.channel === 'voice') {
-        const written = input.channelsWithWork.find(
-          (ch) => (ch === 'chat' || ch === 'email') && capacityVerdict(agent.capacity, agent.load, ch) === undefined,
-        );
+        const written = input.channelsWithWork.find((ch) => (ch === 'chat' || ch === 'email') && hasCapacity(e.agent.capacity, e.agent.load, ch));
         if (written) {
-          c.eligible = false;
-          c.reasons.push(`strain ${agent.strainLevel}: kept for waiting ${written} work`);
-          excluded += 1;
+          exclude(e, `strain ${e.agent.strainLevel}: kept for waiting ${written} work`);
+          excludedStrained += 1;
         }
       }
     }
-    rules.push({ rule: 'wellbeing.strain', outcome: excluded > 0 ? `excluded ${excluded} agents` : 'no effect' });
+    pool = pool.filter((e) => e.c.eligible);
+    rules.push({ rule: 'wellbeing.strain', outcome: excludedStrained > 0 ? `excluded ${excludedStrained} agents` : 'no effect' });
   } else {
     rules.push({ rule: 'wellbeing.strain', outcome: 'disabled' });
   }
@@ -123,44 +161,37 @@ export function decide(input: DecisionInput): Decision {
   // Wellbeing: new hires are spared volatile or abusive customers while experienced agents can take them.
   if (settings.newHireGuardEnabled && (interaction.volatile || interaction.abusive)) {
     const threshold = now - settings.newHireTenureDays * DAY_MS;
-    const isNew = (c: CandidateOutcome): boolean => {
-      const startedAt = agentOf(c.agentId).startedAt;
-      return startedAt !== undefined && startedAt > threshold;
-    };
-    const newHires = eligible().filter(isNew);
-    const experienced = eligible().filter((c) => !isNew(c));
-    if (newHires.length > 0 && experienced.length > 0) {
-      for (const c of newHires) {
-        c.eligible = false;
-        c.reasons.push(`new hire (< ${settings.newHireTenureDays} days): spared a volatile customer`);
-      }
+    const isNew = (e: Entry): boolean => e.agent.startedAt !== undefined && e.agent.startedAt > threshold;
+    const newHires = pool.filter(isNew);
+    if (newHires.length > 0 && newHires.length < pool.length) {
+      for (const e of newHires) exclude(e, `new hire (< ${settings.newHireTenureDays} days): spared a volatile customer`);
+      pool = pool.filter((e) => e.c.eligible);
       rules.push({ rule: 'wellbeing.new_hire', outcome: `excluded ${newHires.length} agents` });
     } else {
-      rules.push({
-        rule: 'wellbeing.new_hire',
-        outcome: newHires.length > 0 ? 'allowed: no experienced agent available' : 'no effect',
-      });
+      rules.push({ rule: 'wellbeing.new_hire', outcome: newHires.length > 0 ? 'allowed: no experienced agent available' : 'no effect' });
     }
   } else {
     rules.push({ rule: 'wellbeing.new_hire', outcome: settings.newHireGuardEnabled ? 'not applicable' : 'disabled' });
   }
 
   // Agents who declined or missed this interaction go last.
-  for (const c of eligible()) {
-    if (interaction.declinedBy.includes(c.agentId)) {
-      c.tier = TIER_DECLINED;
-      c.reasons.push('declined or missed this interaction before');
+  if (interaction.declinedBy.length > 0) {
+    const declined = new Set(interaction.declinedBy);
+    for (const e of pool) {
+      if (!declined.has(e.c.agentId)) continue;
+      e.c.tier = TIER_DECLINED;
+      e.c.reasons.push('declined or missed this interaction before');
     }
   }
 
   // Rolling occupancy above the cap lowers rank when others are free.
   if (settings.occupancyCapEnabled) {
     let demoted = 0;
-    for (const c of eligible()) {
-      const occupancy = agentOf(c.agentId).occupancy;
-      if (occupancy > settings.occupancyCap && c.tier === TIER_NORMAL) {
-        c.tier = TIER_OVER_OCCUPANCY;
-        c.reasons.push(`occupancy ${Math.round(occupancy * 100)} % above cap ${Math.round(settings.occupancyCap * 100)} %`);
+    for (const e of pool) {
+      const occupancy = e.agent.occupancy;
+      if (occupancy > settings.occupancyCap && e.c.tier === TIER_NORMAL) {
+        e.c.tier = TIER_OVER_OCCUPANCY;
+        e.c.reasons.push(`occupancy ${Math.round(occupancy * 100)} % above cap ${Math.round(settings.occupancyCap * 100)} %`);
         demoted += 1;
       }
     }
@@ -170,20 +201,21 @@ export function decide(input: DecisionInput): Decision {
   }
 
   // Sticky routing: the agent who last helped this customer, for a bounded wait.
-  let pool = eligible();
   let heldForSticky = false;
   const stickyId = interaction.stickyAgentId;
   if (settings.stickyEnabled && stickyId) {
-    const sticky = candidates.find((c) => c.agentId === stickyId);
-    const stickyAgent = byId.get(stickyId);
+    const sticky = pool.find((e) => e.c.agentId === stickyId);
+    const stickyAgent = sticky?.agent ?? input.agents.find((a) => a.id === stickyId);
     const withinWait = waitMs < settings.stickyWaitSeconds * 1000;
-    if (sticky?.eligible) {
+    const why = interaction.stickyReason ?? 'last helped this customer';
+    if (sticky) {
       pool = [sticky];
-      rules.push({ rule: 'sticky', outcome: 'applied', detail: `${stickyId} last helped this customer` });
+      rules.push({ rule: 'sticky', outcome: 'applied', detail: `${stickyId} ${why}` });
     } else if (withinWait && stickyAgent && stickyAgent.state !== 'offline' && stickyAgent.state !== 'not_responding') {
       pool = [];
       heldForSticky = true;
-      rules.push({ rule: 'sticky', outcome: 'waiting', detail: `waiting up to ${settings.stickyWaitSeconds}s for ${stickyId}` });
+      const left = Math.max(0, Math.ceil((settings.stickyWaitSeconds * 1000 - waitMs) / 1000));
+      rules.push({ rule: 'sticky', outcome: 'waiting', detail: `waiting up to ${settings.stickyWaitSeconds}s (${left}s left) for ${stickyId}, who ${why}` });
     } else {
       rules.push({ rule: 'sticky', outcome: 'released', detail: `${stickyId} unavailable; offering to anyone` });
     }
@@ -191,14 +223,16 @@ export function decide(input: DecisionInput): Decision {
     rules.push({ rule: 'sticky', outcome: settings.stickyEnabled ? 'not applicable' : 'disabled' });
   }
 
-  const ranked = [...pool].sort((a, b) => a.tier - b.tier || b.score - a.score || a.agentId.localeCompare(b.agentId));
-  const winner = ranked[0]?.agentId;
+  let best: CandidateOutcome | undefined;
+  for (const e of pool) if (!best || better(e.c, best)) best = e.c;
+  const winner = best?.agentId;
   rules.push({
     rule: 'strategy',
-    outcome: winner ? `${queue.strategy}: ${winner}` : 'no eligible agent',
-    detail: `${pool.length} eligible of ${candidates.length}`,
+    outcome: winner ? `${queue.strategy}: ${winner}` : heldForSticky ? 'held for the sticky agent' : 'no eligible agent',
+    detail: `${pool.length} eligible of ${input.agents.length}`,
   });
-  return { strategy: queue.strategy, winner, candidates, rules, waitMs, overflowStep: step, heldForSticky };
+  const outcome = winner ? 'offered' : heldForSticky ? 'waiting_for_sticky_agent' : 'no_eligible_agent';
+  return { strategy: queue.strategy, outcome, winner, candidates, considered: input.agents.length, excluded, rules, waitMs, overflowStep: step, heldForSticky };
 }
 
 /** Effective priority of a waiting interaction: its own or the queue's, plus VIP boost and aging. */

@@ -57,6 +57,8 @@ export interface InteractionSnapshot {
   abusive: boolean;
   /** The agent who last helped this customer within the sticky window. */
   stickyAgentId?: string;
+  /** Why that agent (for the decision log), e.g. "left this customer's case unresolved". */
+  stickyReason?: string;
   /** Agents who rejected or missed an offer of this interaction. */
   declinedBy: string[];
 }
@@ -109,6 +111,9 @@ export interface DecisionInput {
   channelsWithWork: Channel[];
 }
 
+/** Ineligible agents listed with their reasons in a decision; the rest are counted. */
+export const INELIGIBLE_DETAILED = 50;
+
 export interface CandidateOutcome {
   agentId: string;
   score: number;
@@ -124,10 +129,22 @@ export interface RuleOutcome {
   detail?: string;
 }
 
+/** What a decision came to: an offer, a hold for the customer's sticky agent, or nobody to offer to yet. */
+export type DecisionOutcome = 'offered' | 'waiting_for_sticky_agent' | 'no_eligible_agent';
+
 export interface Decision {
   strategy: Strategy;
+  outcome: DecisionOutcome;
   winner?: string;
+  /**
+   * Every eligible agent, and the first {@link INELIGIBLE_DETAILED} ineligible ones with their reasons; the others
+   * are only counted, by first failed check, in `excluded`.
+   */
   candidates: CandidateOutcome[];
+  /** Agents evaluated (all of the snapshot's). */
+  considered: number;
+  /** Ineligible agents not listed in `candidates`, by the first check they failed (state, capacity, skill, language). */
+  excluded: Record<string, number>;
   rules: RuleOutcome[];
   waitMs: number;
   overflowStep: number;

@@ -31,7 +31,7 @@ export class RoutingEventsHandler {
   @OnEvent('interaction.ended')
   async onEnded(event: CloudEvent<'interaction.ended'>): Promise<void> {
     const outcome = await this.idempotency.runOnce(CONSUMER, event.id, (m) => this.interactions.ended(m, event.tenantid, event.data.interactionId));
-    await this.interactions.afterCommit(outcome.duplicate ? [] : outcome.result);
+    await this.interactions.afterCommit(outcome.duplicate ? undefined : outcome.result);
   }
 
   @OnEvent('interaction.transferred')
@@ -39,7 +39,15 @@ export class RoutingEventsHandler {
     const outcome = await this.idempotency.runOnce(CONSUMER, event.id, (m) =>
       this.interactions.transferred(m, event.tenantid, event.data.interactionId, event.data.toQueueId),
     );
-    await this.interactions.afterCommit(outcome.duplicate ? [] : outcome.result);
+    await this.interactions.afterCommit(outcome.duplicate ? undefined : outcome.result);
+  }
+
+  @OnEvent('interaction.disposition')
+  async onDisposition(event: CloudEvent<'interaction.disposition'>): Promise<void> {
+    const outcome = await this.idempotency.runOnce(CONSUMER, event.id, (m) =>
+      this.interactions.disposition(m, event.tenantid, event.data.interactionId, event.data.resolved, event.data.code),
+    );
+    await this.interactions.afterCommit(outcome.duplicate ? undefined : outcome.result);
   }
 
   @OnEvent('agent.state_changed')
@@ -47,9 +55,10 @@ export class RoutingEventsHandler {
     if (event.source === ROUTING_SOURCE) return;
     const agent = await this.repo.agent(event.tenantid, event.data.agentId);
     if (!agent) return;
-    await this.idempotency.runOnce(CONSUMER, event.id, (m) =>
-      this.presence.change(event.tenantid, event.data.agentId, event.data.state, event.data.reason ?? `reported by ${event.source}`, m),
+    const outcome = await this.idempotency.runOnce(CONSUMER, event.id, (m) =>
+      this.presence.changeIn(m, event.tenantid, event.data.agentId, event.data.state, event.data.reason ?? `reported by ${event.source}`),
     );
+    if (!outcome.duplicate) await this.presence.afterCommit(outcome.result);
   }
 
   @OnEvent('analytics.abuse_detected')
@@ -62,7 +71,7 @@ export class RoutingEventsHandler {
   @OnEvent('analytics.wellbeing_changed')
   async onWellbeing(event: CloudEvent<'analytics.wellbeing_changed'>): Promise<void> {
     await this.repo.setStrain(event.tenantid, event.data.agentId, event.data.level);
-    this.signal.kick();
+    await this.signal.changed(event.tenantid);
   }
 
   @OnEvent('analytics.churn_risk_changed')

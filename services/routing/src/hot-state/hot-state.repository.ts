@@ -3,37 +3,57 @@ import type Redis from 'ioredis';
 import type { Channel } from '@switchboard/contracts';
 import { REDIS } from '@switchboard/platform';
 
-/** Keys (prefixed by the platform): the rebuild epoch, agents' open work per channel, interactions' claims. */
+/**
+ * Keys (prefixed by the platform): the rebuild epoch, agents' open work per channel, interactions' claims, agents' last
+ * offer time (round-robin), and per tenant the version of its agents/queues/settings (snapshot invalidation).
+ */
 const EPOCH = 'epoch';
 const LOADS = 'loads';
 const CLAIMS = 'claims';
+const LAST_OFFERED = 'last-offered';
 const REBUILD_LOCK = 'rebuild-lock';
+const versionKey = (tenant: string): string => `version:${tenant}`;
 
 /**
- * Reserves one unit of an agent's channel capacity AND claims the interaction, atomically.
- * Returns 1 reserved, 0 agent at capacity, -1 interaction already claimed, -2 hot state not built.
- * A live call (voice/video) is exclusive of any other open work.
+ * Reserves, for each of a round's offers in order, one unit of the agent's channel capacity AND claims the
+ * interaction, atomically. ARGV: now, then per offer (agent, channel, limit, exclusive, claim field, claim value).
+ * Returns per offer 1 reserved, 0 agent at capacity, -1 interaction already claimed; or {-2} when the hot state is
+ * not built. A live call (voice/video) is exclusive of any other open work.
  */
-const RESERVE = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return -2 end
-if redis.call('HEXISTS', KEYS[3], ARGV[5]) == 1 then return -1 end
-local agent = ARGV[1]
-local channel = ARGV[2]
-local used = tonumber(redis.call('HGET', KEYS[2], agent .. '|' .. channel) or '0')
-if used >= tonumber(ARGV[3]) then return 0 end
-local other, live = 0, 0
-for _, c in ipairs({'voice', 'video', 'chat', 'email'}) do
-  if c ~= channel then
-    local n = tonumber(redis.call('HGET', KEYS[2], agent .. '|' .. c) or '0')
-    other = other + n
-    if (c == 'voice' or c == 'video') then live = live + n end
+const RESERVE_MANY = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return {-2} end
+local out = {}
+local n = (#ARGV - 1) / 6
+for i = 0, n - 1 do
+  local b = 1 + i * 6
+  local agent, channel, limit, exclusive, claimField, claimValue = ARGV[b + 1], ARGV[b + 2], tonumber(ARGV[b + 3]), ARGV[b + 4], ARGV[b + 5], ARGV[b + 6]
+  local result = 1
+  if redis.call('HEXISTS', KEYS[3], claimField) == 1 then
+    result = -1
+  else
+    local used = tonumber(redis.call('HGET', KEYS[2], agent .. '|' .. channel) or '0')
+    if used >= limit then
+      result = 0
+    else
+      local other, live = 0, 0
+      for _, c in ipairs({'voice', 'video', 'chat', 'email'}) do
+        if c ~= channel then
+          local k = tonumber(redis.call('HGET', KEYS[2], agent .. '|' .. c) or '0')
+          other = other + k
+          if (c == 'voice' or c == 'video') then live = live + k end
+        end
+      end
+      if (exclusive == '1' and other > 0) or live > 0 then result = 0 end
+    end
   end
+  if result == 1 then
+    redis.call('HINCRBY', KEYS[2], agent .. '|' .. channel, 1)
+    redis.call('HSET', KEYS[3], claimField, claimValue)
+    redis.call('HSET', KEYS[4], agent, ARGV[1])
+  end
+  out[i + 1] = result
 end
-if ARGV[4] == '1' and other > 0 then return 0 end
-if live > 0 then return 0 end
-redis.call('HINCRBY', KEYS[2], agent .. '|' .. channel, 1)
-redis.call('HSET', KEYS[3], ARGV[5], ARGV[6])
-return 1
+return out
 `;
 
 /** Releases a reservation once: only while the interaction's claim (`offerId|reservedAt|channel|agent`) is still this offer's. */
@@ -47,7 +67,7 @@ if n <= 0 then redis.call('HDEL', KEYS[1], field) end
 return 1
 `;
 
-export type ReserveOutcome = 'reserved' | 'agent_full' | 'already_claimed' | 'not_ready';
+export type ReserveOutcome = 'reserved' | 'agent_full' | 'already_claimed';
 
 export interface OpenWork {
   tenant: string;
@@ -57,8 +77,16 @@ export interface OpenWork {
   offerId: string;
 }
 
+/** What a decision round reads from the hot state in one round trip. */
+export interface RoundState {
+  /** The tenant's snapshot version (null when never bumped or after a Redis loss). */
+  version: string | null;
+  loads: Map<string, Partial<Record<Channel, number>>>;
+  lastOfferedAt: Map<string, number>;
+}
+
 type ScriptedRedis = Redis & {
-  routingReserve(epoch: string, loads: string, claims: string, ...args: string[]): Promise<number>;
+  routingReserveMany(epoch: string, loads: string, claims: string, last: string, ...args: string[]): Promise<number[]>;
   routingRelease(loads: string, claims: string, ...args: string[]): Promise<number>;
 };
 
@@ -68,28 +96,27 @@ export class HotStateRepository {
   private readonly redis: ScriptedRedis;
 
   constructor(@Inject(REDIS) redis: Redis) {
-    redis.defineCommand('routingReserve', { numberOfKeys: 3, lua: RESERVE });
+    redis.defineCommand('routingReserveMany', { numberOfKeys: 4, lua: RESERVE_MANY });
     redis.defineCommand('routingRelease', { numberOfKeys: 2, lua: RELEASE });
     this.redis = redis as ScriptedRedis;
   }
 
-  async reserve(work: OpenWork, limit: number): Promise<ReserveOutcome> {
-    const exclusive = work.channel === 'voice' || work.channel === 'video' ? '1' : '0';
-    const result = await this.redis.routingReserve(
-      EPOCH,
-      LOADS,
-      CLAIMS,
-      agentField(work.tenant, work.agentId),
-      work.channel,
-      String(limit),
-      exclusive,
-      claimField(work.tenant, work.interactionId),
-      `${work.offerId}|${Date.now()}|${work.channel}|${agentField(work.tenant, work.agentId)}`,
-    );
-    if (result === 1) return 'reserved';
-    if (result === 0) return 'agent_full';
-    if (result === -1) return 'already_claimed';
-    return 'not_ready';
+  /**
+   * Reserves a round's offers in one atomic script, in order (`limits` gives each agent's capacity on the channel);
+   * undefined when the hot state is not built (Redis lost: wait for the rebuild).
+   */
+  async reserveMany(work: (OpenWork & { limit: number })[]): Promise<ReserveOutcome[] | undefined> {
+    if (work.length === 0) return [];
+    const now = Date.now();
+    const args: string[] = [String(now)];
+    for (const w of work) {
+      const agent = agentField(w.tenant, w.agentId);
+      const exclusive = w.channel === 'voice' || w.channel === 'video' ? '1' : '0';
+      args.push(agent, w.channel, String(w.limit), exclusive, claimField(w.tenant, w.interactionId), `${w.offerId}|${now}|${w.channel}|${agent}`);
+    }
+    const results = await this.redis.routingReserveMany(EPOCH, LOADS, CLAIMS, LAST_OFFERED, ...args);
+    if (results[0] === -2) return undefined;
+    return results.map((r) => (r === 1 ? 'reserved' : r === 0 ? 'agent_full' : 'already_claimed'));
   }
 
   async release(work: OpenWork): Promise<boolean> {
@@ -113,22 +140,39 @@ export class HotStateRepository {
     return { tenant, interactionId, offerId: offerId ?? '', reservedAt: Number(reservedAt), channel: channel as Channel, agentId };
   }
 
-  /** Open work per agent of a tenant, by channel. */
-  async loads(tenant: string): Promise<Map<string, Partial<Record<Channel, number>>>> {
-    const all = await this.redis.hgetall(LOADS);
-    const out = new Map<string, Partial<Record<Channel, number>>>();
+  /** The tenant's snapshot version, open work per agent and channel, and last offer times, in one round trip. */
+  async roundState(tenant: string): Promise<RoundState> {
+    const replies = await this.redis.multi().get(versionKey(tenant)).hgetall(LOADS).hgetall(LAST_OFFERED).exec();
+    const [version, loadsAll, lastAll] = (replies ?? []).map(([error, value]) => {
+      if (error) throw error;
+      return value;
+    }) as [string | null, Record<string, string>, Record<string, string>];
     const prefix = `${tenant}|`;
-    for (const [field, value] of Object.entries(all)) {
+    const loads = new Map<string, Partial<Record<Channel, number>>>();
+    for (const [field, value] of Object.entries(loadsAll ?? {})) {
       if (!field.startsWith(prefix)) continue;
       const rest = field.slice(prefix.length);
       const cut = rest.lastIndexOf('|');
       const agentId = rest.slice(0, cut);
-      const channel = rest.slice(cut + 1) as Channel;
-      const entry = out.get(agentId) ?? {};
-      entry[channel] = Number(value);
-      out.set(agentId, entry);
+      const entry = loads.get(agentId) ?? {};
+      entry[rest.slice(cut + 1) as Channel] = Number(value);
+      loads.set(agentId, entry);
     }
-    return out;
+    const lastOfferedAt = new Map<string, number>();
+    for (const [field, value] of Object.entries(lastAll ?? {})) {
+      if (field.startsWith(prefix)) lastOfferedAt.set(field.slice(prefix.length), Number(value));
+    }
+    return { version, loads, lastOfferedAt };
+  }
+
+  /** Open work per agent of a tenant, by channel. */
+  async loads(tenant: string): Promise<Map<string, Partial<Record<Channel, number>>>> {
+    return (await this.roundState(tenant)).loads;
+  }
+
+  /** Marks the tenant's agents, queues or settings as changed: every replica reloads its snapshot on its next round. */
+  async bumpVersion(tenant: string): Promise<void> {
+    await this.redis.incr(versionKey(tenant));
   }
 
   async isBuilt(): Promise<boolean> {
@@ -139,7 +183,7 @@ export class HotStateRepository {
    * Rebuilds the hot state from the durable open work, under a short lock so one replica does it.
    * Reservations are refused (not_ready) until the epoch is set again.
    */
-  async rebuild(openWork: () => Promise<OpenWork[]>): Promise<boolean> {
+  async rebuild(openWork: () => Promise<OpenWork[]>, lastOffers: () => Promise<{ tenant: string; agentId: string; at: number }[]>): Promise<boolean> {
     const token = globalThis.crypto.randomUUID();
     const locked = await this.redis.set(REBUILD_LOCK, token, 'PX', 10_000, 'NX');
     if (locked !== 'OK') return false;
@@ -152,9 +196,11 @@ export class HotStateRepository {
         loads.set(field, (loads.get(field) ?? 0) + 1);
         claims.push(claimField(w.tenant, w.interactionId), `${w.offerId}|${Date.now()}|${w.channel}|${agentField(w.tenant, w.agentId)}`);
       }
-      const multi = this.redis.multi().del(LOADS, CLAIMS);
+      const last = (await lastOffers()).flatMap((l) => [agentField(l.tenant, l.agentId), String(l.at)]);
+      const multi = this.redis.multi().del(LOADS, CLAIMS, LAST_OFFERED);
       if (loads.size > 0) multi.hset(LOADS, Object.fromEntries(loads));
       if (claims.length > 0) multi.hset(CLAIMS, ...claims);
+      if (last.length > 0) multi.hset(LAST_OFFERED, ...last);
       multi.set(EPOCH, String(Date.now()));
       await multi.exec();
       // Work resolved while the rebuild was in flight released nothing (its claim was not there yet): release it now.

@@ -10,6 +10,13 @@ import { workOf } from '../offers/offer-lifecycle.service';
 import { resolveSettings } from '../settings/settings.schema';
 import { DispatchSignal } from '../dispatch/dispatch-signal';
 
+/** What must follow a committed interaction change: reservations to release, and whether an agent's state moved. */
+export interface InteractionChange {
+  tenant: string;
+  released: OfferRow[];
+  agentStateChanged: boolean;
+}
+
 /** What routing does when interactions arrive, end or move. Each runs inside the consumer's idempotent transaction. */
 @Injectable()
 export class InteractionLifecycleService {
@@ -35,17 +42,42 @@ export class InteractionLifecycleService {
   }
 
   /** Ended: withdraw it when still waiting or offered; otherwise free the agent and start wrap-up. */
-  async ended(m: EntityManager, tenant: string, interactionId: string): Promise<OfferRow[]> {
+  async ended(m: EntityManager, tenant: string, interactionId: string): Promise<InteractionChange> {
     const interaction = await this.repo.interaction(tenant, interactionId, m, true);
-    if (!interaction || interaction.status === 'ended') return [];
+    if (!interaction || interaction.status === 'ended') return { tenant, released: [], agentStateChanged: false };
     return this.finish(m, interaction, undefined);
   }
 
   /** Transferred to another queue: the current agent is freed and the interaction queues again. */
-  async transferred(m: EntityManager, tenant: string, interactionId: string, toQueueId: string | undefined): Promise<OfferRow[]> {
+  async transferred(m: EntityManager, tenant: string, interactionId: string, toQueueId: string | undefined): Promise<InteractionChange> {
     const interaction = await this.repo.interaction(tenant, interactionId, m, true);
-    if (!interaction || interaction.status === 'ended' || !toQueueId) return [];
+    if (!interaction || interaction.status === 'ended' || !toQueueId) return { tenant, released: [], agentStateChanged: false };
     return this.finish(m, interaction, toQueueId);
+  }
+
+  /**
+   * The agent recorded the outcome: kept for sticky routing (an unresolved case goes back to its agent) and the decision
+   * log, and it ends the agent's wrap-up for this interaction (the disposition is what wrap-up waits for), except the
+   * recovery time after an abusive contact, which runs in full. Before the end, it waives the coming wrap-up.
+   */
+  async disposition(m: EntityManager, tenant: string, interactionId: string, resolved: boolean, code: string | undefined): Promise<InteractionChange> {
+    const interaction = await this.repo.recordDisposition(m, tenant, interactionId, resolved, code ?? null);
+    const none = { tenant, released: [], agentStateChanged: false };
+    if (!interaction || interaction.status !== 'ended' || !interaction.agent_id || !interaction.ended_at) return none;
+    const agentId = interaction.agent_id;
+    const agent = await this.repo.agent(tenant, agentId, m);
+    if (!agent || agent.state !== 'wrap_up' || (await this.repo.openInteractionsOf(m, tenant, agentId)) > 0) return none;
+    const settings = resolveSettings(await this.repo.settings(tenant));
+    const recoveryEnd = interaction.abusive && settings.recoveryEnabled ? interaction.ended_at.getTime() + settings.recoveryWrapUpSeconds * 1000 : 0;
+    if (recoveryEnd > Date.now()) {
+      await this.repo.shortenWrapUp(m, tenant, agentId, new Date(recoveryEnd));
+      return none;
+    }
+    const reason = 'disposition recorded';
+    const previous = await this.repo.setAgentState(m, tenant, agentId, 'available', reason, { onlyFrom: ['wrap_up'] });
+    if (!previous) return none;
+    await this.outbox.enqueue(m, [routingEvent('agent.state_changed', tenant, { agentId, state: 'available', previousState: previous, reason })]);
+    return { tenant, released: [], agentStateChanged: true };
   }
 
   async abuseDetected(m: EntityManager, tenant: string, interactionId: string, customerId: string | undefined): Promise<void> {
@@ -55,7 +87,7 @@ export class InteractionLifecycleService {
     if (customer) await this.repo.flagCustomer(m, tenant, customer, { abusive: true });
   }
 
-  private async finish(m: EntityManager, interaction: InteractionRow, toQueueId: string | undefined): Promise<OfferRow[]> {
+  private async finish(m: EntityManager, interaction: InteractionRow, toQueueId: string | undefined): Promise<InteractionChange> {
     const { tenant, id } = interaction;
     const events: AnyCloudEvent[] = [];
     const released: OfferRow[] = [];
@@ -76,42 +108,44 @@ export class InteractionLifecycleService {
       released.push(offer);
     }
     if (toQueueId) {
-      await this.repo.updateInteraction(m, tenant, id, { status: 'queued', queue_id: toQueueId, agent_id: null, queued_at: new Date(), overflow_step: 0 });
+      await this.repo.updateInteraction(m, tenant, id, { status: 'queued', queue_id: toQueueId, agent_id: null, queued_at: new Date(), overflow_step: 0, logged_outcome: null });
       events.push(routingEvent('routing.queued', tenant, { interactionId: id, queueId: toQueueId, customerId: interaction.customer_id, channel: interaction.channel }));
     } else {
       await this.repo.updateInteraction(m, tenant, id, { status: 'ended', ended_at: new Date() });
     }
-    if (interaction.status === 'assigned' && interaction.agent_id) {
-      await this.startWrapUp(m, interaction, events);
-    }
+    const agentStateChanged = interaction.status === 'assigned' && interaction.agent_id ? await this.startWrapUp(m, interaction, events) : false;
     await this.outbox.enqueue(m, events);
-    return released;
+    return { tenant, released, agentStateChanged };
   }
 
-  private async startWrapUp(m: EntityManager, interaction: InteractionRow, events: AnyCloudEvent[]): Promise<void> {
+  /** Starts the agent's wrap-up when this was their last open interaction; true when their state changed. */
+  private async startWrapUp(m: EntityManager, interaction: InteractionRow, events: AnyCloudEvent[]): Promise<boolean> {
     const agentId = interaction.agent_id;
-    if (!agentId) return;
-    if ((await this.repo.openInteractionsOf(m, interaction.tenant, agentId)) > 0) return;
+    if (!agentId) return false;
+    if ((await this.repo.openInteractionsOf(m, interaction.tenant, agentId)) > 0) return false;
     const agent = await this.repo.agent(interaction.tenant, agentId, m);
-    if (!agent || !(agent.state === 'busy' || agent.state === 'available')) return;
+    if (!agent || !(agent.state === 'busy' || agent.state === 'available')) return false;
     const queue = await this.repo.queue(interaction.tenant, interaction.queue_id, m);
     const settings = resolveSettings(await this.repo.settings(interaction.tenant));
     const recovery = settings.recoveryEnabled && interaction.abusive ? settings.recoveryWrapUpSeconds : 0;
-    const seconds = (queue?.wrap_up_seconds ?? 0) + recovery;
+    // A disposition recorded before the end already did what wrap-up is for; recovery still applies.
+    const seconds = (interaction.disposed_at ? 0 : (queue?.wrap_up_seconds ?? 0)) + recovery;
     const reason = recovery > 0 ? `wrap-up with ${recovery}s recovery after abusive contact` : 'wrap-up';
     if (seconds <= 0) {
       const previous = await this.repo.setAgentState(m, interaction.tenant, agentId, 'available', 'interaction ended', { onlyFrom: ['busy'] });
       if (previous) events.push(routingEvent('agent.state_changed', interaction.tenant, { agentId, state: 'available', previousState: previous, reason: 'interaction ended' }));
-      return;
+      return previous !== undefined;
     }
     const previous = await this.repo.setAgentState(m, interaction.tenant, agentId, 'wrap_up', reason, { wrapUpUntil: new Date(Date.now() + seconds * 1000) });
     if (previous) events.push(routingEvent('agent.state_changed', interaction.tenant, { agentId, state: 'wrap_up', previousState: previous, reason }));
+    return previous !== undefined;
   }
 
   /** After the consumer's transaction committed. */
-  async afterCommit(released: OfferRow[]): Promise<void> {
-    for (const offer of released) await this.hot.release(workOf(offer));
+  async afterCommit(change: InteractionChange | undefined): Promise<void> {
+    for (const offer of change?.released ?? []) await this.hot.release(workOf(offer));
     this.outbox.kick();
-    this.signal.kick();
+    if (change?.agentStateChanged) await this.signal.changed(change.tenant);
+    else this.signal.kick();
   }
 }

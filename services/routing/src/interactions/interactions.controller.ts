@@ -18,6 +18,9 @@ export class InteractionsController {
       interactionId: id, queueId: interaction.queue_id, status: interaction.status, agentId: interaction.agent_id ?? undefined,
       declinedBy: interaction.declined_by,
       abusive: interaction.abusive,
+      disposition: interaction.disposed_at
+        ? { resolved: interaction.resolved ?? undefined, code: interaction.disposition_code ?? undefined, at: interaction.disposed_at.toISOString() }
+        : undefined,
       decisions: decisions.map((d) => ({ decidedAt: d.decided_at.toISOString(), ...(d.explanation as Record<string, unknown>) })),
     };
   }

@@ -34,7 +34,7 @@ export class OfferLifecycleService {
 
   async accept(principal: Principal, offerId: string): Promise<{ offerId: string; status: 'accepted'; interactionId: string }> {
     const offer = await this.ownOffer(principal, offerId);
-    const events = await this.repo.dataSource.transaction(async (m) => {
+    const { events, stateChanged } = await this.repo.dataSource.transaction(async (m) => {
       const open = await this.repo.resolveOffer(m, offer.id, 'accepted');
       if (!open) throw new ConflictError(`Offer ${offerId} is no longer open.`, 'ROUTING.OFFER_NOT_OPEN');
       const interaction = await this.repo.interaction(open.tenant, open.interaction_id, m, true);
@@ -46,14 +46,16 @@ export class OfferLifecycleService {
         routingEvent('routing.accepted', open.tenant, base),
         routingEvent('routing.assigned', open.tenant, { ...base, waitMs, customerId: interaction?.customer_id }),
       ];
+      let previous: Awaited<ReturnType<RoutingRepository['setAgentState']>>;
       if (open.channel === 'voice' || open.channel === 'video') {
-        const previous = await this.repo.setAgentState(m, open.tenant, open.agent_id, 'busy', `on ${open.channel}`);
+        previous = await this.repo.setAgentState(m, open.tenant, open.agent_id, 'busy', `on ${open.channel}`);
         if (previous) out.push(routingEvent('agent.state_changed', open.tenant, { agentId: open.agent_id, state: 'busy', previousState: previous }));
       }
       await this.outbox.enqueue(m, out);
-      return out;
+      return { events: out, stateChanged: previous !== undefined };
     });
     if (events.length > 0) this.outbox.kick();
+    if (stateChanged) await this.signal.changed(offer.tenant);
     return { offerId: offer.id, status: 'accepted', interactionId: offer.interaction_id };
   }
 
@@ -90,21 +92,24 @@ export class OfferLifecycleService {
       const missed = await this.repo.incrementMissed(m, open.tenant, open.agent_id);
       const settings = resolveSettings(await this.repo.settings(open.tenant));
       const rescinded: OfferRow[] = [];
+      let stateChanged = false;
       if (missed >= settings.maxMissedOffers) {
         const reason = `missed ${missed} offers in a row`;
         const previous = await this.repo.setAgentState(m, open.tenant, open.agent_id, 'not_responding', reason);
         if (previous) {
+          stateChanged = true;
           events.push(routingEvent('agent.state_changed', open.tenant, { agentId: open.agent_id, state: 'not_responding', previousState: previous, reason }));
           rescinded.push(...(await this.rescindAgentOffers(m, open.tenant, open.agent_id, events, 'agent not responding')));
         }
       }
       await this.outbox.enqueue(m, events);
-      return [open, ...rescinded];
+      return { tenant: open.tenant, released: [open, ...rescinded], stateChanged };
     });
     if (!done) return;
-    for (const offer of done) await this.hot.release(workOf(offer));
+    for (const offer of done.released) await this.hot.release(workOf(offer));
     this.outbox.kick();
-    this.signal.kick();
+    if (done.stateChanged) await this.signal.changed(done.tenant);
+    else this.signal.kick();
   }
 
   /** Withdraws an agent's open offers (agent left), putting their interactions back in queue. Call in a transaction. */
@@ -123,7 +128,7 @@ export class OfferLifecycleService {
   }
 
   private async requeue(m: EntityManager, offer: OfferRow): Promise<void> {
-    await this.repo.updateInteraction(m, offer.tenant, offer.interaction_id, { status: 'queued', agent_id: null, declined: offer.agent_id }, ['offered']);
+    await this.repo.updateInteraction(m, offer.tenant, offer.interaction_id, { status: 'queued', agent_id: null, declined: offer.agent_id, logged_outcome: null }, ['offered']);
   }
 
   async releaseAll(offers: OfferRow[]): Promise<void> {

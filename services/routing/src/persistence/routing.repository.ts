@@ -103,7 +103,7 @@ export class RoutingRepository {
     return rows[0];
   }
 
-  async updateInteraction(db: Db, tenant: string, id: string, set: Partial<Pick<InteractionRow, 'status' | 'agent_id' | 'assigned_at' | 'ended_at' | 'abusive' | 'overflow_step' | 'queue_id' | 'queued_at'>> & { declined?: string }, whenStatus?: string[]): Promise<boolean> {
+  async updateInteraction(db: Db, tenant: string, id: string, set: Partial<Pick<InteractionRow, 'status' | 'agent_id' | 'assigned_at' | 'ended_at' | 'abusive' | 'overflow_step' | 'queue_id' | 'queued_at' | 'logged_outcome'>> & { declined?: string }, whenStatus?: string[]): Promise<boolean> {
     const cols: string[] = [];
     const params: unknown[] = [tenant, id];
     for (const [key, value] of Object.entries(set)) {
@@ -148,17 +148,38 @@ export class RoutingRepository {
     return Number(rows[0]?.n ?? 0);
   }
 
-  /** The agent who last handled each customer within `days`. */
-  async stickyAgents(tenant: string, customerIds: string[], days: number): Promise<Map<string, string>> {
+  /**
+   * The agent for each customer's repeat contact within `days`: the one who left the customer's latest unresolved
+   * case (disposition `resolved: false`) if any, else the one who handled the latest contact.
+   */
+  async stickyAgents(tenant: string, customerIds: string[], days: number): Promise<Map<string, { agentId: string; unresolved: boolean }>> {
     if (customerIds.length === 0) return new Map();
-    const rows: { customer_id: string; agent_id: string }[] = await this.dataSource.query(
-      `SELECT DISTINCT ON (customer_id) customer_id, agent_id FROM ${this.s}.interaction
+    const rows: { customer_id: string; agent_id: string; unresolved: boolean }[] = await this.dataSource.query(
+      `SELECT DISTINCT ON (customer_id) customer_id, agent_id, (resolved IS FALSE) AS unresolved FROM ${this.s}.interaction
        WHERE tenant=$1 AND customer_id = ANY($2) AND agent_id IS NOT NULL AND assigned_at IS NOT NULL
          AND assigned_at > now() - make_interval(days => $3::int)
-       ORDER BY customer_id, assigned_at DESC`,
+       ORDER BY customer_id, (resolved IS FALSE) DESC, assigned_at DESC`,
       [tenant, customerIds, days],
     );
-    return new Map(rows.map((r) => [r.customer_id, r.agent_id]));
+    return new Map(rows.map((r) => [r.customer_id, { agentId: r.agent_id, unresolved: r.unresolved }]));
+  }
+
+  /** Records an interaction's disposition; returns the interaction, or undefined when unknown. */
+  async recordDisposition(db: Db, tenant: string, id: string, resolved: boolean, code: string | null): Promise<InteractionRow | undefined> {
+    const rows: [InteractionRow[], number] = await db.query(
+      `UPDATE ${this.s}.interaction SET resolved=$3, disposition_code=$4, disposed_at=now() WHERE tenant=$1 AND id=$2 RETURNING *`,
+      [tenant, id, resolved, code],
+    );
+    return rows[0][0];
+  }
+
+  /** Brings an agent's wrap-up end forward to `until` (never later than it was). */
+  async shortenWrapUp(db: Db, tenant: string, agentId: string, until: Date): Promise<boolean> {
+    const result: [unknown[], number] = await db.query(
+      `UPDATE ${this.s}.agent SET wrap_up_until=$3 WHERE tenant=$1 AND id=$2 AND state='wrap_up' AND (wrap_up_until IS NULL OR wrap_up_until > $3)`,
+      [tenant, agentId, until],
+    );
+    return result[1] > 0;
   }
 
   /** Rolling occupancy per agent: share of the window spent handling interactions. */
@@ -192,12 +213,57 @@ export class RoutingRepository {
     );
   }
 
-  async insertOffer(db: Db, o: Pick<OfferRow, 'id' | 'tenant' | 'interaction_id' | 'agent_id' | 'queue_id' | 'channel' | 'expires_at'>): Promise<void> {
-    await db.query(
-      `INSERT INTO ${this.s}.offer (id, tenant, interaction_id, agent_id, queue_id, channel, status, expires_at) VALUES ($1,$2,$3,$4,$5,$6,'offered',$7)`,
-      [o.id, o.tenant, o.interaction_id, o.agent_id, o.queue_id, o.channel, o.expires_at],
+  /** Of these agents, the ones still available, share-locked until the round commits (a state change waits for it). */
+  async lockAvailableAgents(db: Db, tenant: string, agentIds: string[]): Promise<Set<string>> {
+    const rows: { id: string }[] = await db.query(
+      `SELECT id FROM ${this.s}.agent WHERE tenant=$1 AND id = ANY($2) AND state='available' ORDER BY id FOR SHARE`,
+      [tenant, agentIds],
     );
-    await db.query(`UPDATE ${this.s}.agent SET last_offered_at=now() WHERE tenant=$1 AND id=$2`, [o.tenant, o.agent_id]);
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /** Moves still-queued interactions to `offered` in one statement; returns the ids this caller moved. */
+  async markOffered(db: Db, tenant: string, items: { id: string; step: number }[]): Promise<Set<string>> {
+    if (items.length === 0) return new Set();
+    const rows: [{ id: string }[], number] = await db.query(
+      `UPDATE ${this.s}.interaction i SET status='offered', overflow_step=v.step, logged_outcome=NULL
+       FROM unnest($2::text[], $3::int[]) AS v(id, step)
+       WHERE i.tenant=$1 AND i.id=v.id AND i.status='queued' RETURNING i.id`,
+      [tenant, items.map((i) => i.id), items.map((i) => i.step)],
+    );
+    return new Set(rows[0].map((r) => r.id));
+  }
+
+  /** Records the overflow step and decision outcome of interactions that stay queued. */
+  async noteWaiting(db: Db, tenant: string, items: { id: string; step: number; outcome: string }[]): Promise<void> {
+    if (items.length === 0) return;
+    await db.query(
+      `UPDATE ${this.s}.interaction i SET overflow_step=v.step, logged_outcome=v.outcome
+       FROM unnest($2::text[], $3::int[], $4::text[]) AS v(id, step, outcome)
+       WHERE i.tenant=$1 AND i.id=v.id AND i.status='queued'`,
+      [tenant, items.map((i) => i.id), items.map((i) => i.step), items.map((i) => i.outcome)],
+    );
+  }
+
+  async insertOffers(db: Db, offers: Pick<OfferRow, 'id' | 'tenant' | 'interaction_id' | 'agent_id' | 'queue_id' | 'channel' | 'expires_at'>[]): Promise<void> {
+    if (offers.length === 0) return;
+    await db.query(
+      `INSERT INTO ${this.s}.offer (id, tenant, interaction_id, agent_id, queue_id, channel, status, expires_at)
+       SELECT id, tenant, interaction_id, agent_id, queue_id, channel, 'offered', expires_at
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
+         AS v(id, tenant, interaction_id, agent_id, queue_id, channel, expires_at)`,
+      [offers.map((o) => o.id), offers.map((o) => o.tenant), offers.map((o) => o.interaction_id), offers.map((o) => o.agent_id),
+        offers.map((o) => o.queue_id), offers.map((o) => o.channel), offers.map((o) => o.expires_at)],
+    );
+  }
+
+  /** When each agent was last offered work (the day before a Redis loss is enough for round-robin). */
+  async lastOffers(): Promise<{ tenant: string; agentId: string; at: number }[]> {
+    const rows: { tenant: string; agent_id: string; at: string }[] = await this.dataSource.query(
+      `SELECT tenant, agent_id, (extract(epoch FROM max(created_at)) * 1000)::bigint AS at FROM ${this.s}.offer
+       WHERE created_at > now() - interval '1 day' GROUP BY tenant, agent_id`,
+    );
+    return rows.map((r) => ({ tenant: r.tenant, agentId: r.agent_id, at: Number(r.at) }));
   }
 
   async offer(tenant: string, id: string): Promise<OfferRow | undefined> {
@@ -257,8 +323,13 @@ export class RoutingRepository {
     return rows.map((r) => ({ tenant: r.tenant, agentId: r.agent_id, interactionId: r.interaction_id, channel: r.channel, offerId: r.id }));
   }
 
-  async insertDecision(db: Db, tenant: string, interactionId: string, explanation: unknown): Promise<void> {
-    await db.query(`INSERT INTO ${this.s}.decision (tenant, interaction_id, explanation) VALUES ($1,$2,$3)`, [tenant, interactionId, JSON.stringify(explanation)]);
+  async insertDecisions(db: Db, tenant: string, decisions: { interactionId: string; explanation: unknown }[]): Promise<void> {
+    if (decisions.length === 0) return;
+    await db.query(
+      `INSERT INTO ${this.s}.decision (tenant, interaction_id, explanation)
+       SELECT $1, interaction_id, explanation::jsonb FROM unnest($2::text[], $3::text[]) AS v(interaction_id, explanation)`,
+      [tenant, decisions.map((d) => d.interactionId), decisions.map((d) => JSON.stringify(d.explanation))],
+    );
   }
 
   async decisions(tenant: string, interactionId: string): Promise<{ decided_at: Date; explanation: unknown }[]> {

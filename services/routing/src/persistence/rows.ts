@@ -53,6 +53,11 @@ export interface InteractionRow {
   abusive: boolean;
   overflow_step: number;
   declined_by: string[];
+  /** The outcome of the last decision logged while waiting (null once re-queued), so a wait is logged once, not every round. */
+  logged_outcome: string | null;
+  resolved: boolean | null;
+  disposition_code: string | null;
+  disposed_at: Date | null;
 }
 
 export type OfferStatus = 'offered' | 'accepted' | 'rejected' | 'timed_out' | 'rescinded';

@@ -4,6 +4,7 @@ import { channelSchema, idSchema } from '@switchboard/contracts';
 import { ApiZodBody, CurrentPrincipal, NotFoundError, Principal, Roles, ZodValidationPipe } from '@switchboard/platform';
 import { capacityVerdict } from '../engine/capacity';
 import { STRATEGIES } from '../engine/engine.types';
+import { DispatchSignal } from '../dispatch/dispatch-signal';
 import { HotStateRepository } from '../hot-state/hot-state.repository';
 import { RoutingRepository } from '../persistence/routing.repository';
 import type { QueueRow } from '../persistence/rows';
@@ -34,6 +35,7 @@ export class QueuesController {
   constructor(
     private readonly repo: RoutingRepository,
     private readonly hot: HotStateRepository,
+    private readonly signal: DispatchSignal,
   ) {}
 
   @Put(':id')
@@ -48,6 +50,7 @@ export class QueuesController {
       sla: body.sla, strategy: body.strategy, offer_timeout_seconds: body.offerTimeoutSeconds, wrap_up_seconds: body.wrapUpSeconds,
       overflow: [...body.overflow].sort((a, b) => a.afterSeconds - b.afterSeconds),
     });
+    await this.signal.changed(principal.tenant);
     return this.get(principal, id);
   }
 

@@ -1,0 +1,77 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { SERVICE_ENV } from '@switchboard/platform';
+import type { RoutingEnv } from '../config/routing.config';
+import type { AgentSnapshot, QueueSnapshot, RoutingSettings } from '../engine/engine.types';
+import { RoutingRepository } from '../persistence/routing.repository';
+import type { QueueRow } from '../persistence/rows';
+import { resolveSettings } from '../settings/settings.schema';
+import { toQueueSnapshot } from './snapshot';
+
+/** An agent as the snapshot holds it: everything but what the hot state and occupancy add each round. */
+export type AgentBase = Omit<AgentSnapshot, 'load' | 'occupancy' | 'lastOfferedAt'>;
+
+/** A tenant's agents, queues and settings as of one version. */
+export interface TenantSnapshot {
+  version: string | null;
+  loadedAt: number;
+  settings: RoutingSettings;
+  queues: Map<string, { row: QueueRow; snapshot: QueueSnapshot }>;
+  agents: AgentBase[];
+}
+
+/**
+ * Per-tenant snapshot of agents (configuration and presence), queues and settings, kept in memory between decision
+ * rounds. Every change to them bumps the tenant's version key in Redis after it commits; a round reads the version in
+ * the same round trip as the loads and reloads from Postgres only when it moved (or, as a safety net, when the snapshot
+ * is older than `ROUTING_SNAPSHOT_MAX_AGE_MS`), so all replicas decide on the same state. Rolling occupancy (a
+ * 60-minute window) is refreshed every `ROUTING_OCCUPANCY_REFRESH_MS`.
+ */
+@Injectable()
+export class TenantSnapshotCache {
+  private readonly snapshots = new Map<string, TenantSnapshot>();
+  private readonly occupancies = new Map<string, { at: number; windowMinutes: number; values: Map<string, number> }>();
+
+  constructor(
+    private readonly repo: RoutingRepository,
+    @Inject(SERVICE_ENV) private readonly env: RoutingEnv,
+  ) {}
+
+  async get(tenant: string, version: string | null): Promise<TenantSnapshot> {
+    const cached = this.snapshots.get(tenant);
+    if (cached && cached.version === version && Date.now() - cached.loadedAt < this.env.ROUTING_SNAPSHOT_MAX_AGE_MS) return cached;
+    const loadedAt = Date.now();
+    const [settings, queueRows, agentRows] = await Promise.all([this.repo.settings(tenant), this.repo.queues(tenant), this.repo.agents(tenant)]);
+    const snapshot: TenantSnapshot = {
+      version,
+      loadedAt,
+      settings: resolveSettings(settings),
+      queues: new Map(queueRows.map((q) => [q.id, { row: q, snapshot: toQueueSnapshot(q) }])),
+      agents: agentRows.map((a) => ({
+        id: a.id,
+        state: a.state,
+        stateSince: a.state_since.getTime(),
+        skills: a.skills,
+        languages: a.languages,
+        capacity: a.capacity,
+        startedAt: a.started_at?.getTime(),
+        strainLevel: a.strain_level,
+      })),
+    };
+    this.snapshots.set(tenant, snapshot);
+    return snapshot;
+  }
+
+  /** Forgets a tenant's snapshot: the next round reloads it. */
+  invalidate(tenant: string): void {
+    this.snapshots.delete(tenant);
+  }
+
+  async occupancy(tenant: string, windowMinutes: number): Promise<Map<string, number>> {
+    const cached = this.occupancies.get(tenant);
+    if (cached && cached.windowMinutes === windowMinutes && Date.now() - cached.at < this.env.ROUTING_OCCUPANCY_REFRESH_MS) return cached.values;
+    const at = Date.now();
+    const values = await this.repo.occupancy(tenant, windowMinutes);
+    this.occupancies.set(tenant, { at, windowMinutes, values });
+    return values;
+  }
+}
