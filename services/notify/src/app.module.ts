@@ -31,8 +31,8 @@ import { SubscriptionsController } from './subscriptions/subscriptions.controlle
       defaultPort: DEFAULT_PORT,
       envSchema: notifyEnvSchema,
       database: { entities: [], migrations: [NotifyTables1764000000000, SubscriptionEscalation1764000100000, RecipientShifts1764000200000, Digests1764000300000] },
-      // Each event costs a short transaction; many in flight keep the database busy rather than the queue long.
-      messaging: { consumers: { concurrency: 64 } },
+      // Events in flight are written together by one transaction (group commit): the more in flight, the larger the batches.
+      messaging: { consumers: { concurrency: 512 } },
     }),
   ],
   controllers: [InboxController, SubscriptionsController, DeliveriesController, PreferencesController],

@@ -25,11 +25,13 @@ export const notifyEnvSchema = z.object({
   NOTIFY_BACKOFF_MAX_MS: z.coerce.number().int().min(1).max(86_400_000).default(600_000),
   /** How often the delivery worker looks for due deliveries. */
   NOTIFY_DELIVERY_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
-  NOTIFY_DELIVERY_BATCH: z.coerce.number().int().min(1).max(1_000).default(100),
+  NOTIFY_DELIVERY_BATCH: z.coerce.number().int().min(1).max(2_000).default(500),
+  /** HTTP deliveries in flight per replica (and keep-alive connections per receiver). */
+  NOTIFY_DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(1_024).default(64),
   NOTIFY_DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
-  /** Ping interval of WebSocket connections; a socket that misses one pong is dropped. */
   /** External deliveries per subscription per minute; the rest wait for the next minute (not a failed attempt). */
   NOTIFY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** Ping interval of WebSocket connections; a socket that misses one pong is dropped. */
   NOTIFY_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
 });
 

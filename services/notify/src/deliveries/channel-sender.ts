@@ -2,10 +2,11 @@ import { createHmac } from 'node:crypto';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { SERVICE_ENV } from '@switchboard/platform';
 import { createTransport, type Transporter } from 'nodemailer';
+import { Agent, request } from 'undici';
 import type { NotifyEnv } from '../config/notify.config';
 import type { NotificationRecord } from '../notifications/notification.repository';
 import type { Subscription } from '../subscriptions/subscription.repository';
-import { assertPublicTarget } from '../subscriptions/target-guard';
+import { isPrivateLiteral, publicOnlyLookup } from '../subscriptions/target-guard';
 import { toWire } from '../realtime/wire-message';
 
 export interface SendOutcome {
@@ -34,11 +35,22 @@ function summary(n: NotificationRecord): string {
 @Injectable()
 export class ChannelSender implements OnApplicationShutdown {
   private mailer: Transporter | undefined;
+  /** Keep-alive connections per receiver; every new connection's addresses are checked by the lookup. */
+  private readonly http: Agent;
 
-  constructor(@Inject(SERVICE_ENV) private readonly env: NotifyEnv) {}
+  constructor(@Inject(SERVICE_ENV) private readonly env: NotifyEnv) {
+    this.http = new Agent({
+      connections: env.NOTIFY_DELIVERY_CONCURRENCY,
+      keepAliveTimeout: 30_000,
+      headersTimeout: env.NOTIFY_DELIVERY_TIMEOUT_MS,
+      bodyTimeout: env.NOTIFY_DELIVERY_TIMEOUT_MS,
+      connect: { timeout: env.NOTIFY_DELIVERY_TIMEOUT_MS, ...(env.NOTIFY_ALLOW_PRIVATE_TARGETS ? {} : { lookup: publicOnlyLookup }) },
+    });
+  }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
     this.mailer?.close();
+    await this.http.close();
   }
 
   async send(subscription: Subscription, n: NotificationRecord, deliveryId: string, attempt: number, now: Date): Promise<SendOutcome> {
@@ -86,18 +98,21 @@ export class ChannelSender implements OnApplicationShutdown {
 
   private async post(target: string, body: string, headers: Record<string, string>): Promise<SendOutcome> {
     try {
-      // Re-resolved on every attempt: a DNS answer that changed since the subscription was saved is caught here.
-      await assertPublicTarget(target, this.env.NOTIFY_ALLOW_PRIVATE_TARGETS);
-      const response = await fetch(target, {
+      // Host names are checked on every new connection (publicOnlyLookup); IP literals here.
+      if (!this.env.NOTIFY_ALLOW_PRIVATE_TARGETS && isPrivateLiteral(target)) {
+        return { ok: false, statusCode: null, error: 'target is a private or loopback address' };
+      }
+      // No redirects are followed (undici's request does not follow them).
+      const response = await request(target, {
         method: 'POST',
         body,
         headers,
-        redirect: 'manual',
+        dispatcher: this.http,
         signal: AbortSignal.timeout(this.env.NOTIFY_DELIVERY_TIMEOUT_MS),
       });
-      await response.arrayBuffer().catch(() => undefined);
-      if (response.status >= 200 && response.status < 300) return { ok: true, statusCode: response.status };
-      return { ok: false, statusCode: response.status, error: `HTTP ${response.status}` };
+      await response.body.dump();
+      if (response.statusCode >= 200 && response.statusCode < 300) return { ok: true, statusCode: response.statusCode };
+      return { ok: false, statusCode: response.statusCode, error: `HTTP ${response.statusCode}` };
     } catch (error) {
       return { ok: false, statusCode: null, error: error instanceof Error ? error.message : String(error) };
     }

@@ -23,6 +23,20 @@ export interface Delivery {
   updatedAt: string;
 }
 
+/** What became of one claimed attempt. */
+export interface DeliveryOutcome {
+  id: string;
+  /** The attempt number the claim gave the delivery. */
+  attempt: number;
+  status: 'delivered' | 'failed' | 'dead' | 'cancelled' | 'pending';
+  /** Next attempt (failed, pending); null keeps the current value. */
+  nextAttemptAt: Date | null;
+  at: Date;
+  error: string | null;
+  statusCode: number | null;
+  giveBack?: boolean;
+}
+
 interface Row {
   id: string;
   tenant: string;
@@ -71,14 +85,30 @@ export class DeliveryRepository {
     this.table = `${quoteIdent(config.database.schema)}.delivery`;
   }
 
-  async createIn(
+  /** Schedules a batch of deliveries in one statement; a (subscription, notification) pair is scheduled once. */
+  async createMany(
     manager: EntityManager,
-    d: { id: string; tenant: string; subscriptionId: string; notificationId: string; channel: string; dueAt: Date; digest: boolean },
+    list: readonly { id: string; tenant: string; subscriptionId: string; notificationId: string; channel: string; dueAt: Date; digest: boolean }[],
   ): Promise<void> {
+    if (list.length === 0) return;
     await manager.query(
       `INSERT INTO ${this.table} (id, tenant, subscription_id, notification_id, channel, status, next_attempt_at, digest)
-       VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7) ON CONFLICT (subscription_id, notification_id) DO NOTHING`,
-      [d.id, d.tenant, d.subscriptionId, d.notificationId, d.channel, d.dueAt, d.digest],
+       SELECT id, tenant, subscription_id, notification_id, channel, 'pending', due_at, digest
+       FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, tenant text, subscription_id uuid, notification_id uuid, channel text, due_at timestamptz, digest boolean)
+       ON CONFLICT (subscription_id, notification_id) DO NOTHING`,
+      [
+        JSON.stringify(
+          list.map((d) => ({
+            id: d.id,
+            tenant: d.tenant,
+            subscription_id: d.subscriptionId,
+            notification_id: d.notificationId,
+            channel: d.channel,
+            due_at: d.dueAt,
+            digest: d.digest,
+          })),
+        ),
+      ],
     );
   }
 
@@ -103,36 +133,36 @@ export class DeliveryRepository {
     return rows.map(toDelivery);
   }
 
-  async markDelivered(id: string, statusCode: number | null, at: Date): Promise<void> {
+  /**
+   * Records the outcomes of claimed attempts in one statement. An outcome applies only to the attempt
+   * it belongs to (a delivery whose lease lapsed and was claimed again keeps the newer attempt's state).
+   * `giveBack` returns the claimed attempt unspent (rate limited: postponed, not failed).
+   */
+  async record(outcomes: readonly DeliveryOutcome[]): Promise<void> {
+    if (outcomes.length === 0) return;
     await this.dataSource.query(
-      `UPDATE ${this.table} SET status = 'delivered', delivered_at = $2, last_status_code = $3, last_error = NULL,
-              locked_until = NULL, updated_at = now() WHERE id = $1`,
-      [id, at, statusCode],
-    );
-  }
-
-  /** Gives the claimed attempt back and schedules the delivery for later (rate limited). */
-  async postpone(id: string, at: Date): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE ${this.table} SET status = 'pending', attempts = attempts - 1, next_attempt_at = $2, locked_until = NULL, updated_at = now()
-       WHERE id = $1`,
-      [id, at],
-    );
-  }
-
-  /** An escalation that became unnecessary (the alert was acknowledged in time). */
-  async markCancelled(id: string, reason: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE ${this.table} SET status = 'cancelled', last_error = $2, locked_until = NULL, updated_at = now() WHERE id = $1`,
-      [id, reason],
-    );
-  }
-
-  async markFailed(id: string, error: string, statusCode: number | null, next: Date | null): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE ${this.table} SET status = $2, next_attempt_at = COALESCE($3, next_attempt_at), last_error = $4,
-              last_status_code = $5, locked_until = NULL, updated_at = now() WHERE id = $1`,
-      [id, next ? 'failed' : 'dead', next, error.slice(0, 2000), statusCode],
+      `UPDATE ${this.table} d SET status = x.status,
+              attempts = d.attempts - CASE WHEN x.give_back THEN 1 ELSE 0 END,
+              next_attempt_at = COALESCE(x.next_attempt_at, d.next_attempt_at),
+              delivered_at = CASE WHEN x.status = 'delivered' THEN x.at ELSE d.delivered_at END,
+              last_error = x.error, last_status_code = x.status_code, locked_until = NULL, updated_at = now()
+       FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, attempt int, status text, next_attempt_at timestamptz, at timestamptz,
+                                               error text, status_code int, give_back boolean)
+       WHERE d.id = x.id AND d.attempts = x.attempt AND d.status = 'attempting'`,
+      [
+        JSON.stringify(
+          outcomes.map((o) => ({
+            id: o.id,
+            attempt: o.attempt,
+            status: o.status,
+            next_attempt_at: o.nextAttemptAt,
+            at: o.at,
+            error: o.error === null ? null : o.error.slice(0, 2000),
+            status_code: o.statusCode,
+            give_back: o.giveBack ?? false,
+          })),
+        ),
+      ],
     );
   }
 

@@ -1,18 +1,39 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { createEvent } from '@switchboard/contracts';
+import { createEvent, type AnyCloudEvent } from '@switchboard/contracts';
 import { CoalescingRunner, EventPublisher, SERVICE_ENV } from '@switchboard/platform';
 import { Clock } from '../clock/clock';
 import type { NotifyEnv } from '../config/notify.config';
 import { NotificationRepository, type NotificationRecord } from '../notifications/notification.repository';
 import { SubscriptionRepository, type Subscription } from '../subscriptions/subscription.repository';
 import { retryDelayMs } from './backoff';
-import { ChannelSender } from './channel-sender';
-import { DeliveryRepository, type Delivery } from './delivery.repository';
+import { ChannelSender, type SendOutcome } from './channel-sender';
+import { DeliveryRepository, type Delivery, type DeliveryOutcome } from './delivery.repository';
 import { RateLimiter } from './rate-limiter';
 
+/** A claimed delivery with what it needs to be sent. */
+interface Job {
+  delivery: Delivery;
+  subscription: Subscription;
+  notification: NotificationRecord;
+}
+
+/** Runs `task` over `items` with at most `limit` in flight. */
+async function forEachBounded<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      if (item !== undefined) await task(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
 /**
- * Attempts due deliveries: claims them from Postgres, sends, records the outcome, schedules the next
- * attempt with backoff or dead-letters after the last one, and reports `notify.delivered|failed`.
+ * Attempts due deliveries in rounds: claims a batch from Postgres, reads its notifications and
+ * subscriptions once, takes the rate-limit slots of the batch in one Redis round trip, sends over
+ * keep-alive connections with bounded concurrency, then records every outcome in one statement
+ * (next attempt with backoff, or dead letter after the last one) and reports `notify.delivered|failed`.
  */
 @Injectable()
 export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -51,48 +72,83 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
       if (this.runner.isStopped) return;
       const batch = await this.deliveries.claimDue(this.clock.now(), this.env.NOTIFY_DELIVERY_BATCH, this.env.NOTIFY_DELIVERY_TIMEOUT_MS * 2);
       if (batch.length === 0) return;
-      // One read of the batch's notifications and subscriptions instead of one per delivery.
-      const notifications = await this.notifications.findMany([...new Set(batch.map((d) => d.notificationId))]);
-      const subscriptions = new Map<string, Subscription | undefined>();
-      for (const d of batch) {
-        if (!subscriptions.has(d.subscriptionId)) subscriptions.set(d.subscriptionId, await this.subscriptions.find(d.tenant, d.subscriptionId));
-      }
-      const digests = new Map<string, Delivery[]>();
-      for (const d of batch.filter((x) => x.digest)) digests.set(d.subscriptionId, [...(digests.get(d.subscriptionId) ?? []), d]);
-      await Promise.all([...batch.filter((d) => !d.digest).map((d) => this.attempt(d, subscriptions.get(d.subscriptionId), notifications.get(d.notificationId))), ...[...digests.values()].map((g) => this.attemptDigest(g))]);
+      await this.attemptBatch(batch);
     }
   }
 
-  private async attempt(delivery: Delivery, subscription: Subscription | undefined, found: NotificationRecord | undefined): Promise<void> {
-    const notification = found?.tenant === delivery.tenant ? found : undefined;
-    if (!subscription || !notification) {
-      await this.deliveries.markFailed(delivery.id, 'subscription or notification no longer exists', null, null);
-      return;
+  private async attemptBatch(batch: readonly Delivery[]): Promise<void> {
+    const [notifications, subscriptions] = await Promise.all([
+      this.notifications.findMany([...new Set(batch.map((d) => d.notificationId))]),
+      this.subscriptions.findMany([...new Set(batch.map((d) => d.subscriptionId))]),
+    ]);
+    const outcomes: DeliveryOutcome[] = [];
+    const reports: AnyCloudEvent[] = [];
+    const jobs: Job[] = [];
+    for (const delivery of batch) {
+      const subscription = subscriptions.get(delivery.subscriptionId);
+      const found = notifications.get(delivery.notificationId);
+      const notification = found?.tenant === delivery.tenant ? found : undefined;
+      if (subscription?.tenant !== delivery.tenant || !notification) {
+        outcomes.push(this.outcome(delivery, 'dead', { error: 'subscription or notification no longer exists' }));
+      } else if (subscription.escalateAfterSeconds !== null && notification.ackedAt !== null) {
+        outcomes.push(this.outcome(delivery, 'cancelled', { error: `acknowledged by ${notification.ackedBy ?? 'someone'} at ${notification.ackedAt}` }));
+      } else {
+        jobs.push({ delivery, subscription, notification });
+      }
     }
-    if (subscription.escalateAfterSeconds !== null && notification.ackedAt !== null) {
-      await this.deliveries.markCancelled(delivery.id, `acknowledged by ${notification.ackedBy ?? 'someone'} at ${notification.ackedAt}`);
-      return;
+    const sendable = await this.withinRateLimits(jobs, outcomes);
+    // A digest is one message for all of a subscription's due items; they succeed or fail together.
+    const digests = new Map<string, Job[]>();
+    const singles: Job[] = [];
+    for (const job of sendable) {
+      if (job.delivery.digest) digests.set(job.subscription.id, [...(digests.get(job.subscription.id) ?? []), job]);
+      else singles.push(job);
     }
-    const slot = await this.rateLimiter.take(subscription.id, this.clock.now());
-    if (!slot.allowed) {
-      await this.deliveries.postpone(delivery.id, slot.retryAt);
-      return;
+    const units: Job[][] = [...singles.map((job) => [job]), ...digests.values()];
+    await forEachBounded(units, this.env.NOTIFY_DELIVERY_CONCURRENCY, async (group) => {
+      const first = group[0];
+      if (!first) return;
+      const result = group.length === 1 && !first.delivery.digest
+        ? await this.sender.send(first.subscription, first.notification, first.delivery.id, first.delivery.attempts, this.clock.now())
+        : await this.sender.sendDigest(first.subscription, group.map((j) => j.notification), group.map((j) => j.delivery.id), this.clock.now());
+      for (const job of group) this.settle(job, result, outcomes, reports);
+    });
+    await this.deliveries.record(outcomes);
+    await this.report(reports);
+  }
+
+  /** Takes the batch's rate-limit slots per subscription; deliveries beyond them wait for the next minute, their attempt unspent. */
+  private async withinRateLimits(jobs: readonly Job[], outcomes: DeliveryOutcome[]): Promise<Job[]> {
+    const wanted = new Map<string, number>();
+    for (const job of jobs) wanted.set(job.subscription.id, (wanted.get(job.subscription.id) ?? 0) + 1);
+    const { granted, retryAt } = await this.rateLimiter.takeMany(wanted, this.clock.now());
+    const allowed: Job[] = [];
+    for (const job of jobs) {
+      const left = granted.get(job.subscription.id) ?? 0;
+      if (left > 0) {
+        granted.set(job.subscription.id, left - 1);
+        allowed.push(job);
+      } else {
+        outcomes.push(this.outcome(job.delivery, 'pending', { nextAttemptAt: retryAt, giveBack: true }));
+      }
     }
-    const started = this.clock.now();
-    const outcome = await this.sender.send(subscription, notification, delivery.id, delivery.attempts, started);
+    return allowed;
+  }
+
+  private settle({ delivery, subscription, notification }: Job, result: SendOutcome, outcomes: DeliveryOutcome[], reports: AnyCloudEvent[]): void {
     const base = {
       notificationId: notification.id,
       channel: subscription.channel,
       recipient: subscription.id,
       attempt: delivery.attempts,
-      kind: notification.kind,
+      kind: delivery.digest ? 'digest' : notification.kind,
       eventId: notification.sourceEventId,
       ...(typeof notification.payload['interactionId'] === 'string' ? { interactionId: notification.payload['interactionId'] } : {}),
       ...(typeof notification.payload['agentId'] === 'string' ? { agentId: notification.payload['agentId'] } : {}),
     };
-    if (outcome.ok) {
-      await this.deliveries.markDelivered(delivery.id, outcome.statusCode, this.clock.now());
-      await this.report(
+    if (result.ok) {
+      outcomes.push(this.outcome(delivery, 'delivered', { statusCode: result.statusCode }));
+      reports.push(
         createEvent({
           type: 'notify.delivered',
           tenantid: delivery.tenant,
@@ -107,9 +163,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     const next = final
       ? null
       : new Date(this.clock.now().getTime() + retryDelayMs(delivery.attempts, this.env.NOTIFY_BACKOFF_BASE_MS, this.env.NOTIFY_BACKOFF_MAX_MS));
-    const error = outcome.error ?? 'delivery failed';
-    await this.deliveries.markFailed(delivery.id, error, outcome.statusCode, next);
-    await this.report(
+    const error = result.error ?? 'delivery failed';
+    outcomes.push(this.outcome(delivery, final ? 'dead' : 'failed', { error, statusCode: result.statusCode, nextAttemptAt: next }));
+    reports.push(
       createEvent({
         type: 'notify.failed',
         tenantid: delivery.tenant,
@@ -120,49 +176,30 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     );
   }
 
-  /** Sends one digest for several due deliveries of one subscription; they succeed or fail together. */
-  private async attemptDigest(group: Delivery[]): Promise<void> {
-    const first = group[0];
-    if (!first) return;
-    const subscription = await this.subscriptions.find(first.tenant, first.subscriptionId);
-    const items = await Promise.all(group.map((d) => this.notifications.find(d.tenant, d.notificationId)));
-    if (!subscription || items.some((n) => n === undefined)) {
-      for (const d of group) await this.deliveries.markFailed(d.id, 'subscription or notification no longer exists', null, null);
-      return;
-    }
-    const notifications = items.filter((n): n is NonNullable<typeof n> => n !== undefined);
-    const outcome = await this.sender.sendDigest(subscription, notifications, group.map((d) => d.id), this.clock.now());
-    for (const [i, d] of group.entries()) {
-      const n = notifications[i];
-      if (!n) continue;
-      const base = { notificationId: n.id, channel: subscription.channel, recipient: subscription.id, attempt: d.attempts, kind: 'digest', eventId: n.sourceEventId };
-      if (outcome.ok) {
-        await this.deliveries.markDelivered(d.id, outcome.statusCode, this.clock.now());
-        await this.report(createEvent({ type: 'notify.delivered', tenantid: d.tenant, source: '/notify', id: `${d.id}:${d.attempts}:delivered`, data: base }));
-        continue;
-      }
-      const final = d.attempts >= this.env.NOTIFY_MAX_ATTEMPTS;
-      const next = final ? null : new Date(this.clock.now().getTime() + retryDelayMs(d.attempts, this.env.NOTIFY_BACKOFF_BASE_MS, this.env.NOTIFY_BACKOFF_MAX_MS));
-      const error = outcome.error ?? 'delivery failed';
-      await this.deliveries.markFailed(d.id, error, outcome.statusCode, next);
-      await this.report(
-        createEvent({
-          type: 'notify.failed',
-          tenantid: d.tenant,
-          source: '/notify',
-          id: `${d.id}:${d.attempts}:failed`,
-          data: { ...base, error, final, ...(next ? { nextAttemptAt: next.toISOString() } : {}) },
-        }),
-      );
-    }
+  private outcome(
+    delivery: Delivery,
+    status: DeliveryOutcome['status'],
+    details: { error?: string; statusCode?: number | null; nextAttemptAt?: Date | null; giveBack?: boolean } = {},
+  ): DeliveryOutcome {
+    return {
+      id: delivery.id,
+      attempt: delivery.attempts,
+      status,
+      nextAttemptAt: details.nextAttemptAt ?? null,
+      at: this.clock.now(),
+      error: details.error ?? null,
+      statusCode: details.statusCode ?? null,
+      giveBack: details.giveBack ?? false,
+    };
   }
 
-  private async report(event: Parameters<EventPublisher['publish']>[0]): Promise<void> {
+  private async report(events: readonly AnyCloudEvent[]): Promise<void> {
+    if (events.length === 0) return;
     try {
-      await this.publisher.publish(event);
+      await this.publisher.publishMany(events);
     } catch (error) {
-      // The delivery table is the record; the event is the notice. A lost notice is logged, not retried.
-      this.logger.warn(`could not publish ${event.type}: ${error instanceof Error ? error.message : String(error)}`);
+      // The delivery table is the record; the events are the notice. A lost notice is logged, not retried.
+      this.logger.warn(`could not publish ${events.length} delivery report(s): ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 }

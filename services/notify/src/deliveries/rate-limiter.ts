@@ -11,12 +11,25 @@ export class RateLimiter {
     @Inject(SERVICE_ENV) private readonly env: NotifyEnv,
   ) {}
 
-  /** Takes one slot for `recipient` in the minute of `now`; when none is left, returns when the next minute starts. */
-  async take(recipient: string, now: Date): Promise<{ allowed: true } | { allowed: false; retryAt: Date }> {
+  /**
+   * Takes `wanted.get(recipient)` slots for each recipient in the minute of `now`, in one Redis round
+   * trip; answers how many each got, and when the next minute starts (for the rest).
+   */
+  async takeMany(wanted: ReadonlyMap<string, number>, now: Date): Promise<{ granted: Map<string, number>; retryAt: Date }> {
     const minute = Math.floor(now.getTime() / 60_000);
-    const key = `rate:${recipient}:${minute}`;
-    const [[, count]] = (await this.redis.multi().incr(key).expire(key, 120).exec()) as [[Error | null, number]];
-    if (count <= this.env.NOTIFY_RATE_LIMIT_PER_MINUTE) return { allowed: true };
-    return { allowed: false, retryAt: new Date((minute + 1) * 60_000) };
+    const granted = new Map<string, number>();
+    const entries = [...wanted.entries()].filter(([, n]) => n > 0);
+    if (entries.length > 0) {
+      const pipeline = this.redis.multi();
+      for (const [recipient, n] of entries) pipeline.incrby(`rate:${recipient}:${minute}`, n).expire(`rate:${recipient}:${minute}`, 120);
+      const results = (await pipeline.exec()) ?? [];
+      entries.forEach(([recipient, n], i) => {
+        const [error, total] = results[i * 2] ?? [new Error('no reply'), 0];
+        if (error) throw error;
+        const before = Number(total) - n;
+        granted.set(recipient, Math.max(0, Math.min(n, this.env.NOTIFY_RATE_LIMIT_PER_MINUTE - before)));
+      });
+    }
+    return { granted, retryAt: new Date((minute + 1) * 60_000) };
   }
 }

@@ -2,18 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AnyCloudEvent } from '@switchboard/contracts';
 import { SERVICE_ENV } from '@switchboard/platform';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { Clock } from '../clock/clock';
 import type { NotifyEnv } from '../config/notify.config';
 import { DeliveryRepository } from '../deliveries/delivery.repository';
 import { DeliveryWorker } from '../deliveries/delivery.worker';
 import { FanoutService } from '../realtime/fanout.service';
+import { PreferenceRepository, shiftKey, type Shift } from '../recipients/preference.repository';
 import { releaseTime } from '../subscriptions/quiet-hours';
 import { SubscriptionRepository, type Subscription } from '../subscriptions/subscription.repository';
-import { PreferenceRepository } from '../recipients/preference.repository';
+import { GroupCommit } from './group-commit';
 import { planNotifications, type PlannedNotification } from './notification-plan';
-import { NotificationRepository, type NotificationRecord } from './notification.repository';
+import { NotificationRepository, type NewNotification, type NotificationRecord } from './notification.repository';
 import { atLeast, type Severity } from './severity';
+
+/** Most events written by one transaction. */
+const MAX_BATCH = 512;
 
 /** Digest windows are aligned on the interval (hourly digests go out on the hour). */
 export function nextDigestAt(now: Date, intervalSeconds: number): Date {
@@ -27,13 +31,47 @@ function matches(subscription: Subscription, eventType: string, severity: Severi
   return atLeast(severity, subscription.minSeverity);
 }
 
+/** When an external delivery of this notification to this subscription is due. */
+function dueAt(subscription: Subscription, plan: PlannedNotification, now: Date): { dueAt: Date; digest: boolean } {
+  const digest = subscription.digestIntervalSeconds !== null && !atLeast(plan.severity, 'medium');
+  if (digest) return { dueAt: nextDigestAt(now, subscription.digestIntervalSeconds ?? 1), digest };
+  if (subscription.escalateAfterSeconds !== null) return { dueAt: new Date(now.getTime() + subscription.escalateAfterSeconds * 1000), digest };
+  // Offers and critical alerts cut through quiet hours; everything else waits for them to end.
+  const urgent = plan.kind === 'offer' || plan.severity === 'critical';
+  return { dueAt: !urgent && subscription.quietHours ? releaseTime(now, subscription.quietHours) : now, digest };
+}
+
+/** Offers, rescinds and critical alerts are never held; other messages to an agent off shift wait for the shift to start. */
+function holdable(plan: PlannedNotification): string | undefined {
+  if (!plan.recipient.startsWith('agent:') || plan.kind === 'offer' || plan.kind === 'offer_rescinded' || plan.severity === 'critical') return undefined;
+  return plan.recipient.slice('agent:'.length);
+}
+
+function heldUntil(shift: Shift | undefined, now: Date): Date | null {
+  if (!shift) return null;
+  // Off shift is the window from the shift's end to its start.
+  const release = releaseTime(now, { start: shift.end, end: shift.start, timeZone: shift.timeZone });
+  return release.getTime() > now.getTime() ? release : null;
+}
+
+interface Planned {
+  event: AnyCloudEvent;
+  plan: PlannedNotification;
+  /** The event's first (primary) notification: the one external subscribers hear about. */
+  primary: boolean;
+}
+
 /**
- * Turns an event into notifications: persists them (one per source event and recipient, so a
- * redelivered event changes nothing), schedules the external deliveries in the same transaction,
- * then pushes them to connected clients on every replica.
+ * Turns events into notifications. Events are written in batches (group commit): the events that
+ * arrive while one transaction runs are written by the next one, with one multi-row insert of their
+ * notifications and one of their deliveries. A notification is unique per source event and
+ * recipient, so a redelivered event changes nothing. After commit the batch is pushed to the
+ * sockets of every replica; each event's message is acknowledged only once its batch committed.
  */
 @Injectable()
 export class IngestEventUseCase {
+  private readonly batches = new GroupCommit<AnyCloudEvent, NotificationRecord[]>((events) => this.ingestBatch(events), MAX_BATCH);
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly notifications: NotificationRepository,
@@ -46,17 +84,28 @@ export class IngestEventUseCase {
     @Inject(SERVICE_ENV) private readonly env: NotifyEnv,
   ) {}
 
-  async execute(event: AnyCloudEvent): Promise<NotificationRecord[]> {
-    const plans = planNotifications(event, this.env.NOTIFY_ROUTING_URL);
-    if (plans.length === 0) return [];
+  /** Resolves with the event's stored notifications once they are committed and announced. */
+  execute(event: AnyCloudEvent): Promise<NotificationRecord[]> {
+    return this.batches.submit(event);
+  }
+
+  private async ingestBatch(events: readonly AnyCloudEvent[]): Promise<NotificationRecord[][]> {
+    const planned: Planned[] = events.flatMap((event) =>
+      planNotifications(event, this.env.NOTIFY_ROUTING_URL).map((plan, index) => ({ event, plan, primary: index === 0 })),
+    );
+    if (planned.length === 0) return events.map(() => []);
+    const now = this.clock.now();
     const { records, scheduled } = await this.dataSource.transaction(async (manager) => {
-      const stored: NotificationRecord[] = [];
-      let created = 0;
-      const subscriptions = await this.subscriptions.listIn(manager, event.tenantid);
-      const now = this.clock.now();
-      for (const [index, plan] of plans.entries()) {
-        const heldUntil = await this.holdUntil(manager, event.tenantid, plan, now);
-        const { record } = await this.notifications.insert(manager, {
+      const tenants = [...new Set(planned.map((p) => p.event.tenantid))];
+      const subscriptions = await this.subscriptions.listForTenantsIn(manager, tenants);
+      const holdableAgents = planned.flatMap((p) => {
+        const agentId = holdable(p.plan);
+        return agentId === undefined ? [] : [{ tenant: p.event.tenantid, agentId }];
+      });
+      const shifts = await this.preferences.shiftsIn(manager, holdableAgents);
+      const rows: NewNotification[] = planned.map(({ event, plan }) => {
+        const agentId = holdable(plan);
+        return {
           id: randomUUID(),
           tenant: event.tenantid,
           recipient: plan.recipient,
@@ -66,51 +115,29 @@ export class IngestEventUseCase {
           sourceEventId: event.id,
           eventTime: event.time,
           payload: plan.payload,
-          heldUntil,
-        });
-        stored.push(record);
-        // External subscribers hear about an event once: through its first (primary) notification.
-        if (index > 0) continue;
-        for (const subscription of subscriptions.filter((s) => matches(s, event.type, plan.severity, plan.kind))) {
-          // Offers and critical alerts cut through quiet hours; everything else waits for them to end.
-          const urgent = plan.kind === 'offer' || plan.severity === 'critical';
-          const digest = subscription.digestIntervalSeconds !== null && !atLeast(plan.severity, 'medium');
-          const dueAt = digest
-            ? nextDigestAt(now, subscription.digestIntervalSeconds ?? 1)
-            : subscription.escalateAfterSeconds !== null
-              ? new Date(now.getTime() + subscription.escalateAfterSeconds * 1000)
-              : !urgent && subscription.quietHours
-                ? releaseTime(now, subscription.quietHours)
-                : now;
-          await this.deliveries.createIn(manager, {
-            id: randomUUID(),
-            tenant: event.tenantid,
-            subscriptionId: subscription.id,
-            notificationId: record.id,
-            channel: subscription.channel,
-            dueAt,
-            digest,
-          });
-          created += 1;
-        }
-      }
-      return { records: stored, scheduled: created };
+          heldUntil: agentId === undefined ? null : heldUntil(shifts.get(shiftKey(event.tenantid, agentId)), now),
+        };
+      });
+      await this.notifications.lockInserts(manager);
+      const stored = await this.notifications.insertMany(manager, rows);
+      const deliveries = planned.flatMap(({ event, plan, primary }, i) => {
+        const record = stored[i];
+        if (!primary || !record) return [];
+        return subscriptions
+          .filter((s) => s.tenant === event.tenantid && matches(s, event.type, plan.severity, plan.kind))
+          .map((s) => ({ id: randomUUID(), tenant: s.tenant, subscriptionId: s.id, notificationId: record.id, channel: s.channel, ...dueAt(s, plan, now) }));
+      });
+      await this.deliveries.createMany(manager, deliveries);
+      return { records: stored, scheduled: deliveries.length };
     });
-    // Fan-out after commit; a redelivered event re-announces the same ids, which sockets drop as duplicates.
+    // Pushed after commit; a redelivered event re-announces the same ids, which sockets drop as duplicates.
     await this.fanout.publish(records.filter((r) => r.heldUntil === null));
     if (scheduled > 0) this.worker.kick();
-    return records;
-  }
-
-  /** Non-urgent messages to an agent who is off shift wait for the shift to start; offers and critical alerts never wait. */
-  private async holdUntil(manager: EntityManager, tenant: string, plan: PlannedNotification, now: Date): Promise<Date | null> {
-    if (!plan.recipient.startsWith('agent:') || plan.kind === 'offer' || plan.kind === 'offer_rescinded' || plan.severity === 'critical') {
-      return null;
-    }
-    const shift = await this.preferences.shiftIn(manager, tenant, plan.recipient.slice('agent:'.length));
-    if (!shift) return null;
-    // Off shift is the window from the shift's end to its start.
-    const release = releaseTime(now, { start: shift.end, end: shift.start, timeZone: shift.timeZone });
-    return release.getTime() > now.getTime() ? release : null;
+    const byEvent = new Map<AnyCloudEvent, NotificationRecord[]>();
+    planned.forEach((p, i) => {
+      const record = records[i];
+      if (record) byEvent.set(p.event, [...(byEvent.get(p.event) ?? []), record]);
+    });
+    return events.map((event) => byEvent.get(event) ?? []);
   }
 }

@@ -83,20 +83,57 @@ export class NotificationRepository {
     this.table = `${quoteIdent(config.database.schema)}.notification`;
   }
 
-  /** Inserts the notification unless one for the same source event and recipient exists; returns the stored row either way. */
-  async insert(manager: EntityManager, n: NewNotification): Promise<{ record: NotificationRecord; created: boolean }> {
+  /**
+   * Inserts a batch in one statement, skipping rows whose (tenant, source event, recipient) exists;
+   * returns the stored row of every input, in input order (the existing one for a duplicate).
+   */
+  async insertMany(manager: EntityManager, list: readonly NewNotification[]): Promise<NotificationRecord[]> {
+    if (list.length === 0) return [];
+    const rows = list.map((n) => ({
+      id: n.id,
+      tenant: n.tenant,
+      recipient: n.recipient,
+      kind: n.kind,
+      event_type: n.eventType,
+      severity: n.severity,
+      source_event_id: n.sourceEventId,
+      event_time: n.eventTime,
+      payload: n.payload,
+      held_until: n.heldUntil,
+    }));
     const inserted: Row[] = await manager.query(
       `INSERT INTO ${this.table} (id, tenant, recipient, kind, event_type, severity, source_event_id, event_time, payload, held_until)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10)
+       SELECT id, tenant, recipient, kind, event_type, severity, source_event_id, event_time, payload, held_until
+       FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, tenant text, recipient text, kind text, event_type text, severity text,
+                                               source_event_id text, event_time timestamptz, payload jsonb, held_until timestamptz)
        ON CONFLICT (tenant, source_event_id, recipient) DO NOTHING RETURNING *`,
-      [n.id, n.tenant, n.recipient, n.kind, n.eventType, n.severity, n.sourceEventId, n.eventTime, JSON.stringify(n.payload), n.heldUntil],
+      [JSON.stringify(rows)],
     );
-    if (inserted[0]) return { record: toRecord(inserted[0]), created: true };
-    const existing: Row[] = await manager.query(
-      `SELECT * FROM ${this.table} WHERE tenant = $1 AND source_event_id = $2 AND recipient = $3`,
-      [n.tenant, n.sourceEventId, n.recipient],
-    );
-    return { record: toRecord(existing[0] as Row), created: false };
+    const key = (tenant: string, sourceEventId: string, recipient: string) => `${tenant}\u0000${sourceEventId}\u0000${recipient}`;
+    const stored = new Map(inserted.map((row) => [key(row.tenant, row.source_event_id, row.recipient), toRecord(row)]));
+    const missing = list.filter((n) => !stored.has(key(n.tenant, n.sourceEventId, n.recipient)));
+    if (missing.length > 0) {
+      const existing: Row[] = await manager.query(
+        `SELECT n.* FROM ${this.table} n
+         JOIN jsonb_to_recordset($1::jsonb) AS k(tenant text, source_event_id text, recipient text) USING (tenant, source_event_id, recipient)`,
+        [JSON.stringify(missing.map((n) => ({ tenant: n.tenant, source_event_id: n.sourceEventId, recipient: n.recipient })))],
+      );
+      for (const row of existing) stored.set(key(row.tenant, row.source_event_id, row.recipient), toRecord(row));
+    }
+    return list.map((n) => {
+      const record = stored.get(key(n.tenant, n.sourceEventId, n.recipient));
+      if (!record) throw new Error(`notification for event ${n.sourceEventId} and ${n.recipient} was neither inserted nor found`);
+      return record;
+    });
+  }
+
+  /**
+   * Serialises notification inserts until the transaction ends, across replicas: sequence numbers
+   * (the inbox cursor) then become visible in order, so a reconnecting client's `since` never skips
+   * a notification that committed after a later one.
+   */
+  async lockInserts(manager: EntityManager): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [this.table]);
   }
 
   async find(tenant: string, id: string): Promise<NotificationRecord | undefined> {

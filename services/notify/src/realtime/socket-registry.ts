@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { WebSocket } from 'ws';
+import { WebSocket } from 'ws';
 import type { Recipient } from '../notifications/notification-plan';
 
 const DEDUP_WINDOW = 1024;
@@ -16,15 +16,19 @@ export class ClientSession {
     readonly recipients: readonly Recipient[],
   ) {}
 
-  /** Sends the message unless this id already went to this socket; true when sent. */
-  sendOnce(id: string, message: string): boolean {
+  /**
+   * Sends the message (a JSON text frame; a Buffer encoded once can be shared by every socket) unless
+   * this id already went to this socket; true when sent.
+   */
+  sendOnce(id: string, message: string | Buffer): boolean {
     if (this.sent.has(id)) return false;
     this.sent.add(id);
     if (this.sent.size > DEDUP_WINDOW) {
       const oldest = this.sent.values().next().value;
       if (oldest !== undefined) this.sent.delete(oldest);
     }
-    this.socket.send(message);
+    if (this.socket.readyState !== WebSocket.OPEN) return false;
+    this.socket.send(message, { binary: false });
     return true;
   }
 }

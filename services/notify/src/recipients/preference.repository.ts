@@ -33,11 +33,19 @@ export class PreferenceRepository {
     return rows[0];
   }
 
-  async shiftIn(manager: EntityManager, tenant: string, agentId: string): Promise<Shift | null> {
-    const rows: { shift: Shift | null }[] = await manager.query(
-      `SELECT shift FROM ${this.table} WHERE tenant = $1 AND agent_id = $2`,
-      [tenant, agentId],
+  /** Shifts of these agents (absent: no shift, always on), keyed `tenant NUL agentId`. */
+  async shiftsIn(manager: EntityManager, agents: readonly { tenant: string; agentId: string }[]): Promise<Map<string, Shift>> {
+    if (agents.length === 0) return new Map();
+    const rows: { tenant: string; agent_id: string; shift: Shift | null }[] = await manager.query(
+      `SELECT p.tenant, p.agent_id, p.shift FROM ${this.table} p
+       JOIN jsonb_to_recordset($1::jsonb) AS k(tenant text, agent_id text) USING (tenant, agent_id)
+       WHERE p.shift IS NOT NULL`,
+      [JSON.stringify(agents.map((a) => ({ tenant: a.tenant, agent_id: a.agentId })))],
     );
-    return rows[0]?.shift ?? null;
+    return new Map(rows.flatMap((r) => (r.shift ? [[shiftKey(r.tenant, r.agent_id), r.shift] as const] : [])));
   }
+}
+
+export function shiftKey(tenant: string, agentId: string): string {
+  return `${tenant}\u0000${agentId}`;
 }

@@ -77,10 +77,18 @@ export class SubscriptionRepository {
     return rows.map(toSubscription);
   }
 
-  /** Subscriptions of the tenant, read inside the transaction that creates deliveries. */
-  async listIn(manager: EntityManager, tenant: string): Promise<Subscription[]> {
-    const rows: Row[] = await manager.query(`SELECT * FROM ${this.table} WHERE tenant = $1`, [tenant]);
+  /** Subscriptions of these tenants, read inside the transaction that creates deliveries. */
+  async listForTenantsIn(manager: EntityManager, tenants: readonly string[]): Promise<Subscription[]> {
+    if (tenants.length === 0) return [];
+    const rows: Row[] = await manager.query(`SELECT * FROM ${this.table} WHERE tenant = ANY($1::text[])`, [tenants]);
     return rows.map(toSubscription);
+  }
+
+  /** Subscriptions by id (any tenant; callers check the tenant they expect). */
+  async findMany(ids: readonly string[]): Promise<Map<string, Subscription>> {
+    if (ids.length === 0) return new Map();
+    const rows: Row[] = await this.dataSource.query(`SELECT * FROM ${this.table} WHERE id = ANY($1::uuid[])`, [ids]);
+    return new Map(rows.map((row) => [row.id, toSubscription(row)]));
   }
 
   async find(tenant: string, id: string): Promise<Subscription | undefined> {

@@ -1,3 +1,4 @@
+import { lookup as lookupCallback, type LookupAddress, type LookupOptions } from 'node:dns';
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import { AppError } from '@switchboard/platform';
@@ -68,4 +69,32 @@ export async function assertPublicTarget(target: string, allowPrivate: boolean):
       fields: [{ field: 'target', message: 'resolves to a private, loopback or link-local address' }],
     });
   }
+}
+
+type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+/**
+ * A `lookup` for outgoing connections that refuses private addresses: the check applies to the very
+ * addresses the socket connects to, so a DNS answer that changes after the subscription was saved
+ * (DNS rebinding) cannot point a delivery inside. Literal IP hosts skip `lookup`: see {@link isPrivateLiteral}.
+ */
+export function publicOnlyLookup(hostname: string, options: LookupOptions, callback: LookupCallback): void {
+  lookupCallback(hostname, { ...options, all: true }, (error, addresses) => {
+    if (error) return callback(error, []);
+    const bad = addresses.filter((a) => isPrivateAddress(a.address));
+    if (bad.length > 0 || addresses.length === 0) {
+      const refused: NodeJS.ErrnoException = new Error(`${hostname} resolves to a private or loopback address (${bad.map((a) => a.address).join(', ')})`);
+      refused.code = 'NOTIFY.TARGET_PRIVATE';
+      return callback(refused, []);
+    }
+    if (options.all) return callback(null, addresses);
+    const [first] = addresses;
+    return callback(null, first?.address ?? '', first?.family);
+  });
+}
+
+/** True when the URL's host is an IP literal in a refused range (connections to literals do not go through `lookup`). */
+export function isPrivateLiteral(target: string): boolean {
+  const host = new URL(target).hostname.replace(/^\[|\]$/g, '');
+  return isIP(host) !== 0 && isPrivateAddress(host);
 }
