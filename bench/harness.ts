@@ -10,11 +10,20 @@ export interface Figure {
   target?: { kind: 'ratio-min' | 'min' | 'max'; value: number };
   met?: boolean;
   extra?: Record<string, number | string>;
+  /**
+   * Why the figure is what it is, in a sentence: for a target not met, the measured cause (a profile's top frames,
+   * the contended resource, the load on the machine). Printed in the summary's gaps.
+   */
+  note?: string;
 }
 
 export interface BenchResult {
   suite: string;
   figures: Figure[];
+  /** Set by the runner when the suite threw instead of returning figures. */
+  error?: string;
+  /** Wall-clock seconds the suite took (set by the runner). */
+  seconds?: number;
 }
 
 export function figure(input: Omit<Figure, 'ratio' | 'met'>): Figure {
