@@ -1,12 +1,15 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule } from '@switchboard/platform';
-import { DEFAULT_PORT, SERVICE_NAME } from './config/analytics.config';
+import { analyticsEnvSchema, DEFAULT_PORT, SERVICE_NAME } from './config/analytics.config';
 import { InteractionInsights1763800000000 } from './database/1763800000000-interaction-insights';
 import { ChurnModule } from './churn/churn.module';
 import { Churn1763800000001 } from './database/1763800000001-churn';
 import { AgentWellbeing1763800000002 } from './database/1763800000002-agent-wellbeing';
+import { Kpis1763800000003 } from './database/1763800000003-kpis';
 import { InsightsModule } from './insights/insights.module';
+import { KpisModule } from './kpis/kpis.module';
 import { ScoringModule } from './scoring/scoring.module';
+import { StreamModule } from './stream/stream.module';
 import { WellbeingModule } from './wellbeing/wellbeing.module';
 
 @Module({
@@ -14,12 +17,15 @@ import { WellbeingModule } from './wellbeing/wellbeing.module';
     PlatformModule.forRoot({
       service: SERVICE_NAME,
       defaultPort: DEFAULT_PORT,
-      database: { migrations: [InteractionInsights1763800000000, Churn1763800000001, AgentWellbeing1763800000002] },
+      envSchema: analyticsEnvSchema,
+      database: { migrations: [InteractionInsights1763800000000, Churn1763800000001, AgentWellbeing1763800000002, Kpis1763800000003] },
     }),
     ScoringModule,
     InsightsModule,
     ChurnModule,
     WellbeingModule,
+    KpisModule,
+    StreamModule,
   ],
 })
 export class AppModule {}

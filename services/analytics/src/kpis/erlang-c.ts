@@ -1,7 +1,7 @@
 /**
  * Erlang C (M/M/N queue) staffing: probability of waiting, service level and the smallest number of agents meeting a
  * service-level target. Formulas as in Cooper, "Introduction to Queueing Theory" (1981), §5.2, and the worked example of
- * callcentrehelper.com's "Erlang C formula – made simple" (100 calls in 30 min, AHT 180 s, 80 % in 20 s → 13 agents).
+ * callcentrehelper.com's "Erlang C formula – made simple" (100 calls in 30 min, AHT 180 s, 80 % in 20 s → 14 agents).
  */
 export interface ErlangInput {
   /** Arrivals per second. */

@@ -7,5 +7,6 @@ import { WellbeingUseCase } from './wellbeing.use-case';
 @Module({
   controllers: [WellbeingController],
   providers: [WellbeingRepository, WellbeingUseCase, WellbeingEventsHandler],
+  exports: [WellbeingRepository],
 })
 export class WellbeingModule {}

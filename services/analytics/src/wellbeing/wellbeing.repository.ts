@@ -47,4 +47,10 @@ export class WellbeingRepository {
     const rows: { day: StoredDay }[] = await this.dataSource.query(`SELECT day FROM ${this.table} WHERE tenant = $1 AND agent_id = $2`, [tenant, agentId]);
     return rows[0] && fromStored(rows[0].day);
   }
+
+  /** Every agent's day in the tenant. */
+  async findAll(tenant: string): Promise<Map<string, AgentDay>> {
+    const rows: { agent_id: string; day: StoredDay }[] = await this.dataSource.query(`SELECT agent_id, day FROM ${this.table} WHERE tenant = $1`, [tenant]);
+    return new Map(rows.map((row) => [row.agent_id, fromStored(row.day)]));
+  }
 }

@@ -1,0 +1,152 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { createEvent, type AnyCloudEvent, type KpiSnapshotData, type KpiWindow } from '@switchboard/contracts';
+import { CoalescingRunner, EventPublisher, Outbox, REDIS, SERVICE_ENV } from '@switchboard/platform';
+import type { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
+import { SERVICE_SOURCE, type AnalyticsEnv } from '../config/analytics.config';
+import { dayWindow, liveWindow } from './kpi-model';
+import { KpiQueryService, type QueueKpis } from './kpi-query.service';
+import { KpiRepository } from './kpi.repository';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Publishes `analytics.kpi_snapshot` for each active tenant and its queues: the live window shortly after every event that
+ * changes it (at most once per `ANALYTICS_KPI_MIN_GAP_MS` per tenant across replicas, through a Redis lease), and the live
+ * and day windows of every active tenant every `ANALYTICS_KPI_INTERVAL_MS` (one replica per period, also a lease). A queue
+ * whose live service level falls below its target gets one `analytics.sla_breached` (outbox, with the flag's change); it
+ * can breach again once it has recovered.
+ */
+@Injectable()
+export class KpiSnapshotPublisher implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('KpiSnapshots');
+  private readonly dirty = new Set<string>();
+  private readonly dayDue = new Set<string>();
+  private readonly runner = new CoalescingRunner(
+    () => this.round(),
+    (error) => this.logger.warn(`KPI snapshot round failed, will retry: ${error instanceof Error ? error.message : String(error)}`),
+  );
+  private tickTimer: NodeJS.Timeout | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly queries: KpiQueryService,
+    private readonly repository: KpiRepository,
+    private readonly publisher: EventPublisher,
+    private readonly outbox: Outbox,
+    private readonly dataSource: DataSource,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(SERVICE_ENV) private readonly env: AnalyticsEnv,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.tickTimer = setInterval(() => void this.tick(), this.env.ANALYTICS_KPI_INTERVAL_MS);
+    this.tickTimer.unref();
+    void this.tick();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.tickTimer);
+    clearTimeout(this.retryTimer);
+    await this.runner.stop();
+  }
+
+  /** The tenant's KPIs changed: publish its live snapshot soon. */
+  touch(tenant: string): void {
+    this.dirty.add(tenant);
+    this.runner.kick();
+  }
+
+  /** Marks every active tenant for live and day snapshots, on one replica per period. */
+  private async tick(): Promise<void> {
+    try {
+      const lease = await this.redis.set('kpi:tick', '1', 'PX', Math.max(50, this.env.ANALYTICS_KPI_INTERVAL_MS - 50), 'NX');
+      if (lease === null || this.stopped) return;
+      for (const tenant of await this.repository.activeTenants(new Date(Date.now() - DAY_MS))) {
+        this.dirty.add(tenant);
+        this.dayDue.add(tenant);
+      }
+      this.runner.kick();
+    } catch (error) {
+      this.logger.warn(`KPI tick failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private async round(): Promise<void> {
+    let retryInMs: number | undefined;
+    for (const tenant of [...this.dirty]) {
+      if (this.runner.isStopped) return;
+      const lease = await this.redis.set(`kpi:snapshot:${tenant}`, '1', 'PX', this.env.ANALYTICS_KPI_MIN_GAP_MS, 'NX');
+      if (lease === null) {
+        const ttl = await this.redis.pttl(`kpi:snapshot:${tenant}`);
+        retryInMs = Math.min(retryInMs ?? Infinity, Math.max(10, ttl));
+        continue;
+      }
+      this.dirty.delete(tenant);
+      const withDay = this.dayDue.delete(tenant);
+      await this.publishTenant(tenant, withDay);
+    }
+    if (retryInMs !== undefined && !this.stopped) {
+      clearTimeout(this.retryTimer);
+      this.retryTimer = setTimeout(() => this.runner.kick(), retryInMs);
+      this.retryTimer.unref();
+    }
+  }
+
+  private async publishTenant(tenant: string, withDay: boolean): Promise<void> {
+    const now = new Date();
+    const live = await this.queries.overview(tenant, liveWindow(now, this.env.ANALYTICS_KPI_WINDOW_MINUTES));
+    const events = [this.snapshot(tenant, live.tenant), ...live.queues.map((queue) => this.snapshot(tenant, queueSnapshot(queue)))];
+    if (withDay) {
+      const day = await this.queries.overview(tenant, dayWindow(now));
+      events.push(this.snapshot(tenant, day.tenant), ...day.queues.map((queue) => this.snapshot(tenant, queueSnapshot(queue))));
+    }
+    await this.publisher.publishMany(events);
+    await this.announceBreaches(tenant, live.window, live.queues);
+  }
+
+  private async announceBreaches(tenant: string, window: KpiWindow, queues: readonly QueueKpis[]): Promise<void> {
+    let enqueued = false;
+    for (const queue of queues) {
+      enqueued =
+        (await this.dataSource.transaction(async (manager) => {
+          const changed = await this.repository.setBreached(manager, tenant, queue.queueId, queue.breached);
+          if (!changed || !queue.breached || queue.kpis.serviceLevel === undefined) return false;
+          const breach: AnyCloudEvent = createEvent({
+            type: 'analytics.sla_breached',
+            tenantid: tenant,
+            source: SERVICE_SOURCE,
+            data: {
+              queueId: queue.queueId,
+              serviceLevel: queue.kpis.serviceLevel,
+              target: queue.target,
+              window,
+              offered: queue.kpis.offered,
+              answered: queue.kpis.answered,
+              abandoned: queue.kpis.abandoned,
+            },
+          });
+          await this.outbox.enqueue(manager, [breach]);
+          return true;
+        })) || enqueued;
+    }
+    if (enqueued) this.outbox.kick();
+  }
+
+  private snapshot(tenant: string, data: KpiSnapshotData): AnyCloudEvent {
+    return createEvent({ type: 'analytics.kpi_snapshot', tenantid: tenant, source: SERVICE_SOURCE, data });
+  }
+}
+
+/** The contract's snapshot of a queue (without the HTTP extras). */
+export function queueSnapshot(queue: QueueKpis): KpiSnapshotData {
+  return {
+    scope: 'queue',
+    queueId: queue.queueId,
+    window: queue.window,
+    kpis: queue.kpis,
+    ...(queue.staffing === undefined ? {} : { staffing: queue.staffing }),
+  };
+}

@@ -1,0 +1,269 @@
+import { Injectable } from '@nestjs/common';
+import type { AgentState } from '@switchboard/contracts';
+import { quoteIdent } from '@switchboard/platform';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { AgentTime, ContactAggregates, SlaTarget } from './kpi-model';
+
+export interface QueueRecord {
+  queueId: string;
+  /** The queue's own target, when one was set. */
+  target?: SlaTarget;
+  breached: boolean;
+}
+
+export interface AgentStateNow {
+  agentId: string;
+  state: AgentState;
+  since: Date;
+}
+
+interface ContactRow {
+  offered: number;
+  answered: number;
+  answered_within: number;
+  abandoned: number;
+  asa: number | null;
+  handled: number;
+  aht: number | null;
+  longest_wait: number | null;
+  waiting: number;
+  fcr_base: number;
+  fcr_resolved: number;
+}
+
+/**
+ * Sources of the KPIs (Postgres, the service's schema): one row per contact with its arrival, answer and end, the agents'
+ * presence as time spans, and the queues seen with their SLA targets. Every write is keyed by the interaction, agent and
+ * instant it describes, so replaying an event changes nothing.
+ */
+@Injectable()
+export class KpiRepository {
+  private readonly contact: string;
+  private readonly span: string;
+  private readonly queue: string;
+
+  constructor(private readonly dataSource: DataSource) {
+    const schema = quoteIdent((dataSource.options as { schema?: string }).schema ?? 'public');
+    this.contact = `${schema}.kpi_contact`;
+    this.span = `${schema}.kpi_agent_span`;
+    this.queue = `${schema}.kpi_queue`;
+  }
+
+  async recordCreated(
+    manager: EntityManager,
+    tenant: string,
+    contact: { interactionId: string; queueId: string; customerId: string; channel: string },
+    at: Date,
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO ${this.contact} AS c (tenant, interaction_id, queue_id, customer_id, channel, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (tenant, interaction_id) DO UPDATE SET
+         queue_id = COALESCE(c.queue_id, EXCLUDED.queue_id),
+         customer_id = COALESCE(c.customer_id, EXCLUDED.customer_id),
+         channel = COALESCE(c.channel, EXCLUDED.channel),
+         created_at = COALESCE(c.created_at, EXCLUDED.created_at)`,
+      [tenant, contact.interactionId, contact.queueId, contact.customerId, contact.channel, at],
+    );
+    await manager.query(
+      `INSERT INTO ${this.queue} AS q (tenant, queue_id) VALUES ($1, $2)
+       ON CONFLICT (tenant, queue_id) DO UPDATE SET last_seen_at = now() WHERE q.last_seen_at < now() - interval '1 minute'`,
+      [tenant, contact.queueId],
+    );
+  }
+
+  /** The first answer counts. */
+  async recordAnswered(manager: EntityManager, tenant: string, interactionId: string, agentId: string | undefined, at: Date): Promise<void> {
+    await manager.query(
+      `INSERT INTO ${this.contact} AS c (tenant, interaction_id, answered_at, agent_id) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (tenant, interaction_id) DO UPDATE SET
+         answered_at = COALESCE(c.answered_at, EXCLUDED.answered_at),
+         agent_id = COALESCE(c.agent_id, EXCLUDED.agent_id)`,
+      [tenant, interactionId, at, agentId ?? null],
+    );
+  }
+
+  /** The first end counts. */
+  async recordEnded(
+    manager: EntityManager,
+    tenant: string,
+    interactionId: string,
+    reason: string,
+    agentId: string | undefined,
+    at: Date,
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO ${this.contact} AS c (tenant, interaction_id, ended_at, end_reason, agent_id) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (tenant, interaction_id) DO UPDATE SET
+         ended_at = COALESCE(c.ended_at, EXCLUDED.ended_at),
+         end_reason = COALESCE(c.end_reason, EXCLUDED.end_reason),
+         agent_id = COALESCE(c.agent_id, EXCLUDED.agent_id)`,
+      [tenant, interactionId, at, reason, agentId ?? null],
+    );
+  }
+
+  /**
+   * The agent is in `state` from `at` until their next known change. A change that arrives late cuts the span it falls
+   * into and ends where the next known change starts, so the spans stay a partition of time in any arrival order.
+   */
+  async recordAgentState(manager: EntityManager, tenant: string, agentId: string, state: AgentState, at: Date): Promise<void> {
+    await manager.query(
+      `UPDATE ${this.span} SET ended_at = $3
+       WHERE tenant = $1 AND agent_id = $2 AND started_at < $3 AND (ended_at IS NULL OR ended_at > $3)`,
+      [tenant, agentId, at],
+    );
+    await manager.query(
+      `INSERT INTO ${this.span} (tenant, agent_id, started_at, state, ended_at)
+       VALUES ($1, $2, $3, $4, (SELECT min(started_at) FROM ${this.span} WHERE tenant = $1 AND agent_id = $2 AND started_at > $3))
+       ON CONFLICT (tenant, agent_id, started_at) DO NOTHING`,
+      [tenant, agentId, at, state],
+    );
+  }
+
+  async setTarget(tenant: string, queueId: string, target: SlaTarget): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO ${this.queue} (tenant, queue_id, sla_percent, sla_seconds) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (tenant, queue_id) DO UPDATE SET sla_percent = EXCLUDED.sla_percent, sla_seconds = EXCLUDED.sla_seconds`,
+      [tenant, queueId, target.percent, target.seconds],
+    );
+  }
+
+  async queues(tenant: string, queueId?: string): Promise<QueueRecord[]> {
+    const rows: { queue_id: string; sla_percent: number | null; sla_seconds: number | null; breached: boolean }[] = await this.dataSource.query(
+      `SELECT queue_id, sla_percent, sla_seconds, breached FROM ${this.queue}
+       WHERE tenant = $1 AND ($2::text IS NULL OR queue_id = $2) ORDER BY queue_id`,
+      [tenant, queueId ?? null],
+    );
+    return rows.map((row) => ({
+      queueId: row.queue_id,
+      ...(row.sla_percent === null || row.sla_seconds === null ? {} : { target: { percent: row.sla_percent, seconds: row.sla_seconds } }),
+      breached: row.breached,
+    }));
+  }
+
+  /** Sets the queue's breach flag; true when it changed (so exactly one caller announces the change). */
+  async setBreached(manager: EntityManager, tenant: string, queueId: string, breached: boolean): Promise<boolean> {
+    const [, changed]: [unknown[], number] = await manager.query(
+      `UPDATE ${this.queue} SET breached = $3 WHERE tenant = $1 AND queue_id = $2 AND breached <> $3`,
+      [tenant, queueId, breached],
+    );
+    return changed > 0;
+  }
+
+  /** Tenants with a queue seen since `since` or an agent logged in now. */
+  async activeTenants(since: Date): Promise<string[]> {
+    const rows: { tenant: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT tenant FROM ${this.queue} WHERE last_seen_at >= $1
+       UNION SELECT DISTINCT tenant FROM ${this.span} WHERE ended_at IS NULL AND state <> 'offline'`,
+      [since],
+    );
+    return rows.map((row) => row.tenant);
+  }
+
+  /**
+   * Contact counts of the window [from, to) for the tenant or one queue (definitions in docs/kpis.md). A contact waits from
+   * its arrival until answered or ended; waits longer than a day are not counted as waiting.
+   */
+  async contactAggregates(tenant: string, queueId: string | undefined, from: Date, to: Date, defaultSlaSeconds: number): Promise<ContactAggregates> {
+    const rows: ContactRow[] = await this.dataSource.query(
+      `WITH c AS (
+         SELECT c.*, COALESCE(q.sla_seconds, $5::int) AS threshold,
+           (c.answered_at >= $3::timestamptz AND c.answered_at < $4::timestamptz) AS answered_in,
+           (c.answered_at IS NULL AND c.end_reason = 'abandoned' AND c.ended_at >= $3::timestamptz AND c.ended_at < $4::timestamptz) AS abandoned_in,
+           (c.answered_at IS NOT NULL AND c.ended_at >= $3::timestamptz AND c.ended_at < $4::timestamptz) AS handled_in,
+           (c.created_at IS NOT NULL AND c.created_at < $4::timestamptz AND c.created_at >= $4::timestamptz - interval '1 day'
+             AND (c.answered_at IS NULL OR c.answered_at >= $4::timestamptz) AND (c.ended_at IS NULL OR c.ended_at >= $4::timestamptz)) AS waiting_at_end
+         FROM ${this.contact} c
+         LEFT JOIN ${this.queue} q ON q.tenant = c.tenant AND q.queue_id = c.queue_id
+         WHERE c.tenant = $1 AND ($2::text IS NULL OR c.queue_id = $2) AND (
+           (c.created_at >= LEAST($3::timestamptz, $4::timestamptz - interval '1 day') AND c.created_at < $4::timestamptz)
+           OR (c.answered_at >= $3::timestamptz AND c.answered_at < $4::timestamptz)
+           OR (c.ended_at >= $3::timestamptz AND c.ended_at < $4::timestamptz))
+       )
+       SELECT
+         count(*) FILTER (WHERE c.created_at >= $3::timestamptz AND c.created_at < $4::timestamptz)::int AS offered,
+         count(*) FILTER (WHERE c.answered_in)::int AS answered,
+         count(*) FILTER (WHERE c.answered_in AND c.created_at IS NOT NULL
+           AND c.answered_at - c.created_at <= make_interval(secs => c.threshold))::int AS answered_within,
+         count(*) FILTER (WHERE c.abandoned_in)::int AS abandoned,
+         (avg(EXTRACT(EPOCH FROM c.answered_at - c.created_at)) FILTER (WHERE c.answered_in AND c.created_at IS NOT NULL))::float8 AS asa,
+         count(*) FILTER (WHERE c.handled_in)::int AS handled,
+         (avg(EXTRACT(EPOCH FROM c.ended_at - c.answered_at) + COALESCE(w.seconds, 0)) FILTER (WHERE c.handled_in))::float8 AS aht,
+         GREATEST(
+           max(EXTRACT(EPOCH FROM c.answered_at - c.created_at)) FILTER (WHERE c.answered_in AND c.created_at IS NOT NULL),
+           max(EXTRACT(EPOCH FROM c.ended_at - c.created_at)) FILTER (WHERE c.abandoned_in AND c.created_at IS NOT NULL),
+           max(EXTRACT(EPOCH FROM $4::timestamptz - c.created_at)) FILTER (WHERE c.waiting_at_end))::float8 AS longest_wait,
+         count(*) FILTER (WHERE c.waiting_at_end)::int AS waiting,
+         count(*) FILTER (WHERE c.handled_in AND c.customer_id IS NOT NULL)::int AS fcr_base,
+         count(*) FILTER (WHERE c.handled_in AND c.customer_id IS NOT NULL AND r.repeated IS NULL)::int AS fcr_resolved
+       FROM c
+       LEFT JOIN LATERAL (
+         SELECT EXTRACT(EPOCH FROM s.ended_at - s.started_at) AS seconds FROM ${this.span} s
+         WHERE c.handled_in AND c.agent_id IS NOT NULL AND s.tenant = c.tenant AND s.agent_id = c.agent_id AND s.state = 'wrap_up'
+           AND s.ended_at IS NOT NULL AND s.started_at >= c.ended_at - interval '5 seconds' AND s.started_at < c.ended_at + interval '60 seconds'
+         ORDER BY s.started_at LIMIT 1
+       ) w ON true
+       LEFT JOIN LATERAL (
+         SELECT true AS repeated FROM ${this.contact} x
+         WHERE c.handled_in AND c.customer_id IS NOT NULL AND x.tenant = c.tenant AND x.customer_id = c.customer_id
+           AND x.created_at > c.created_at AND x.created_at <= c.created_at + interval '72 hours'
+         LIMIT 1
+       ) r ON true`,
+      [tenant, queueId ?? null, from, to, defaultSlaSeconds],
+    );
+    const row = rows[0] as ContactRow;
+    return {
+      offered: row.offered,
+      answered: row.answered,
+      answeredWithinThreshold: row.answered_within,
+      abandoned: row.abandoned,
+      asaSeconds: row.asa ?? undefined,
+      handled: row.handled,
+      ahtSeconds: row.aht ?? undefined,
+      longestWaitSeconds: row.longest_wait ?? 0,
+      waiting: row.waiting,
+      fcrBase: row.fcr_base,
+      fcrResolved: row.fcr_resolved,
+    };
+  }
+
+  /** Seconds per agent and state within [from, to) (spans clipped to the window; an open span runs until `to`). */
+  async agentTime(tenant: string, from: Date, to: Date, agentIds?: readonly string[]): Promise<AgentTime[]> {
+    const rows: { agent_id: string; state: AgentState; seconds: number }[] = await this.dataSource.query(
+      `SELECT agent_id, state,
+         sum(EXTRACT(EPOCH FROM LEAST(COALESCE(ended_at, $3::timestamptz), $3::timestamptz) - GREATEST(started_at, $2::timestamptz)))::float8 AS seconds
+       FROM ${this.span}
+       WHERE tenant = $1 AND started_at < $3 AND (ended_at IS NULL OR ended_at > $2) AND ($4::text[] IS NULL OR agent_id = ANY($4))
+       GROUP BY agent_id, state`,
+      [tenant, from, to, agentIds === undefined ? null : [...agentIds]],
+    );
+    const byAgent = new Map<string, AgentTime>();
+    for (const row of rows) {
+      const entry = byAgent.get(row.agent_id) ?? { agentId: row.agent_id, seconds: {} };
+      entry.seconds[row.state] = Math.max(0, row.seconds);
+      byAgent.set(row.agent_id, entry);
+    }
+    return [...byAgent.values()];
+  }
+
+  /** Each agent's state at `at` (the span covering it). */
+  async statesAt(tenant: string, at: Date, agentIds?: readonly string[]): Promise<AgentStateNow[]> {
+    const rows: { agent_id: string; state: AgentState; started_at: Date }[] = await this.dataSource.query(
+      `SELECT agent_id, state, started_at FROM ${this.span}
+       WHERE tenant = $1 AND started_at <= $2 AND (ended_at IS NULL OR ended_at > $2) AND ($3::text[] IS NULL OR agent_id = ANY($3))
+       ORDER BY agent_id`,
+      [tenant, at, agentIds === undefined ? null : [...agentIds]],
+    );
+    return rows.map((row) => ({ agentId: row.agent_id, state: row.state, since: row.started_at }));
+  }
+
+  /** Agents who answered a contact of the queue in [from, to). */
+  async queueAgents(tenant: string, queueId: string, from: Date, to: Date): Promise<string[]> {
+    const rows: { agent_id: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT agent_id FROM ${this.contact}
+       WHERE tenant = $1 AND queue_id = $2 AND agent_id IS NOT NULL AND answered_at >= $3 AND answered_at < $4`,
+      [tenant, queueId, from, to],
+    );
+    return rows.map((row) => row.agent_id);
+  }
+}

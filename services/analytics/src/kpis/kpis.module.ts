@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { WellbeingModule } from '../wellbeing/wellbeing.module';
+import { KpiEventsHandler } from './kpi-events.handler';
+import { KpiQueryService } from './kpi-query.service';
+import { KpiSnapshotPublisher } from './kpi-snapshot.publisher';
+import { KpiRepository } from './kpi.repository';
+import { KpisController } from './kpis.controller';
+
+@Module({
+  imports: [WellbeingModule],
+  controllers: [KpisController],
+  providers: [KpiRepository, KpiQueryService, KpiSnapshotPublisher, KpiEventsHandler],
+  exports: [KpiRepository, KpiQueryService],
+})
+export class KpisModule {}
