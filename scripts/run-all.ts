@@ -1,8 +1,9 @@
-// Runs the four services (and the traffic simulator when it exists) in one terminal for local development.
-// Started by `npm start` after scripts/infra.sh. Waits until every service is ready, prints the URLs and a
-// supervisor token, and on Ctrl-C stops the services and the servers infra.sh started.
+// Runs the four services, the web app (ops dashboard and agent console) and the traffic simulator (when it
+// exists) in one terminal for local development. Started by `npm start` after scripts/infra.sh. Waits until
+// every service and the web app are ready, prints the dashboard and console URLs with tokens, and on Ctrl-C
+// stops everything it started and the servers infra.sh started.
 //
-//   --check       start, wait until every service is ready, print OK, stop (exit 0 only if all became ready)
+//   --check       start, wait until every service and the web app are ready, print OK, stop (exit 0 only if all became ready)
 //   --keep-infra  leave NATS/PostgreSQL/Redis running on exit
 //
 // LOG_FORMAT=json passes service log lines through unchanged (prefixed); READY_TIMEOUT_MS bounds the wait (60 s).
@@ -20,6 +21,11 @@ const SERVICES = [
   { name: 'analytics', port: 3003 },
   { name: 'notify', port: 3004 },
 ] as const;
+const WEB = { name: 'web', port: Number(process.env.WEB_PORT ?? 3000), entry: 'apps/web/src/main.ts' } as const;
+/** The tenant the simulator fills with traffic and the printed tokens are for. */
+const DEMO_TENANT = 'demo';
+/** How long to wait for the simulator's agents before printing the console URL without a token. */
+const AGENT_WAIT_MS = 20_000;
 const SIMULATOR_ENTRY = 'tools/simulator/src/main.ts';
 const READY_TIMEOUT_MS = Number(process.env.READY_TIMEOUT_MS ?? 60_000);
 const STOP_GRACE_MS = Number(process.env.SHUTDOWN_GRACE_MS ?? 10_000) + 5_000;
@@ -187,9 +193,32 @@ function showTail(proc: Proc): void {
   for (const line of proc.tail.slice(-15)) process.stdout.write(`    ${line}\n`);
 }
 
-async function supervisorToken(): Promise<string> {
+async function token(role: 'supervisor' | 'agent', sub: string): Promise<string> {
   const { signToken } = await import('@switchboard/platform');
-  return signToken({ tenant: 'demo', role: 'supervisor', sub: 'demo-supervisor' }, process.env.JWT_SECRET || DEFAULT_JWT_SECRET, '12h');
+  return signToken({ tenant: DEMO_TENANT, role, sub }, process.env.JWT_SECRET || DEFAULT_JWT_SECRET, '12h');
+}
+
+/** The first agent of the demo tenant (the simulator creates them), or undefined when none appears in time. */
+async function firstAgent(supervisor: string, waitMs: number): Promise<string | undefined> {
+  const deadline = Date.now() + waitMs;
+  while (!stopping) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${SERVICES[1].port}/v1/agents`, {
+        headers: { authorization: `Bearer ${supervisor}` },
+        signal: AbortSignal.timeout(2000),
+      });
+      if (response.ok) {
+        const body = (await response.json()) as { items?: { id?: unknown }[] };
+        const ids = (body.items ?? []).map((agent) => agent.id).filter((id): id is string => typeof id === 'string').sort();
+        if (ids.length > 0) return ids[0];
+      }
+    } catch {
+      // Not yet.
+    }
+    if (Date.now() > deadline) return undefined;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return undefined;
 }
 
 async function main(): Promise<void> {
@@ -204,7 +233,7 @@ async function main(): Promise<void> {
   process.on('exit', () => procs.forEach((proc) => signalGroup(proc, 'SIGKILL')));
 
   const busy: string[] = [];
-  for (const { name, port } of SERVICES) if (await portInUse(port)) busy.push(`${name} (:${port})`);
+  for (const { name, port } of [...SERVICES, WEB]) if (await portInUse(port)) busy.push(`${name} (:${port})`);
   if (busy.length > 0) {
     say(paint(31, `ports already in use for ${busy.join(', ')}; is Switchboard already running?`));
     await shutdown(1);
@@ -214,7 +243,9 @@ async function main(): Promise<void> {
   const services = SERVICES.map(({ name, port }, index) =>
     launch(name, `services/${name}/src/main.ts`, { NODE_ENV: 'development', PORT: String(port) }, index, port),
   );
-  const notReady = await waitUntilReady(services);
+  // The web app answers ready once the four services do.
+  const web = launch(WEB.name, WEB.entry, { NODE_ENV: 'development', PORT: String(WEB.port) }, SERVICES.length + 1, WEB.port);
+  const notReady = await waitUntilReady([...services, web]);
   if (notReady.length > 0) {
     notReady.forEach(showTail);
     await shutdown(1);
@@ -223,31 +254,44 @@ async function main(): Promise<void> {
   if (stopping) return;
 
   if (options.check) {
-    say(paint(32, 'OK: all four services are ready'));
+    say(paint(32, 'OK: all four services and the web app are ready'));
     await shutdown(0);
     return;
   }
 
-  if (existsSync(join(ROOT, SIMULATOR_ENTRY))) {
+  const simulating = existsSync(join(ROOT, SIMULATOR_ENTRY));
+  if (simulating) {
     launch('simulator', SIMULATOR_ENTRY, { NODE_ENV: 'development' }, SERVICES.length);
   }
 
-  let token: string;
+  let supervisor: string;
+  let consoleLine: string;
   try {
-    token = await supervisorToken();
+    supervisor = await token('supervisor', 'demo-supervisor');
+    const agentId = simulating ? await firstAgent(supervisor, AGENT_WAIT_MS) : undefined;
+    consoleLine = agentId
+      ? `http://127.0.0.1:${WEB.port}/console#token=${await token('agent', agentId)}   (agent ${agentId})`
+      : `http://127.0.0.1:${WEB.port}/console   (sign in with: npm run token -- --tenant ${DEMO_TENANT} --role agent --sub <agent id>)`;
   } catch (error) {
-    token = `(could not sign a token: ${error instanceof Error ? error.message : String(error)})`;
+    supervisor = `(could not sign a token: ${error instanceof Error ? error.message : String(error)})`;
+    consoleLine = `http://127.0.0.1:${WEB.port}/console`;
   }
+  if (stopping) return;
   const lines = [
     '',
     paint(1, 'Switchboard is running.'),
-    `  dashboard   http://127.0.0.1:3003/dashboard`,
+    '',
+    `  ${paint(1, 'dashboard')}   http://127.0.0.1:${WEB.port}/dashboard#token=${supervisor}`,
+    '',
+    `  ${paint(1, 'console')}     ${consoleLine}`,
+    '',
     ...SERVICES.map(({ name, port }) => `  ${name.padEnd(11)} http://127.0.0.1:${port}/docs`),
     '',
-    `  supervisor token (tenant demo, 12h):`,
-    `  ${token}`,
+    `  supervisor token (tenant ${DEMO_TENANT}, 12h):`,
+    `  ${supervisor}`,
     '',
-    '  (npm run token -- --help signs others)',
+    simulating ? `  The traffic simulator is filling tenant ${DEMO_TENANT} with contacts.` : '  (no traffic simulator in this checkout: tools/simulator/src/main.ts is missing)',
+    '  (npm run token -- --help signs other tokens)',
     '  Ctrl-C stops everything.',
     '',
   ];

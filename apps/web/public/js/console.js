@@ -1,0 +1,373 @@
+// Reference agent console: offers pushed over notify's WebSocket, accept/reject through routing, the
+// current conversation (transcript and live sentiment), own wellbeing and kudos, presence and recovery breaks.
+import {
+  analyticsStream, api, claimsOf, dataOf, el, forgetToken, formatClock, formatDuration, keepToken, notifySocket, signInForm, takeToken,
+} from './common.js';
+
+const PAGE = 'console';
+const STATE_LABELS = { available: 'Available', busy: 'Busy', wrap_up: 'Wrap-up', break: 'Break', offline: 'Offline', not_responding: 'Not responding' };
+const WELLBEING_LABELS = { ok: 'OK', elevated: 'Elevated', high: 'High strain', critical: 'Critical' };
+const INSIGHTS_POLL_MS = 2000;
+
+const state = {
+  token: undefined,
+  agentId: undefined,
+  socket: undefined,
+  offers: new Map(),
+  current: undefined,
+  kudos: [],
+  alerts: [],
+  presence: { state: 'offline', since: undefined },
+  transcript: undefined,
+};
+
+const $ = (id) => document.getElementById(id);
+
+function setStatus(status) {
+  $('status').textContent = { live: 'Live', connecting: 'Connecting…', offline: 'Offline — retrying' }[status] ?? status;
+  $('status').dataset.state = status;
+}
+
+function say(message) {
+  $('presence-message').textContent = message;
+}
+
+// ---------- presence ----------
+
+function renderPresence() {
+  const { state: s, since, reason } = state.presence;
+  const badge = $('my-state');
+  badge.className = `state state-${s}`;
+  badge.textContent = STATE_LABELS[s] ?? s;
+  $('my-state-since').textContent = since ? `for ${formatDuration(Date.now() - new Date(since).getTime())}${reason ? ` · ${reason}` : ''}` : '';
+}
+
+async function changeState(next, reason) {
+  try {
+    const agent = await api(state.token, 'routing', `/v1/agents/${encodeURIComponent(state.agentId)}/state`, { method: 'POST', body: reason ? { state: next, reason } : { state: next } });
+    state.presence = { state: agent?.state ?? next, since: agent?.stateSince ?? new Date().toISOString(), reason: agent?.stateReason };
+    renderPresence();
+    say(next === 'break' && reason ? 'Recovery break started. Take the time you need; your supervisor can see it.' : `You are ${STATE_LABELS[next].toLowerCase()}.`);
+  } catch (error) {
+    say(`Could not change your status: ${error.message}`);
+  }
+}
+
+// ---------- offers ----------
+
+function renderOffers() {
+  const container = $('offers');
+  const offers = [...state.offers.values()];
+  if (offers.length === 0) {
+    container.replaceChildren(el('p', { class: 'empty', text: 'No offer right now.' }));
+    return;
+  }
+  container.replaceChildren(
+    ...offers.map((offer) => {
+      const d = offer.data;
+      const accept = el('button', { type: 'button', class: 'primary', 'data-action': 'accept', text: 'Accept', onclick: () => void answer(offer, 'accept') });
+      return el('article', { class: 'offer', 'data-offer': d.offerId, 'aria-label': `Offer ${d.interactionId}` },
+        el('h3', { text: `${d.channel ?? 'contact'} from ${d.customerId ?? 'a customer'}` }),
+        el('dl', { class: 'kv' },
+          el('dt', { text: 'Queue' }), el('dd', { text: d.queueId ?? '–' }),
+          el('dt', { text: 'Waited' }), el('dd', { text: typeof d.waitMs === 'number' ? formatDuration(d.waitMs) : '–' }),
+          el('dt', { text: 'Expires in' }), el('dd', { class: 'expires', 'data-expires': d.expiresAt ?? '', text: expiresText(d.expiresAt) })),
+        el('div', { class: 'actions' }, accept,
+          el('button', { type: 'button', 'data-action': 'reject', text: 'Reject', onclick: () => void answer(offer, 'reject') })));
+    }),
+  );
+  container.querySelector('button[data-action="accept"]')?.focus();
+}
+
+function expiresText(expiresAt) {
+  if (!expiresAt) return '–';
+  const ms = new Date(expiresAt).getTime() - Date.now();
+  return ms > 0 ? formatDuration(ms) : 'expired';
+}
+
+async function answer(offer, action) {
+  const { offerId, interactionId } = offer.data;
+  for (const button of document.querySelectorAll(`[data-offer="${CSS.escape(offerId)}"] button`)) button.disabled = true;
+  try {
+    await api(state.token, 'routing', `/v1/offers/${encodeURIComponent(offerId)}/${action}`, { method: 'POST', body: action === 'reject' ? {} : undefined });
+    if (action === 'accept') {
+      startConversation({ interactionId, channel: offer.data.channel, customerId: offer.data.customerId, queueId: offer.data.queueId, acceptedAt: new Date().toISOString() });
+      say(`Accepted ${interactionId}.`);
+    } else {
+      say(`Rejected ${interactionId}.`);
+    }
+  } catch (error) {
+    say(`Could not ${action} the offer: ${error.message}`);
+  }
+  state.offers.delete(offerId);
+  state.socket.send({ type: 'ack', id: offer.id });
+  renderOffers();
+}
+
+// ---------- current conversation ----------
+
+function startConversation(conversation) {
+  stopConversation();
+  state.current = { ...conversation, insights: undefined, utterances: [], timer: undefined };
+  renderCurrent();
+  state.current.timer = setInterval(() => void pollInsights(), INSIGHTS_POLL_MS);
+  void pollInsights();
+  openTranscript(conversation.interactionId);
+}
+
+function stopConversation() {
+  if (!state.current) return;
+  clearInterval(state.current.timer);
+  state.transcript?.close();
+  state.transcript = undefined;
+}
+
+function openTranscript(interactionId) {
+  const query = new URLSearchParams({ access_token: state.token });
+  const source = new EventSource(`/api/transcripts/v1/interactions/${encodeURIComponent(interactionId)}/transcript?${query}`);
+  state.transcript = source;
+  const onUtterance = (event) => {
+    let payload;
+    try {
+      payload = JSON.parse(event.data);
+    } catch {
+      return;
+    }
+    if (!state.current || state.current.interactionId !== interactionId) return;
+    const list = state.current.utterances;
+    const existing = list.find((u) => u.key === payload.key);
+    if (existing) Object.assign(existing, payload);
+    else list.push(payload);
+    list.sort((a, b) => (a.offsetMs ?? 0) - (b.offsetMs ?? 0) || a.seq - b.seq);
+    renderTranscript();
+  };
+  source.addEventListener('utterance', onUtterance);
+  source.addEventListener('score', onUtterance);
+  source.addEventListener('error', () => {
+    if (source.readyState === EventSource.CLOSED && state.current?.interactionId === interactionId) state.current.transcriptUnavailable = true;
+  });
+}
+
+async function pollInsights() {
+  const current = state.current;
+  if (!current || current.ended) return;
+  try {
+    current.insights = await api(state.token, 'analytics', `/v1/interactions/${encodeURIComponent(current.interactionId)}/insights`);
+    if (current.insights?.ended) {
+      current.ended = true;
+      clearInterval(current.timer);
+    }
+  } catch {
+    // Not known to analytics yet (the answer is still on its way); try again on the next tick.
+  }
+  renderInsights();
+}
+
+function renderCurrent() {
+  const current = state.current;
+  if (!current) {
+    $('current').replaceChildren(el('p', { class: 'empty', text: 'No conversation in progress.' }));
+    return;
+  }
+  $('current').replaceChildren(
+    el('dl', { class: 'kv' },
+      el('dt', { text: 'Interaction' }), el('dd', { 'data-field': 'interaction', text: current.interactionId }),
+      el('dt', { text: 'Customer' }), el('dd', { text: current.customerId ?? '–' }),
+      el('dt', { text: 'Channel' }), el('dd', { text: `${current.channel ?? '–'} · queue ${current.queueId ?? '–'}` }),
+      el('dt', { text: 'Accepted' }), el('dd', { text: formatClock(current.acceptedAt) })),
+    el('div', { id: 'insights' }),
+    el('h3', { text: 'Transcript' }),
+    el('ol', { id: 'transcript', class: 'transcript', 'aria-live': 'polite' }),
+  );
+  renderInsights();
+  renderTranscript();
+}
+
+function sentimentLabel(compound) {
+  if (typeof compound !== 'number') return 'no reading yet';
+  if (compound >= 0.05) return 'positive';
+  if (compound <= -0.05) return 'negative';
+  return 'neutral';
+}
+
+function renderInsights() {
+  const holder = $('insights');
+  const current = state.current;
+  if (!holder || !current) return;
+  const i = current.insights;
+  const latest = [...current.utterances].reverse().find((u) => typeof u.compound === 'number')?.compound ?? i?.sentiment?.end;
+  const needle = el('span', { class: 'needle' });
+  needle.style.left = `${(((latest ?? 0) + 1) / 2) * 100}%`;
+  holder.replaceChildren(
+    el('p', {}, 'Customer sentiment: ', el('strong', { 'data-field': 'sentiment', text: `${sentimentLabel(latest)}${typeof latest === 'number' ? ` (${latest.toFixed(2)})` : ''}` }),
+      current.ended ? el('span', { class: 'badge', text: ' ended' }) : null),
+    el('div', { class: 'sentiment-meter', role: 'meter', 'aria-label': 'Customer sentiment', 'aria-valuemin': '-1', 'aria-valuemax': '1', 'aria-valuenow': String(latest ?? 0) },
+      needle),
+    i ? el('p', { class: 'muted', text: `${i.utterances} customer utterance${i.utterances === 1 ? '' : 's'} · lowest ${i.sentiment?.min?.toFixed?.(2) ?? '–'}${i.abusiveCount ? ` · ${i.abusiveCount} abusive` : ''}${i.gratitude ? ' · grateful' : ''}${i.turnedAround ? ' · turned around' : ''}` }) : null,
+  );
+}
+
+function renderTranscript() {
+  const list = $('transcript');
+  const current = state.current;
+  if (!list || !current) return;
+  if (current.utterances.length === 0) {
+    list.replaceChildren(el('li', { class: 'empty', text: current.transcriptUnavailable ? 'The transcript is not available.' : 'Waiting for the conversation…' }));
+    return;
+  }
+  list.replaceChildren(
+    ...current.utterances.map((u) =>
+      el('li', { class: `${u.speaker === 'agent' ? 'agent' : 'customer'}${u.abusive ? ' abusive' : ''}` },
+        el('span', { class: 'who', text: `${u.speaker}${typeof u.compound === 'number' ? ` · ${sentimentLabel(u.compound)}` : ''}${u.abusive ? ' · abusive' : ''}` }),
+        u.text ?? '…'),
+    ),
+  );
+  list.scrollTop = list.scrollHeight;
+}
+
+// ---------- wellbeing, kudos, alerts ----------
+
+function renderWellbeing(wellbeing) {
+  if (!wellbeing) return;
+  const factors = (wellbeing.factors ?? []).filter((f) => f.contribution > 0).sort((a, b) => b.contribution - a.contribution);
+  $('wellbeing').replaceChildren(
+    el('p', {}, el('span', { class: `level level-${wellbeing.level}`, 'data-field': 'wellbeing', text: WELLBEING_LABELS[wellbeing.level] ?? wellbeing.level }),
+      el('span', { class: 'score', text: ` strain ${Math.round(wellbeing.score)} / 100` })),
+    factors.length ? el('ul', {}, ...factors.slice(0, 5).map((f) => el('li', { text: f.detail || f.factor }))) : el('p', { class: 'muted', text: 'Nothing is weighing on you right now.' }),
+    wellbeing.level === 'high' || wellbeing.level === 'critical' ? el('p', { text: 'Consider a recovery break: the button above starts one.' }) : null,
+  );
+}
+
+function pushFeed(id, list, item) {
+  if (list.some((existing) => existing.id === item.id)) return;
+  list.unshift(item);
+  list.length = Math.min(list.length, 30);
+  $(id).replaceChildren(
+    ...list.map((entry) => el('li', { class: `item severity-${entry.severity ?? 'info'}`, tabindex: '0' },
+      el('div', { class: 'line' }, el('span', { class: 'title', text: entry.title }), el('time', { datetime: entry.time, text: formatClock(entry.time) })),
+      entry.quote ? el('blockquote', { text: `“${entry.quote}”` }) : null)),
+  );
+}
+
+function onNotification(message) {
+  if (message.type !== 'notification') return;
+  const d = message.data ?? {};
+  switch (message.kind) {
+    case 'offer':
+      if (!state.offers.has(d.offerId)) {
+        state.offers.set(d.offerId, message);
+        renderOffers();
+      }
+      return;
+    case 'offer_rescinded':
+      for (const [offerId, offer] of state.offers) {
+        if (offerId === d.offerId || offer.data.interactionId === d.interactionId) {
+          state.offers.delete(offerId);
+          state.socket.send({ type: 'ack', id: offer.id });
+        }
+      }
+      state.socket.send({ type: 'ack', id: message.id });
+      renderOffers();
+      return;
+    case 'kudos':
+      pushFeed('kudos', state.kudos, { id: message.eventId, time: message.eventTime ?? message.createdAt, title: 'A customer thanked you', quote: d.quote, severity: 'low' });
+      return;
+    case 'alert':
+      pushFeed('alerts', state.alerts, { id: message.eventId, time: message.eventTime ?? message.createdAt, severity: message.severity,
+        title: message.eventType === 'analytics.abuse_detected' ? 'Abusive language from the customer was flagged; your supervisor has been told. You may end the contact.' : `Alert: ${message.eventType}` });
+      return;
+    default:
+      return;
+  }
+}
+
+function onStreamEvent(type, payload) {
+  const data = dataOf(payload);
+  if (!data || data.agentId !== state.agentId) return;
+  switch (type) {
+    case 'analytics.wellbeing_changed':
+      renderWellbeing(data);
+      return;
+    case 'agent.state_changed':
+      state.presence = { state: data.state, since: payload.time ?? new Date().toISOString(), reason: data.reason };
+      renderPresence();
+      return;
+    case 'analytics.kudos':
+      pushFeed('kudos', state.kudos, { id: payload.id, time: payload.time, title: 'A customer thanked you', quote: data.quote, severity: 'low' });
+      return;
+    default:
+      return;
+  }
+}
+
+// ---------- start ----------
+
+async function loadInitial() {
+  const [agent, wellbeing, inbox] = await Promise.allSettled([
+    api(state.token, 'routing', `/v1/agents/${encodeURIComponent(state.agentId)}`),
+    api(state.token, 'analytics', `/v1/agents/${encodeURIComponent(state.agentId)}/wellbeing`),
+    api(state.token, 'notify', '/v1/inbox?includeAcked=true&limit=200'),
+  ]);
+  if (agent.status === 'fulfilled') {
+    $('who').textContent = `${agent.value.name ?? state.agentId} · tenant ${claimsOf(state.token).tenant}`;
+    state.presence = { state: agent.value.state, since: agent.value.stateSince, reason: agent.value.stateReason };
+    renderPresence();
+  } else if (agent.reason?.status === 404) {
+    say('Your agent profile has not been set up yet; ask a supervisor.');
+  } else if (agent.reason?.status === 401) {
+    signOut('Your token was refused; sign in again.');
+    return;
+  }
+  if (wellbeing.status === 'fulfilled') renderWellbeing(wellbeing.value);
+  if (inbox.status === 'fulfilled') {
+    for (const item of (inbox.value?.items ?? []).filter((n) => n.kind === 'kudos').slice(-10)) onNotification({ type: 'notification', ...item });
+  }
+}
+
+function signOut(message) {
+  state.socket?.close();
+  forgetToken(PAGE);
+  showSignIn(message);
+}
+
+function showSignIn(message) {
+  $('sign-out').hidden = true;
+  $('main').hidden = true;
+  setStatus('Signed out');
+  const holder = el('div', { class: 'sign-in-holder' });
+  document.body.append(holder);
+  signInForm(holder, {
+    title: 'Agent console',
+    hint: message ?? 'Your agent token (npm run token -- --tenant demo --role agent --sub <your agent id>).',
+    accept: (claims) => (claims.role === 'agent' && claims.sub ? undefined : 'The console needs an agent token with your agent id as its subject.'),
+    onToken: (token) => {
+      keepToken(PAGE, token);
+      location.reload();
+    },
+  });
+}
+
+function start(token) {
+  const claims = claimsOf(token);
+  state.token = token;
+  state.agentId = claims.sub;
+  $('who').textContent = `${claims.sub} · tenant ${claims.tenant}`;
+  $('sign-out').hidden = false;
+  $('sign-out').addEventListener('click', () => signOut());
+  $('go-available').addEventListener('click', () => void changeState('available'));
+  $('go-break').addEventListener('click', () => void changeState('break'));
+  $('go-offline').addEventListener('click', () => void changeState('offline'));
+  $('recovery').addEventListener('click', () => void changeState('break', 'recovery break requested by the agent'));
+  state.socket = notifySocket(token, { onMessage: onNotification, onStatus: setStatus });
+  analyticsStream(token, { onEvent: onStreamEvent, types: ['analytics.wellbeing_changed', 'agent.state_changed', 'analytics.kudos'] });
+  void loadInitial();
+  setInterval(() => {
+    renderPresence();
+    for (const cell of document.querySelectorAll('[data-expires]')) cell.textContent = expiresText(cell.getAttribute('data-expires'));
+  }, 1000);
+}
+
+const token = takeToken(PAGE);
+const claims = token ? claimsOf(token) : undefined;
+if (token && claims?.role === 'agent' && claims.sub) start(token);
+else showSignIn(token ? 'That token is not an agent token.' : undefined);
