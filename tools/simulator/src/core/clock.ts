@@ -1,0 +1,48 @@
+/**
+ * Scenario time. Scenario durations (gaps between arrivals, pauses between utterances, talk and break
+ * times) are divided by `speed` in real time: at speed 10 a 60 s scripted call takes 6 s. Service-side
+ * timers (offer timeouts, wrap-up) are the services' own and run in real time.
+ */
+export class SimClock {
+  private readonly startedAt = performance.now();
+
+  constructor(readonly speed = 1) {
+    if (!(speed > 0)) throw new Error('speed must be greater than 0');
+  }
+
+  /** Scenario seconds elapsed since the clock was made. */
+  elapsedSeconds(): number {
+    return ((performance.now() - this.startedAt) / 1000) * this.speed;
+  }
+
+  /** Real milliseconds for a span of scenario seconds. */
+  realMs(scenarioSeconds: number): number {
+    return Math.max(0, (scenarioSeconds * 1000) / this.speed);
+  }
+
+  /** Waits a span of scenario seconds; resolves early (false) when `signal` aborts. */
+  sleep(scenarioSeconds: number, signal?: AbortSignal): Promise<boolean> {
+    return sleepMs(this.realMs(scenarioSeconds), signal);
+  }
+
+  /** Waits until the scenario clock reaches `atSeconds`; false when aborted first. */
+  until(atSeconds: number, signal?: AbortSignal): Promise<boolean> {
+    return this.sleep(Math.max(0, atSeconds - this.elapsedSeconds()), signal);
+  }
+}
+
+/** Waits `ms` real milliseconds; resolves false at once when `signal` is (or becomes) aborted. */
+export function sleepMs(ms: number, signal?: AbortSignal): Promise<boolean> {
+  if (signal?.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
