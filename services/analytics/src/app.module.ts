@@ -6,6 +6,7 @@ import { ChurnModule } from './churn/churn.module';
 import { Churn1763800000001 } from './database/1763800000001-churn';
 import { AgentWellbeing1763800000002 } from './database/1763800000002-agent-wellbeing';
 import { Kpis1763800000003 } from './database/1763800000003-kpis';
+import { AgentShift1763800000004 } from './database/1763800000004-agent-shift';
 import { InsightsModule } from './insights/insights.module';
 import { KpisModule } from './kpis/kpis.module';
 import { ScoringModule } from './scoring/scoring.module';
@@ -18,7 +19,7 @@ import { WellbeingModule } from './wellbeing/wellbeing.module';
       service: SERVICE_NAME,
       defaultPort: DEFAULT_PORT,
       envSchema: analyticsEnvSchema,
-      database: { migrations: [InteractionInsights1763800000000, Churn1763800000001, AgentWellbeing1763800000002, Kpis1763800000003] },
+      database: { migrations: [InteractionInsights1763800000000, Churn1763800000001, AgentWellbeing1763800000002, Kpis1763800000003, AgentShift1763800000004] },
     }),
     ScoringModule,
     InsightsModule,

@@ -93,14 +93,18 @@ export class KpisController {
     @Query(new ZodValidationPipe(windowQuerySchema)) query: WindowQuery,
   ): Promise<{ window: KpiWindow; agents: AgentOverview[] }> {
     const window = this.window(query);
-    const [agents, days] = await Promise.all([this.queries.agents(principal.tenant, window), this.wellbeing.findAll(principal.tenant)]);
+    const [agents, days, shifts] = await Promise.all([
+      this.queries.agents(principal.tenant, window),
+      this.wellbeing.findAll(principal.tenant),
+      this.wellbeing.findAllShifts(principal.tenant),
+    ]);
     const now = new Date();
     return {
       window,
       agents: agents.map((agent) => {
         const day = days.get(agent.agentId);
         if (!day) return agent;
-        const { score, level } = computeWellbeing(day, now);
+        const { score, level } = computeWellbeing(day, now, shifts.get(agent.agentId));
         return { ...agent, wellbeing: { score, level } };
       }),
     };

@@ -72,3 +72,24 @@ describe('wellbeing model', () => {
     expect(emptyDay('2026-11-23', t0).abusiveContacts).toBe(0);
   });
 });
+
+describe('wellbeing model: work outside the shift', () => {
+  const shift = { start: '09:00', end: '17:00', timeZone: 'UTC' };
+
+  it('adds 10 points per hour logged in outside the shift beyond 15 min (cap 20), counting the current span too', () => {
+    let day = applyStateChange(undefined, 'available', new Date('2026-11-22T07:00:00Z'), shift); // two hours early
+    day = applyStateChange(day, 'busy', new Date('2026-11-22T08:00:00Z'), shift);
+    expect(day.msOffShift).toBe(3_600_000);
+    const early = computeWellbeing(day, new Date('2026-11-22T08:30:00Z'), shift);
+    expect(early.factors.find((f) => f.factor === 'off_shift')).toMatchObject({ contribution: 12.5 });
+    expect(factor(computeWellbeing(day, new Date('2026-11-22T12:00:00Z'), shift), 'off_shift')).toBe(17.5);
+  });
+
+  it('does not count breaks or time logged out, nor anything without a shift', () => {
+    let day = applyStateChange(undefined, 'break', new Date('2026-11-22T07:00:00Z'), shift);
+    day = applyStateChange(day, 'available', new Date('2026-11-22T09:00:00Z'), shift);
+    expect(factor(computeWellbeing(day, new Date('2026-11-22T10:00:00Z'), shift), 'off_shift')).toBeUndefined();
+    const noShift = applyStateChange(undefined, 'busy', new Date('2026-11-22T05:00:00Z'));
+    expect(factor(computeWellbeing(noShift, new Date('2026-11-22T08:00:00Z')), 'off_shift')).toBeUndefined();
+  });
+});

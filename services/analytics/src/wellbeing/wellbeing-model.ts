@@ -1,4 +1,5 @@
 import type { AgentState, WellbeingChangedData, WellbeingLevel } from '@switchboard/contracts';
+import { msOutsideShift, type Shift } from './shift';
 
 /** What analytics knows about an agent's day: operational facts and the customers' side of their contacts only. */
 export interface AgentDay {
@@ -17,6 +18,8 @@ export interface AgentDay {
   negativeContacts: number;
   negativeStreak: number;
   longSmallTalkContacts: number;
+  /** Milliseconds logged in outside the agent's shift this day, up to `stateSince` (counted while a shift is known). */
+  msOffShift?: number;
 }
 
 export type WellbeingFactor = WellbeingChangedData['factors'][number];
@@ -28,6 +31,9 @@ export interface Wellbeing {
 }
 
 const HOUR = 3_600_000;
+const LOGGED_IN: ReadonlySet<AgentState> = new Set<AgentState>(['available', 'busy', 'wrap_up', 'not_responding']);
+/** Minutes past the shift that do not count yet (finishing the last contact). */
+const OFF_SHIFT_GRACE_MINUTES = 15;
 const round1 = (value: number): number => Math.round(value * 10) / 10;
 
 export function wellbeingLevel(score: number): WellbeingLevel {
@@ -44,7 +50,7 @@ function spent(day: AgentDay, now: Date): Partial<Record<AgentState, number>> {
 /**
  * Strain 0–100 as the sum of capped factor contributions (see docs/wellbeing.md for the thresholds and their sources).
  */
-export function computeWellbeing(day: AgentDay, now: Date): Wellbeing {
+export function computeWellbeing(day: AgentDay, now: Date, shift?: Shift): Wellbeing {
   const factors: WellbeingFactor[] = [];
   const add = (factor: string, contribution: number, detail: string): void => {
     if (contribution > 0) factors.push({ factor, contribution: round1(contribution), detail });
@@ -70,6 +76,15 @@ export function computeWellbeing(day: AgentDay, now: Date): Wellbeing {
   const hoursWorked = (loggedIn + (ms.break ?? 0)) / HOUR;
   add('hours_worked', Math.min(15, (hoursWorked - 6) * 5), `${round1(hoursWorked)} h on duty today (strain after 6 h)`);
   add('long_small_talk', Math.min(6, day.longSmallTalkContacts * 2), `${day.longSmallTalkContacts} long small-talk contact(s) today`);
+  if (shift) {
+    const current = LOGGED_IN.has(day.state) ? msOutsideShift(shift, day.stateSince, now) : 0;
+    const minutes = ((day.msOffShift ?? 0) + current) / 60_000;
+    add(
+      'off_shift',
+      Math.min(20, ((minutes - OFF_SHIFT_GRACE_MINUTES) / 60) * 10),
+      `${Math.round(minutes)} min worked outside the shift ${shift.start}–${shift.end} (${shift.timeZone}) today (strain after ${OFF_SHIFT_GRACE_MINUTES} min)`,
+    );
+  }
   const score = Math.min(100, round1(factors.reduce((sum, f) => sum + f.contribution, 0)));
   return { score, level: wellbeingLevel(score), factors };
 }
@@ -88,12 +103,13 @@ export function emptyDay(day: string, at: Date): AgentDay {
   };
 }
 
-/** Applies a state change (a new UTC day starts from zero counters). */
-export function applyStateChange(current: AgentDay | undefined, state: AgentState, at: Date): AgentDay {
+/** Applies a state change (a new UTC day starts from zero counters); time logged in outside `shift` is added up. */
+export function applyStateChange(current: AgentDay | undefined, state: AgentState, at: Date, shift?: Shift): AgentDay {
   const dayKey = at.toISOString().slice(0, 10);
   const day = current && current.day === dayKey ? { ...current, msByState: { ...current.msByState } } : emptyDay(dayKey, at);
   if (at.getTime() > day.stateSince.getTime()) {
     day.msByState[day.state] = (day.msByState[day.state] ?? 0) + (at.getTime() - day.stateSince.getTime());
+    if (shift && LOGGED_IN.has(day.state)) day.msOffShift = (day.msOffShift ?? 0) + msOutsideShift(shift, day.stateSince, at);
   }
   if (day.state === 'break' && state !== 'break') day.lastBreakAt = at;
   if (state === 'break') day.lastBreakAt = at;

@@ -71,4 +71,35 @@ describe('agent wellbeing (consumer → events, HTTP)', () => {
 
     expect((await get(strained, rude)).status).toBe(403);
   }, 40_000);
+
+  it('adds strain for time logged in outside the agent\'s shift, which supervisors set and the agent can read', async () => {
+    const agentId = uniqueId('agent');
+    const hhmm = (ms: number): string => new Date(ms).toISOString().slice(11, 16);
+    const shift = { start: hhmm(Date.now() + 2 * 3_600_000), end: hhmm(Date.now() + 3 * 3_600_000), timeZone: 'UTC' };
+    const put = (role: 'agent' | 'supervisor', body: unknown) =>
+      fetch(`${app.url}/v1/agents/${agentId}/shift`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${app.token({ tenant, role, sub: role === 'agent' ? agentId : 'sup' })}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await put('agent', shift)).status).toBe(403);
+    expect((await put('supervisor', { ...shift, timeZone: 'Mars/Olympus' })).status).toBe(400);
+    expect((await put('supervisor', { ...shift, start: '25:00' })).status).toBe(400);
+    expect((await put('supervisor', shift)).status).toBe(200);
+    const own = await fetch(`${app.url}/v1/agents/${agentId}/shift`, { headers: { authorization: `Bearer ${app.token({ tenant, role: 'agent', sub: agentId })}` } });
+    expect(await own.json()).toEqual({ agentId, ...shift });
+
+    // Logged in two hours ago, all of it outside the shift: (120 − 15) min / 60 × 10 = 17.5 points, and counting.
+    await publisher.publish(
+      buildEvent('agent.state_changed', { tenantid: tenant, time: new Date(Date.now() - 2 * 3_600_000).toISOString(), data: { agentId, state: 'available' } }),
+    );
+    const body = await expectEventually(async () => {
+      const response = await get(agentId, agentId);
+      expect(response.status).toBe(200);
+      return (await response.json()) as { factors: { factor: string; contribution: number }[] };
+    });
+    const offShift = body.factors.find((f) => f.factor === 'off_shift');
+    expect(offShift?.contribution).toBeGreaterThanOrEqual(17.5);
+    expect(offShift?.contribution).toBeLessThan(18);
+  }, 30_000);
 });

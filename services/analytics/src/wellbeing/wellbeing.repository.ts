@@ -3,6 +3,7 @@ import type { WellbeingLevel } from '@switchboard/contracts';
 import { quoteIdent } from '@switchboard/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AgentDay } from './wellbeing-model';
+import type { Shift } from './shift';
 
 type StoredDay = Omit<AgentDay, 'stateSince' | 'loggedInAt' | 'lastBreakAt'> & { stateSince: string; loggedInAt?: string; lastBreakAt?: string };
 
@@ -16,13 +17,53 @@ function fromStored(stored: StoredDay): AgentDay {
   };
 }
 
-/** Agents' days and last strain levels (Postgres, the service's schema). */
+interface ShiftRow {
+  agent_id: string;
+  start_time: string;
+  end_time: string;
+  time_zone: string;
+}
+
+const toShift = (row: ShiftRow): Shift => ({ start: row.start_time, end: row.end_time, timeZone: row.time_zone });
+
+/** Agents' days, last strain levels and shifts (Postgres, the service's schema). */
 @Injectable()
 export class WellbeingRepository {
   private readonly table: string;
+  private readonly shifts: string;
 
   constructor(private readonly dataSource: DataSource) {
-    this.table = `${quoteIdent((dataSource.options as { schema?: string }).schema ?? 'public')}.agent_wellbeing`;
+    const schema = quoteIdent((dataSource.options as { schema?: string }).schema ?? 'public');
+    this.table = `${schema}.agent_wellbeing`;
+    this.shifts = `${schema}.agent_shift`;
+  }
+
+  async saveShift(tenant: string, agentId: string, shift: Shift): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO ${this.shifts} (tenant, agent_id, start_time, end_time, time_zone) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (tenant, agent_id) DO UPDATE SET start_time = $3, end_time = $4, time_zone = $5`,
+      [tenant, agentId, shift.start, shift.end, shift.timeZone],
+    );
+  }
+
+  /** True when there was a shift to remove. */
+  async deleteShift(tenant: string, agentId: string): Promise<boolean> {
+    const [, deleted]: [unknown[], number] = await this.dataSource.query(`DELETE FROM ${this.shifts} WHERE tenant = $1 AND agent_id = $2`, [tenant, agentId]);
+    return deleted > 0;
+  }
+
+  /** The agent's shift (inside a transaction when `manager` is given). */
+  async findShift(tenant: string, agentId: string, manager?: EntityManager): Promise<Shift | undefined> {
+    const rows: ShiftRow[] = await (manager ?? this.dataSource).query(
+      `SELECT agent_id, start_time, end_time, time_zone FROM ${this.shifts} WHERE tenant = $1 AND agent_id = $2`,
+      [tenant, agentId],
+    );
+    return rows[0] && toShift(rows[0]);
+  }
+
+  async findAllShifts(tenant: string): Promise<Map<string, Shift>> {
+    const rows: ShiftRow[] = await this.dataSource.query(`SELECT agent_id, start_time, end_time, time_zone FROM ${this.shifts} WHERE tenant = $1`, [tenant]);
+    return new Map(rows.map((row) => [row.agent_id, toShift(row)]));
   }
 
   /** The agent's day, locked for the transaction. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createEvent, type AnyCloudEvent, type CloudEvent } from '@switchboard/contracts';
 import { IdempotencyService, Outbox } from '@switchboard/platform';
 import { SERVICE_SOURCE } from '../config/analytics.config';
+import type { Shift } from './shift';
 import { applyContact, applyStateChange, computeWellbeing, type AgentDay } from './wellbeing-model';
 import { WellbeingRepository } from './wellbeing.repository';
 
@@ -20,7 +21,7 @@ export class WellbeingUseCase {
   ) {}
 
   async stateChanged(event: CloudEvent<'agent.state_changed'>): Promise<void> {
-    await this.update(event, event.data.agentId, (day, at) => applyStateChange(day, event.data.state, at));
+    await this.update(event, event.data.agentId, (day, at, shift) => applyStateChange(day, event.data.state, at, shift));
   }
 
   async contactSummarized(event: CloudEvent<'analytics.interaction_summarized'>): Promise<void> {
@@ -31,12 +32,17 @@ export class WellbeingUseCase {
     );
   }
 
-  private async update(event: AnyCloudEvent, agentId: string, apply: (day: AgentDay | undefined, at: Date) => AgentDay): Promise<void> {
+  private async update(
+    event: AnyCloudEvent,
+    agentId: string,
+    apply: (day: AgentDay | undefined, at: Date, shift: Shift | undefined) => AgentDay,
+  ): Promise<void> {
     const at = new Date(event.time);
     const outcome = await this.idempotency.runOnce(CONSUMER, event.id, async (manager) => {
       const current = await this.repository.lock(manager, event.tenantid, agentId);
-      const day = apply(current?.day, at);
-      const wellbeing = computeWellbeing(day, at);
+      const shift = await this.repository.findShift(event.tenantid, agentId, manager);
+      const day = apply(current?.day, at, shift);
+      const wellbeing = computeWellbeing(day, at, shift);
       await this.repository.save(manager, event.tenantid, agentId, day, wellbeing.level);
       const previousLevel = current?.level;
       if (wellbeing.level === (previousLevel ?? 'ok')) return false;
