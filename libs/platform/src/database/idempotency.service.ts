@@ -28,6 +28,39 @@ export class IdempotencyService {
     });
   }
 
+  /**
+   * Batch form of `runOnce` inside the caller's transaction: records every id and returns those not processed before
+   * (an id given twice counts once). The caller does the work of exactly these in the same transaction.
+   */
+  async claim(manager: EntityManager, consumer: string, eventIds: readonly string[]): Promise<Set<string>> {
+    if (eventIds.length === 0) return new Set();
+    const inserted: { event_id: string }[] = await manager.query(
+      `INSERT INTO ${this.table()} (consumer, event_id) SELECT $1, unnest($2::text[])
+       ON CONFLICT DO NOTHING RETURNING event_id`,
+      [consumer, [...new Set(eventIds)]],
+    );
+    return new Set(inserted.map((row) => row.event_id));
+  }
+
+  /**
+   * {@link runOnce} for a batch of events in one transaction: records every id, then runs `work` with the ids not
+   * processed before (possibly none), so a consumer can commit many events' work together.
+   */
+  async runOnceMany<T>(
+    consumer: string,
+    eventIds: readonly string[],
+    work: (manager: EntityManager, fresh: ReadonlySet<string>) => Promise<T>,
+  ): Promise<T> {
+    return this.dataSource.transaction(async (manager) => {
+      const inserted: { event_id: string }[] = await manager.query(
+        `INSERT INTO ${this.table()} (consumer, event_id) SELECT $1, unnest($2::text[])
+         ON CONFLICT DO NOTHING RETURNING event_id`,
+        [consumer, [...new Set(eventIds)]],
+      );
+      return work(manager, new Set(inserted.map((row) => row.event_id)));
+    });
+  }
+
   /** Forgets processed ids older than `olderThan` (the ledger only needs to outlive redelivery windows). */
   async prune(olderThan: Date): Promise<number> {
     const result: [unknown[], number] = await this.dataSource.query(

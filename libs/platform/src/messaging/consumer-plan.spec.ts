@@ -36,6 +36,18 @@ describe('planConsumers', () => {
     ]);
   });
 
+  it('takes the largest concurrency its bindings ask for, per consumer only', () => {
+    const plans = planConsumers('analytics', [
+      { ...binding('A.utterance', ['interaction.utterance'], 'insights'), concurrency: 256 },
+      { ...binding('A.ended', ['interaction.ended'], 'insights'), concurrency: 64 },
+      binding('B.created', ['interaction.created']),
+    ]);
+    expect(plans.map((p) => [p.durable, p.concurrency])).toEqual([
+      ['analytics-insights', 256],
+      ['analytics-cc_interactions', undefined],
+    ]);
+  });
+
   it('keeps every handler of a type, in registration order', () => {
     const [plan] = planConsumers('s', [binding('first', ['agent.state_changed']), binding('second', ['agent.state_changed'])]);
     expect(plan?.handlers.get('agent.state_changed')?.map((h) => h.name)).toEqual(['first', 'second']);

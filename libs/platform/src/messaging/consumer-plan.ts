@@ -6,6 +6,8 @@ import type { MessageContext } from './on-event.decorator';
 export interface HandlerBinding {
   types: readonly EventType[];
   consumer?: string;
+  /** Handlers in flight wanted for the binding's consumer (the largest of a consumer's bindings applies). */
+  concurrency?: number;
   /** For logs: `ClassName.method`. */
   name: string;
   handle(event: AnyCloudEvent, context: MessageContext): Promise<void>;
@@ -17,6 +19,8 @@ export interface ConsumerPlan {
   durable: string;
   stream: StreamDefinition;
   handlers: Map<EventType, HandlerBinding[]>;
+  /** Handlers in flight per process when a binding asked for more than the service's default. */
+  concurrency?: number;
 }
 
 /**
@@ -35,6 +39,7 @@ export function planConsumers(service: string, bindings: readonly HandlerBinding
         plan = { durable, stream, handlers: new Map() };
         plans.set(key, plan);
       }
+      if (binding.concurrency !== undefined) plan.concurrency = Math.max(plan.concurrency ?? 0, binding.concurrency);
       const list = plan.handlers.get(type) ?? [];
       list.push(binding);
       plan.handlers.set(type, list);

@@ -45,7 +45,17 @@ export class ConsumerRuntime implements OnApplicationBootstrap, BeforeApplicatio
     const tuning = { ...this.options.consumers, ackWaitMs: this.config.nats.ackWaitMs ?? this.options.consumers.ackWaitMs };
     this.runners = this.currentPlans.map(
       (plan) =>
-        new ConsumerRunner({ nc: this.nc, service: this.config.service, names, plan, tuning, metrics }),
+        new ConsumerRunner({
+          nc: this.nc,
+          service: this.config.service,
+          names,
+          plan,
+          tuning:
+            plan.concurrency === undefined
+              ? tuning
+              : { ...tuning, concurrency: plan.concurrency, maxAckPending: Math.max(tuning.maxAckPending, plan.concurrency * 4) },
+          metrics,
+        }),
     );
     await Promise.all(this.runners.map((runner) => runner.start()));
     this.phase = 'running';
@@ -90,6 +100,7 @@ export class ConsumerRuntime implements OnApplicationBootstrap, BeforeApplicatio
           bindings.push({
             types: registration.types,
             ...(registration.consumer === undefined ? {} : { consumer: registration.consumer }),
+            ...(registration.concurrency === undefined ? {} : { concurrency: registration.concurrency }),
             name,
             handle: (event, context) => fn.call(instance, event, context),
           });

@@ -26,11 +26,18 @@ export interface OnEventOptions {
    * retried together with, the service's other handlers.
    */
   consumer?: string;
+  /**
+   * Handlers in flight for this handler's consumer in each process (default: the service's consumer concurrency).
+   * For handlers that batch their work across messages, so that a batch can fill up. The consumer's max ack pending
+   * grows to at least 4 × this.
+   */
+  concurrency?: number;
 }
 
 export interface OnEventRegistration {
   types: EventType[];
   consumer?: string;
+  concurrency?: number;
 }
 
 /**
@@ -42,8 +49,12 @@ export function OnEvent<T extends EventType>(types: T | readonly T[], options: O
   const registration: OnEventRegistration = {
     types: [...new Set<EventType>(Array.isArray(types) ? (types as readonly T[]) : [types as T])],
     ...(options.consumer === undefined ? {} : { consumer: options.consumer }),
+    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
   };
   if (registration.types.length === 0) throw new Error('@OnEvent needs at least one event type');
+  if (options.concurrency !== undefined && (!Number.isInteger(options.concurrency) || options.concurrency < 1)) {
+    throw new Error(`@OnEvent concurrency must be a positive integer, got ${options.concurrency}`);
+  }
   return <H extends EventHandler<T>>(_target: object, _key: string | symbol, descriptor: TypedPropertyDescriptor<H>): void => {
     const method = descriptor.value;
     if (typeof method !== 'function') throw new Error('@OnEvent decorates methods only');
