@@ -18,7 +18,8 @@ export class InteractionEventsHandler {
     await this.insights.answered(event);
   }
 
-  @OnEvent('interaction.utterance')
+  /** Many in flight, so that utterances of different interactions share a transaction (see GroupCommit). */
+  @OnEvent('interaction.utterance', { concurrency: 256 })
   async utterance(event: CloudEvent<'interaction.utterance'>): Promise<void> {
     await this.insights.utterance(event);
   }

@@ -99,26 +99,77 @@ export class InteractionInsightRepository {
     );
   }
 
-  /** Adds one scored customer utterance and returns the updated aggregate. */
-  async addUtterance(manager: EntityManager, tenant: string, interactionId: string, score: ScoredUtterance): Promise<InteractionInsight> {
-    const rows: Row[] = await manager.query(
+  /**
+   * Adds scored customer utterances, several interactions at once, in one statement; `utterances` of one interaction are
+   * in order. Returns each touched interaction's agent and customer.
+   */
+  async addUtterances(
+    manager: EntityManager,
+    utterances: readonly { tenant: string; interactionId: string; score: ScoredUtterance }[],
+  ): Promise<Map<string, { agentId?: string; customerId?: string }>> {
+    const groups = new Map<string, { tenant: string; interactionId: string; n: number; sum: number; first: number; last: number; min: number; abusive: number; gratitude: boolean; smallTalk: number }>();
+    for (const { tenant, interactionId, score } of utterances) {
+      const key = `${tenant}/${interactionId}`;
+      const group = groups.get(key);
+      if (!group) {
+        groups.set(key, {
+          tenant,
+          interactionId,
+          n: 1,
+          sum: score.compound,
+          first: score.compound,
+          last: score.compound,
+          min: score.compound,
+          abusive: score.abusive ? 1 : 0,
+          gratitude: score.gratitude,
+          smallTalk: score.smallTalk ? 1 : 0,
+        });
+        continue;
+      }
+      group.n++;
+      group.sum += score.compound;
+      group.last = score.compound;
+      group.min = Math.min(group.min, score.compound);
+      group.abusive += score.abusive ? 1 : 0;
+      group.gratitude ||= score.gratitude;
+      group.smallTalk += score.smallTalk ? 1 : 0;
+    }
+    // A stable row order keeps concurrent batches from deadlocking on each other.
+    const rows = [...groups.values()].sort((a, b) => (a.tenant === b.tenant ? (a.interactionId < b.interactionId ? -1 : 1) : a.tenant < b.tenant ? -1 : 1));
+    const result: { tenant: string; interaction_id: string; agent_id: string | null; customer_id: string | null }[] = await manager.query(
       `INSERT INTO ${this.table} AS i (tenant, interaction_id, utterances, sentiment_sum, sentiment_start, sentiment_end, sentiment_min,
          abusive_count, gratitude, small_talk_count)
-       VALUES ($1, $2, 1, $3, $3, $3, $3, $4, $5, $6)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::int[], $9::bool[], $10::int[])
        ON CONFLICT (tenant, interaction_id) DO UPDATE SET
-         utterances = i.utterances + 1,
-         sentiment_sum = i.sentiment_sum + $3,
-         sentiment_start = COALESCE(i.sentiment_start, $3),
-         sentiment_end = $3,
-         sentiment_min = LEAST(COALESCE(i.sentiment_min, $3), $3),
-         abusive_count = i.abusive_count + $4,
-         gratitude = i.gratitude OR $5,
-         small_talk_count = i.small_talk_count + $6,
+         utterances = i.utterances + EXCLUDED.utterances,
+         sentiment_sum = i.sentiment_sum + EXCLUDED.sentiment_sum,
+         sentiment_start = COALESCE(i.sentiment_start, EXCLUDED.sentiment_start),
+         sentiment_end = EXCLUDED.sentiment_end,
+         sentiment_min = LEAST(COALESCE(i.sentiment_min, EXCLUDED.sentiment_min), EXCLUDED.sentiment_min),
+         abusive_count = i.abusive_count + EXCLUDED.abusive_count,
+         gratitude = i.gratitude OR EXCLUDED.gratitude,
+         small_talk_count = i.small_talk_count + EXCLUDED.small_talk_count,
          updated_at = now()
-       RETURNING ${COLUMNS}`,
-      [tenant, interactionId, score.compound, score.abusive ? 1 : 0, score.gratitude, score.smallTalk ? 1 : 0],
+       RETURNING tenant, interaction_id, agent_id, customer_id`,
+      [
+        rows.map((r) => r.tenant),
+        rows.map((r) => r.interactionId),
+        rows.map((r) => r.n),
+        rows.map((r) => r.sum),
+        rows.map((r) => r.first),
+        rows.map((r) => r.last),
+        rows.map((r) => r.min),
+        rows.map((r) => r.abusive),
+        rows.map((r) => r.gratitude),
+        rows.map((r) => r.smallTalk),
+      ],
     );
-    return toInsight(rows[0] as Row);
+    return new Map(
+      result.map((row) => [
+        `${row.tenant}/${row.interaction_id}`,
+        { ...(row.agent_id === null ? {} : { agentId: row.agent_id }), ...(row.customer_id === null ? {} : { customerId: row.customer_id }) },
+      ]),
+    );
   }
 
   async markEnded(manager: EntityManager, tenant: string, interactionId: string, agentId: string | undefined, at: Date): Promise<InteractionInsight> {

@@ -1,12 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { createEvent, type AbuseSeverity, type AnyCloudEvent, type CloudEvent } from '@switchboard/contracts';
 import { IdempotencyService, Outbox } from '@switchboard/platform';
+import { DataSource } from 'typeorm';
 import { SERVICE_SOURCE } from '../config/analytics.config';
 import type { AbuseCategory } from '../scoring/abuse-detector';
 import { ScorerProvider } from '../scoring/scorer.provider';
+import type { UtteranceScore } from '../scoring/utterance-scorer';
+import { GroupCommit } from './group-commit';
 import { InteractionInsightRepository, type InteractionInsight } from './interaction-insight.repository';
 
 const CONSUMER = 'analytics-insights';
+/** Utterances per transaction at most, and transactions writing utterances at a time. */
+const MAX_BATCH = 500;
+const MAX_WRITES = 2;
+
+interface ScoredEvent {
+  event: CloudEvent<'interaction.utterance'>;
+  score: UtteranceScore;
+}
 
 const SEVERITY: Record<AbuseCategory, AbuseSeverity> = {
   threat: 'critical',
@@ -54,7 +65,10 @@ export class InteractionInsightsUseCase {
     private readonly outbox: Outbox,
     private readonly repository: InteractionInsightRepository,
     private readonly scorer: ScorerProvider,
+    private readonly dataSource: DataSource,
   ) {}
+
+  private readonly utterances = new GroupCommit<ScoredEvent>((items) => this.writeUtterances(items), MAX_BATCH, MAX_WRITES);
 
   async created(event: CloudEvent<'interaction.created'>): Promise<void> {
     await this.idempotency.runOnce(CONSUMER, event.id, (manager) =>
@@ -73,58 +87,71 @@ export class InteractionInsightsUseCase {
     );
   }
 
+  /**
+   * Scores a customer utterance; the write (aggregate, processed id, follow-up events) joins the next group commit, so
+   * utterances arriving together cost one transaction. Resolves once it is committed.
+   */
   async utterance(event: CloudEvent<'interaction.utterance'>): Promise<void> {
     if (event.data.speaker !== 'customer') return;
+    await this.utterances.add({ event, score: this.scorer.scorer.score(event.data.text) });
+  }
+
+  private async writeUtterances(items: ScoredEvent[]): Promise<void> {
+    const published = await this.dataSource.transaction(async (manager) => {
+      const fresh = await this.idempotency.claim(manager, CONSUMER, items.map((item) => item.event.id));
+      const todo = items.filter((item) => fresh.delete(item.event.id));
+      if (todo.length === 0) return false;
+      const people = await this.repository.addUtterances(
+        manager,
+        todo.map(({ event, score }) => ({
+          tenant: event.tenantid,
+          interactionId: event.data.interactionId,
+          score: { compound: score.sentiment.compound, abusive: score.abusive.detected, gratitude: score.gratitude.detected, smallTalk: score.smallTalk.detected },
+        })),
+      );
+      const follow = todo.flatMap(({ event, score }) => this.followUps(event, score, people.get(`${event.tenantid}/${event.data.interactionId}`) ?? {}));
+      await this.outbox.enqueue(manager, follow);
+      return true;
+    });
+    if (published) this.outbox.kick();
+  }
+
+  private followUps(event: CloudEvent<'interaction.utterance'>, score: UtteranceScore, people: { agentId?: string; customerId?: string }): AnyCloudEvent[] {
     const { interactionId, text, utteranceId } = event.data;
-    const tenant = event.tenantid;
-    const score = this.scorer.scorer.score(text);
-    const outcome = await this.idempotency.runOnce(CONSUMER, event.id, async (manager) => {
-      const insight = await this.repository.addUtterance(manager, tenant, interactionId, {
-        compound: score.sentiment.compound,
-        abusive: score.abusive.detected,
+    const follow: AnyCloudEvent[] = [
+      this.event(event, 'analytics.utterance_scored', {
+        interactionId,
+        ...(utteranceId === undefined ? {} : { utteranceId }),
+        speaker: 'customer',
+        sentiment: score.sentiment,
+        abusive: score.abusive,
         gratitude: score.gratitude.detected,
         smallTalk: score.smallTalk.detected,
-      });
-      const follow: AnyCloudEvent[] = [
-        this.event(event, 'analytics.utterance_scored', {
+      }),
+    ];
+    if (score.abusive.detected) {
+      follow.push(
+        this.event(event, 'analytics.abuse_detected', {
           interactionId,
+          ...people,
+          categories: score.abusive.categories,
+          severity: severityOf(score.abusive.categories),
+          quote: text.slice(0, 1000),
           ...(utteranceId === undefined ? {} : { utteranceId }),
-          speaker: 'customer',
-          sentiment: score.sentiment,
-          abusive: score.abusive,
-          gratitude: score.gratitude.detected,
-          smallTalk: score.smallTalk.detected,
         }),
-      ];
-      const people = {
-        ...(insight.agentId === undefined ? {} : { agentId: insight.agentId }),
-        ...(insight.customerId === undefined ? {} : { customerId: insight.customerId }),
-      };
-      if (score.abusive.detected) {
-        follow.push(
-          this.event(event, 'analytics.abuse_detected', {
-            interactionId,
-            ...people,
-            categories: score.abusive.categories,
-            severity: severityOf(score.abusive.categories),
-            quote: text.slice(0, 1000),
-            ...(utteranceId === undefined ? {} : { utteranceId }),
-          }),
-        );
-      }
-      if (score.gratitude.detected && insight.agentId !== undefined) {
-        follow.push(
-          this.event(event, 'analytics.kudos', {
-            interactionId,
-            agentId: insight.agentId,
-            ...(insight.customerId === undefined ? {} : { customerId: insight.customerId }),
-            quote: text.slice(0, 2000),
-          }),
-        );
-      }
-      await this.outbox.enqueue(manager, follow);
-    });
-    if (!outcome.duplicate) this.outbox.kick();
+      );
+    }
+    if (score.gratitude.detected && people.agentId !== undefined) {
+      follow.push(
+        this.event(event, 'analytics.kudos', {
+          interactionId,
+          agentId: people.agentId,
+          ...(people.customerId === undefined ? {} : { customerId: people.customerId }),
+          quote: text.slice(0, 2000),
+        }),
+      );
+    }
+    return follow;
   }
 
   async ended(event: CloudEvent<'interaction.ended'>): Promise<void> {
