@@ -2,8 +2,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { AnyCloudEvent } from '@switchboard/contracts';
-import { EventPublisher } from '@switchboard/platform';
+import { subjectFor } from '@switchboard/contracts';
+import { namespacedSubject } from '@switchboard/platform';
 import { buildEvent, createTestNamespace, startTestApp, TEST_NATS_URL, uniqueTenant } from '@switchboard/testing';
 import { connect } from 'nats';
 import { Agent, request } from 'undici';
@@ -64,20 +64,84 @@ parentPort.on('message', async (command) => {
 });
 `;
 
-class Clients {
+/**
+ * The producer (routing/analytics in production) lives in a worker thread of its own too. It publishes
+ * valid CloudEvents prepared by the main thread, as `EventPublisher` does (same subjects, headers and
+ * message ids), stamping `data.quote` with the time the event is published.
+ */
+const PUBLISHER_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { connect, headers } = require('nats');
+const encoder = new TextEncoder();
+let nc;
+let js;
+function publishOne(job) {
+  const h = headers();
+  h.set('ce-tenantid', job.tenant);
+  h.set('ce-type', job.type);
+  h.set('ce-id', job.id);
+  return js.publish(job.subject, encoder.encode(job.body.replace('__QUOTE__', String(Date.now()))), { msgID: job.id, headers: h, timeout: 30000 });
+}
+async function burst(jobs) {
+  for (let i = 0; i < jobs.length; i += 500) await Promise.all(jobs.slice(i, i + 500).map(publishOne));
+}
+async function paced(jobs, perSecond) {
+  const start = performance.now();
+  const inFlight = [];
+  let sent = 0;
+  while (sent < jobs.length) {
+    const due = Math.min(jobs.length, Math.floor(((performance.now() - start) / 1000) * perSecond));
+    while (sent < due) inFlight.push(publishOne(jobs[sent++]));
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  await Promise.all(inFlight);
+  return performance.now() - start;
+}
+parentPort.on('message', async (command) => {
+  try {
+    if (command.type === 'connect') {
+      nc = await connect({ servers: workerData.servers });
+      js = nc.jetstream();
+      parentPort.postMessage({ type: 'connected' });
+    } else if (command.type === 'burst') {
+      await burst(command.jobs);
+      parentPort.postMessage({ type: 'published' });
+    } else if (command.type === 'paced') {
+      parentPort.postMessage({ type: 'published', ms: await paced(command.jobs, command.perSecond) });
+    } else if (command.type === 'close') {
+      await nc.close();
+      parentPort.postMessage({ type: 'closed' });
+    }
+  } catch (error) {
+    parentPort.postMessage({ type: 'failed', message: String(error && error.stack || error) });
+  }
+});
+`;
+
+interface PublishJob {
+  tenant: string;
+  type: string;
+  id: string;
+  subject: string;
+  body: string;
+}
+
+/** A worker thread running `code`, answering commands with messages of a given type (or `failed`). */
+class Peer {
   private readonly worker: Worker;
 
-  constructor(urls: string[]) {
-    this.worker = new Worker(CLIENTS_WORKER, { eval: true, workerData: { urls } });
+  constructor(code: string, workerData: unknown) {
+    this.worker = new Worker(code, { eval: true, workerData });
   }
 
-  private request<T>(command: { type: string; count?: number }, answer: string): Promise<T> {
+  request<T>(command: Record<string, unknown>, answer: string): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const onMessage = (message: { type: string }) => {
-        if (message.type !== answer) return;
+      const onMessage = (message: { type: string; message?: string }) => {
+        if (message.type !== answer && message.type !== 'failed') return;
         this.worker.off('message', onMessage);
         this.worker.off('error', reject);
-        resolve(message as T);
+        if (message.type === 'failed') reject(new Error(message.message));
+        else resolve(message as T);
       };
       this.worker.on('message', onMessage);
       this.worker.once('error', reject);
@@ -85,19 +149,31 @@ class Clients {
     });
   }
 
+  async terminate(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
+
+class Clients {
+  private readonly peer: Peer;
+
+  constructor(urls: string[]) {
+    this.peer = new Peer(CLIENTS_WORKER, { urls });
+  }
+
   connect(): Promise<unknown> {
-    return this.request({ type: 'connect' }, 'connected');
+    return this.peer.request({ type: 'connect' }, 'connected');
   }
 
   /** Latencies (ms, sorted) of the next `count` notifications. */
   async expect(count: number): Promise<number[]> {
-    const { latencies } = await this.request<{ latencies: number[] }>({ type: 'expect', count }, 'done');
+    const { latencies } = await this.peer.request<{ latencies: number[] }>({ type: 'expect', count }, 'done');
     return latencies.sort((a, b) => a - b);
   }
 
   async close(): Promise<void> {
-    await this.request({ type: 'close' }, 'closed');
-    await this.worker.terminate();
+    await this.peer.request({ type: 'close' }, 'closed');
+    await this.peer.terminate();
   }
 }
 
@@ -109,7 +185,11 @@ async function rawPublishRate(ns: string): Promise<number> {
     await jsm.streams.add({ name: stream, subjects: [`${ns}.rawnotify.>`] });
     const js = nc.jetstream();
     const body = new TextEncoder().encode(JSON.stringify(buildEvent('analytics.kudos')));
-    const { ms } = await timed(() => Promise.all(Array.from({ length: RAW }, (_, i) => js.publish(`${ns}.rawnotify.x`, body, { msgID: `r-${i}` }))));
+    const { ms } = await timed(async () => {
+      for (let start = 0; start < RAW; start += 500) {
+        await Promise.all(Array.from({ length: 500 }, (_, i) => js.publish(`${ns}.rawnotify.x`, body, { msgID: `r-${start + i}`, timeout: 30_000 })));
+      }
+    });
     await jsm.streams.delete(stream);
     return rate(RAW, ms);
   } finally {
@@ -142,48 +222,40 @@ export async function run(): Promise<BenchResult> {
   const clients = new Clients(
     Array.from({ length: CLIENTS }, (_, i) => `${wsUrl}/v1/ws?access_token=${app.token({ tenant, role: 'agent', sub: `a${i}` })}`),
   );
+  const producer = new Peer(PUBLISHER_WORKER, { servers: TEST_NATS_URL });
   try {
-    const publisher = app.app.get(EventPublisher);
     const raw = await rawPublishRate(ns.natsNamespace);
-    await clients.connect();
+    await Promise.all([clients.connect(), producer.request({ type: 'connect' }, 'connected')]);
     let sequence = 0;
-    const kudos = (): AnyCloudEvent => {
-      const n = sequence++;
-      return buildEvent('analytics.kudos', { tenantid: tenant, data: { interactionId: `i-${n}`, agentId: `a${n % CLIENTS}`, quote: String(Date.now()) } });
-    };
-    const publishBatch = (count: number) => publisher.publishMany(Array.from({ length: count }, kudos));
+    const kudos = (count: number): PublishJob[] =>
+      Array.from({ length: count }, () => {
+        const n = sequence++;
+        const event = buildEvent('analytics.kudos', { tenantid: tenant, data: { interactionId: `i-${n}`, agentId: `a${n % CLIENTS}`, quote: '__QUOTE__' } });
+        const subject = namespacedSubject(ns.natsNamespace, subjectFor(tenant, event.type));
+        return { tenant, type: event.type, id: event.id, subject, body: JSON.stringify(event) };
+      });
 
     // Warm-up (JIT, connection pools, prepared plans).
     const warm = clients.expect(1_000);
-    await publishBatch(1_000);
+    await producer.request({ type: 'burst', jobs: kudos(1_000) }, 'published');
     await warm;
 
     // Burst: sustained delivery rate.
+    const burstJobs = kudos(BURST);
     const burstLatencies = clients.expect(BURST);
     const burst = await timed(async () => {
-      for (let start = 0; start < BURST; start += 500) await publishBatch(500);
+      await producer.request({ type: 'burst', jobs: burstJobs }, 'published');
       return burstLatencies;
     });
     const burstSorted = await burst.result;
 
-    // Paced: latency at the target rate (open loop: the publisher keeps the schedule whatever the delivery does).
+    // Paced: latency at the target rate (open loop: the producer keeps its schedule whatever the delivery does).
     const pacedTotal = PACED_RATE * PACED_SECONDS;
+    const pacedJobs = kudos(pacedTotal);
     const pacedLatencies = clients.expect(pacedTotal);
     const load = loadavg()[0] ?? 0;
-    const pacedStart = performance.now();
-    const publishing: Promise<unknown>[] = [];
-    let sent = 0;
-    while (sent < pacedTotal) {
-      const due = Math.min(pacedTotal, Math.floor(((performance.now() - pacedStart) / 1000) * PACED_RATE));
-      if (due > sent) {
-        publishing.push(publishBatch(due - sent));
-        sent = due;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    await Promise.all(publishing);
+    const { ms: pacedMs } = await producer.request<{ ms: number }>({ type: 'paced', jobs: pacedJobs, perSecond: PACED_RATE }, 'published');
     const paced = await pacedLatencies;
-    const pacedMs = performance.now() - pacedStart;
 
     // Webhooks to a local receiver.
     // The raw ceiling: the same number of POSTs over 64 keep-alive connections, 64 in flight (what the worker uses).
@@ -205,10 +277,12 @@ export async function run(): Promise<BenchResult> {
     });
     expected = WEBHOOKS;
     const hooksDone = new Promise<void>((resolve) => (done = resolve));
+    const breaches = Array.from({ length: WEBHOOKS }, (_, k) => {
+      const event = buildEvent('analytics.sla_breached', { tenantid: tenant, subject: `q-${k}` });
+      return { tenant, type: event.type, id: event.id, subject: namespacedSubject(ns.natsNamespace, subjectFor(tenant, event.type)), body: JSON.stringify(event) };
+    });
     const hooks = await timed(async () => {
-      for (let start = 0; start < WEBHOOKS; start += 500) {
-        await publisher.publishMany(Array.from({ length: 500 }, (_, k) => buildEvent('analytics.sla_breached', { tenantid: tenant, subject: `q-${start + k}` })));
-      }
+      await producer.request({ type: 'burst', jobs: breaches }, 'published');
       await hooksDone;
     });
 
@@ -230,7 +304,7 @@ export async function run(): Promise<BenchResult> {
           target: { kind: 'max', value: 50 },
           extra: {
             messages: pacedTotal,
-            achievedMsgPerS: round(rate(pacedTotal, pacedMs), 0),
+            publishedMsgPerS: round(rate(pacedTotal, pacedMs), 0),
             p50Ms: percentile(paced, 50),
             p90Ms: percentile(paced, 90),
             maxMs: paced.at(-1) ?? Number.NaN,
@@ -249,6 +323,8 @@ export async function run(): Promise<BenchResult> {
     };
   } finally {
     await clients.close();
+    await producer.request({ type: 'close' }, 'closed').catch(() => undefined);
+    await producer.terminate();
     await app.close();
     await ns.cleanup();
     await new Promise<void>((resolve) => receiver.close(() => resolve()));

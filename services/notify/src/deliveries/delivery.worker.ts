@@ -68,15 +68,24 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async drain(): Promise<void> {
-    for (;;) {
-      if (this.runner.isStopped) return;
-      const batch = await this.deliveries.claimDue(this.clock.now(), this.env.NOTIFY_DELIVERY_BATCH, this.env.NOTIFY_DELIVERY_TIMEOUT_MS * 2);
-      if (batch.length === 0) return;
-      await this.attemptBatch(batch);
+    // A batch's reports are published while the next batch is being sent.
+    let reporting: Promise<void> = Promise.resolve();
+    try {
+      for (;;) {
+        if (this.runner.isStopped) return;
+        const batch = await this.deliveries.claimDue(this.clock.now(), this.env.NOTIFY_DELIVERY_BATCH, this.env.NOTIFY_DELIVERY_TIMEOUT_MS * 2);
+        if (batch.length === 0) return;
+        const reports = await this.attemptBatch(batch);
+        await reporting;
+        reporting = this.report(reports);
+      }
+    } finally {
+      await reporting;
     }
   }
 
-  private async attemptBatch(batch: readonly Delivery[]): Promise<void> {
+  /** Sends a claimed batch and records its outcomes; answers the reports to publish. */
+  private async attemptBatch(batch: readonly Delivery[]): Promise<AnyCloudEvent[]> {
     const [notifications, subscriptions] = await Promise.all([
       this.notifications.findMany([...new Set(batch.map((d) => d.notificationId))]),
       this.subscriptions.findMany([...new Set(batch.map((d) => d.subscriptionId))]),
@@ -114,7 +123,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
       for (const job of group) this.settle(job, result, outcomes, reports);
     });
     await this.deliveries.record(outcomes);
-    await this.report(reports);
+    return reports;
   }
 
   /** Takes the batch's rate-limit slots per subscription; deliveries beyond them wait for the next minute, their attempt unspent. */
