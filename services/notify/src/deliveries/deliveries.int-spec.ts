@@ -208,20 +208,23 @@ describe('external deliveries', () => {
     }
   });
 
-  it('collects low-priority items into one digest per interval', async () => {
+  it('collects low-priority items into one digest per interval, by webhook and by e-mail', async () => {
     const clock = app.app.get(Clock);
     clock.set(new Date('2026-04-01T10:00:10Z'));
     try {
       const sub = await subscribe({ channel: 'webhook', target: `${receiverUrl}/digest`, eventTypes: ['analytics.kudos', 'analytics.sla_breached'], digestIntervalSeconds: 3600 });
       secrets.set('/digest', sub.secret);
+      const mailSub = await subscribe({ channel: 'email', target: 'digest@example.com', eventTypes: ['analytics.kudos'], digestIntervalSeconds: 3600 });
       for (const quote of ['one', 'two', 'three']) {
-        await publisher.publish(buildEvent('analytics.kudos', { tenantid: tenant, data: { agentId: 'd1', quote } }));
+        await publisher.publish(buildEvent('analytics.kudos', { tenantid: tenant, data: { agentId: 'd1', interactionId: `kudos-${quote}`, quote } }));
       }
       await publisher.publish(buildEvent('analytics.sla_breached', { tenantid: tenant }));
       // The high-severity alert goes at once; the kudos wait for the hour.
       await expectEventually(() => expect(received.filter((r) => r.path === '/digest')).toHaveLength(1));
       expect(received.find((r) => r.path === '/digest')?.body).toMatchObject({ notification: { eventType: 'analytics.sla_breached' } });
       await expectEventually(async () => expect(await deliveries(`?subscriptionId=${sub.id}&status=pending`)).toHaveLength(3));
+      await expectEventually(async () => expect(await deliveries(`?subscriptionId=${mailSub.id}&status=pending`)).toHaveLength(3));
+      expect(mails.filter((m) => m.to === 'digest@example.com')).toHaveLength(0);
 
       clock.set(new Date('2026-04-01T11:00:00Z'));
       await expectEventually(() => expect(received.filter((r) => r.path === '/digest')).toHaveLength(2));
@@ -230,6 +233,13 @@ describe('external deliveries', () => {
       expect(digest?.body).toMatchObject({ digest: true });
       expect((digest?.body['notifications'] as { data: { quote: string } }[]).map((n) => n.data.quote).sort()).toEqual(['one', 'three', 'two']);
       await expectEventually(async () => expect(await deliveries(`?subscriptionId=${sub.id}&status=delivered`)).toHaveLength(4));
+
+      // One e-mail, received by a real SMTP server, lists the three items.
+      await expectEventually(() => expect(mails.filter((m) => m.to === 'digest@example.com')).toHaveLength(1));
+      const mail = (mails.find((m) => m.to === 'digest@example.com')?.raw ?? '').replace(/=\r?\n/g, '');
+      expect(mail).toMatch(/^Subject: Switchboard digest: 3 notifications\r?$/m);
+      for (const quote of ['one', 'two', 'three']) expect(mail).toContain(`kudos-${quote}`);
+      await expectEventually(async () => expect(await deliveries(`?subscriptionId=${mailSub.id}&status=delivered`)).toHaveLength(3));
     } finally {
       clock.reset();
     }

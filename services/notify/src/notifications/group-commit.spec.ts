@@ -1,0 +1,41 @@
+import { GroupCommit } from './group-commit';
+
+describe('GroupCommit', () => {
+  it('writes the items submitted meanwhile together, one flush at a time, each caller getting its own result', async () => {
+    const flushes: number[][] = [];
+    let running = 0;
+    let overlapped = false;
+    const group = new GroupCommit<number, string>(async (items) => {
+      overlapped ||= running > 0;
+      running += 1;
+      flushes.push([...items]);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      running -= 1;
+      return items.map((n) => `#${n}`);
+    }, 3);
+    const first = group.submit(1);
+    const rest = [2, 3, 4, 5].map((n) => group.submit(n));
+    await expect(Promise.all([first, ...rest])).resolves.toEqual(['#1', '#2', '#3', '#4', '#5']);
+    expect(flushes).toEqual([
+      [1, 2, 3],
+      [4, 5],
+    ]);
+    expect(overlapped).toBe(false);
+    expect(group.pending).toBe(0);
+  });
+
+  it('splits a failed batch so that only the bad item fails', async () => {
+    const group = new GroupCommit<number, number>(async (items) => {
+      if (items.includes(13)) throw new Error('unlucky');
+      return items.map((n) => n * 2);
+    }, 10);
+    const results = await Promise.allSettled([1, 13, 3].map((n) => group.submit(n)));
+    expect(results).toEqual([
+      { status: 'fulfilled', value: 2 },
+      { status: 'rejected', reason: new Error('unlucky') },
+      { status: 'fulfilled', value: 6 },
+    ]);
+    // Later submissions still go through.
+    await expect(group.submit(4)).resolves.toBe(8);
+  });
+});
