@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { BenchResult, Figure } from './harness';
@@ -33,6 +33,14 @@ export interface BenchReport {
 }
 
 async function main(): Promise<void> {
+  const dir = join(__dirname, 'results');
+  if (process.argv.includes('--render')) {
+    // Re-renders summary.md from latest.json (after a change of format), without measuring anything.
+    const report = JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8')) as BenchReport;
+    writeFileSync(join(dir, 'summary.md'), markdown(report));
+    process.stdout.write('wrote bench/results/summary.md from bench/results/latest.json\n');
+    return;
+  }
   const requested = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   const names = requested.length > 0 ? requested : Object.keys(SUITES);
   const unknown = names.filter((n) => !(n in SUITES));
@@ -69,7 +77,6 @@ async function main(): Promise<void> {
     loadAverageEnd: loadavg().map((v) => round2(v)),
   };
   const report: BenchReport = { at, machine, results };
-  const dir = join(__dirname, 'results');
   mkdirSync(dir, { recursive: true });
   // Only a run of every suite replaces the committed report; a partial run stays local.
   const file = requested.length > 0 ? `partial-${names.join('-')}.json` : 'latest.json';
@@ -81,7 +88,7 @@ async function main(): Promise<void> {
 }
 
 function line(f: Figure): string {
-  const ceiling = f.ceiling ? ` | raw ${f.ceiling.name} ${f.ceiling.value.toFixed(0)} | ratio ${f.ratio}` : '';
+  const ceiling = f.ceiling ? ` | raw ${f.ceiling.name} ${num(f.ceiling.value)} | ratio ${f.ratio}` : '';
   const target = f.target ? ` | target ${targetText(f)} ${f.met ? 'met' : 'NOT met'}` : '';
   const extra = f.extra ? ` | ${Object.entries(f.extra).map(([k, v]) => `${k} ${v}`).join(', ')}` : '';
   const note = f.note ? ` | ${f.note}` : '';
@@ -116,7 +123,7 @@ export function markdown(report: BenchReport): string {
         r.suite,
         f.name,
         `${f.value} ${f.unit}`,
-        f.ceiling ? `${f.ceiling.value.toFixed(0)} (${f.ceiling.name})` : '—',
+        f.ceiling ? `${num(f.ceiling.value)} (${f.ceiling.name})` : '—',
         f.ratio !== undefined ? String(f.ratio) : '—',
         targetText(f),
         verdict(f),
@@ -131,6 +138,14 @@ export function markdown(report: BenchReport): string {
     ...unmet.map(({ suite, f }) => `- **${suite} / ${f.name}**: ${f.value} ${f.unit} against ${targetText(f)}${f.ratio !== undefined ? ` (ratio ${f.ratio})` : ''}. Cause: ${f.note ?? 'not reported by the suite.'}`),
     ...failed.map((r) => `- **${r.suite}**: the suite failed and measured nothing: ${r.error}`),
   ];
+  const peakLoad = Math.max(machine.loadAverageStart[0] ?? 0, machine.loadAverageEnd[0] ?? 0);
+  if (peakLoad > machine.cpus) {
+    gaps.unshift(
+      `- **Machine load**: the 1-minute load average reached ${peakLoad} on ${machine.cpus} cores (${round2(peakLoad / machine.cpus)} runnable threads per core), ` +
+        'so the benchmark processes had a fraction of the CPU: absolute throughput and latency figures of this run are depressed by that ' +
+        'and are not the services\' capacity; ratios against the same-run ceilings are affected less. Re-run on a quiet machine.',
+    );
+  }
   const met = results.reduce((n, r) => n + r.figures.filter((f) => f.target && f.met).length, 0);
   const targeted = results.reduce((n, r) => n + r.figures.filter((f) => f.target).length, 0);
   return [
@@ -158,6 +173,11 @@ export function markdown(report: BenchReport): string {
     ...(gaps.length > 0 ? gaps : ['Every target was met.']),
     '',
   ].join('\n');
+}
+
+/** Large values as integers, small ones with three significant digits (0.417, not 0). */
+function num(value: number): string {
+  return Math.abs(value) >= 100 ? value.toFixed(0) : String(Number(value.toPrecision(3)));
 }
 
 function round2(value: number): number {
