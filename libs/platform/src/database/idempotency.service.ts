@@ -42,25 +42,6 @@ export class IdempotencyService {
     return new Set(inserted.map((row) => row.event_id));
   }
 
-  /**
-   * {@link runOnce} for a batch of events in one transaction: records every id, then runs `work` with the ids not
-   * processed before (possibly none), so a consumer can commit many events' work together.
-   */
-  async runOnceMany<T>(
-    consumer: string,
-    eventIds: readonly string[],
-    work: (manager: EntityManager, fresh: ReadonlySet<string>) => Promise<T>,
-  ): Promise<T> {
-    return this.dataSource.transaction(async (manager) => {
-      const inserted: { event_id: string }[] = await manager.query(
-        `INSERT INTO ${this.table()} (consumer, event_id) SELECT $1, unnest($2::text[])
-         ON CONFLICT DO NOTHING RETURNING event_id`,
-        [consumer, [...new Set(eventIds)]],
-      );
-      return work(manager, new Set(inserted.map((row) => row.event_id)));
-    });
-  }
-
   /** Forgets processed ids older than `olderThan` (the ledger only needs to outlive redelivery windows). */
   async prune(olderThan: Date): Promise<number> {
     const result: [unknown[], number] = await this.dataSource.query(
