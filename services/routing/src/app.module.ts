@@ -9,6 +9,7 @@ import { DispatcherService } from './dispatch/dispatcher.service';
 import { TenantSnapshotCache } from './dispatch/tenant-snapshot.cache';
 import { RoutingEventsHandler } from './events/routing-events.handler';
 import { HotStateRepository } from './hot-state/hot-state.repository';
+import { CreatedBatcher } from './interactions/created-batcher';
 import { InteractionLifecycleService } from './interactions/interaction-lifecycle.service';
 import { InteractionsController } from './interactions/interactions.controller';
 import { OfferLifecycleService } from './offers/offer-lifecycle.service';
@@ -37,6 +38,7 @@ import { SettingsController } from './settings/settings.controller';
     WrapUpService,
     PresenceService,
     InteractionLifecycleService,
+    CreatedBatcher,
     TenantSnapshotCache,
     DispatcherService,
     RoutingEventsHandler,

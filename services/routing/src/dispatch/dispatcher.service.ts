@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import type { AnyCloudEvent, Channel, RoutingExplanation } from '@switchboard/contracts';
 import { CoalescingRunner, MetricsRegistry, Outbox, SERVICE_ENV } from '@switchboard/platform';
 import { hasCapacity } from '../engine/capacity';
+import { candidatePool, type CandidatePool } from '../engine/candidate-pool';
 import { decide, overflowStepFor } from '../engine/decide';
 import type { AgentSnapshot, Decision, InteractionSnapshot, QueueSnapshot } from '../engine/engine.types';
 import { routingEvent } from '../events/event-factory';
@@ -15,8 +16,12 @@ import { DispatchSignal } from './dispatch-signal';
 import { serveOrder, toInteractionSnapshot } from './snapshot';
 import { TenantSnapshotCache } from './tenant-snapshot.cache';
 
-const EXPLAIN_CANDIDATES = 50;
+/** Candidates kept in the decision log; `routing.offered` carries the best EVENT_CANDIDATES of them. */
+const EXPLAIN_CANDIDATES = 20;
+const EVENT_CANDIDATES = 10;
 const STALE_CLAIM_MS = 2_000;
+/** A decision that found nobody is taken again at least this often even when nothing it depends on moved. */
+const BLOCKED_RECHECK_MS = 5_000;
 
 /** An offer decided in a round, before it is reserved and committed. */
 interface PlannedOffer {
@@ -49,6 +54,12 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     (error) => this.logger.warn(`decision round failed: ${error instanceof Error ? error.message : String(error)}`),
   );
   private readonly latency;
+  private lastMaintenance = 0;
+  /**
+   * Per tenant, interactions whose last decision found no eligible agent, with what that decision depended on (snapshot
+   * version, open work, overflow step, customer flags): while none of it moved, deciding again would find nobody again.
+   */
+  private readonly blocked = new Map<string, Map<string, { signature: string; at: number }>>();
 
   constructor(
     private readonly repo: RoutingRepository,
@@ -84,8 +95,12 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
       if (rebuilt) this.logger.log('hot state rebuilt from Postgres');
       else return;
     }
-    for (const id of await this.repo.expiredOfferIds(500)) await this.offers.timeOut(id);
-    await this.wrapUps.endDueWrapUps();
+    // Offer expiry and wrap-up ends run on the tick's cadence, not on every kicked round.
+    if (Date.now() - this.lastMaintenance >= this.env.ROUTING_TICK_MS / 2) {
+      this.lastMaintenance = Date.now();
+      for (const id of await this.repo.expiredOfferIds(500)) await this.offers.timeOut(id);
+      await this.wrapUps.endDueWrapUps();
+    }
     for (const tenant of await this.repo.tenantsWithQueuedWork()) {
       if (this.runner.isStopped) return;
       await this.dispatchTenant(tenant);
@@ -106,12 +121,27 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
       this.repo.customerFlags(tenant, customers),
       settings.stickyEnabled ? this.repo.stickyAgents(tenant, customers, settings.stickyDays) : Promise.resolve(new Map<string, { agentId: string; unresolved: boolean }>()),
     ]);
+    // Object literals of one shape (not spreads): the decision's hot loop reads these thousands of times per round.
     const agents: AgentSnapshot[] = snapshot.agents.map((a) => ({
-      ...a,
+      id: a.id,
+      state: a.state,
+      stateSince: a.stateSince,
+      skills: a.skills,
+      languages: a.languages,
+      capacity: a.capacity,
+      startedAt: a.startedAt,
+      strainLevel: a.strainLevel,
       load: { ...state.loads.get(a.id) },
       occupancy: occupancy.get(a.id) ?? 0,
       lastOfferedAt: state.lastOfferedAt.get(a.id),
     }));
+    const pools = new Map<string, CandidatePool>();
+    const poolFor = (queue: QueueSnapshot, step: number): CandidatePool => {
+      const key = `${queue.id}|${step}`;
+      let pool = pools.get(key);
+      if (!pool) pools.set(key, (pool = candidatePool(agents, queue, step)));
+      return pool;
+    };
     const agentById = new Map(agents.map((a) => [a.id, a]));
     const rows = new Map(waitingRows.map((i) => [i.id, i]));
     const waiting = waitingRows.map((i) => {
@@ -120,8 +150,13 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     });
     const channelsWithWork = [...new Set(waiting.map((i) => i.channel))];
     const queueSnapshots = new Map<string, QueueSnapshot>([...snapshot.queues].map(([id, q]) => [id, q.snapshot]));
+    const previouslyBlocked = this.blocked.get(tenant) ?? new Map<string, { signature: string; at: number }>();
+    const blocked = new Map<string, { signature: string; at: number }>();
+    this.blocked.set(tenant, blocked);
+    const basis = `${snapshot.version ?? '-'}@${snapshot.loadedAt}|${state.loadsDigest}`;
     const ordered = serveOrder(waiting, queueSnapshots, settings, Date.now());
 
+    const inFlight: Promise<'done' | 'retry' | 'not_ready'>[] = [];
     for (let start = 0; start < ordered.length; start += this.env.ROUTING_ROUND_BATCH) {
       const now = Date.now();
       const free = new Set<Channel>(channelsWithWork.filter((ch) => agents.some((a) => a.state === 'available' && hasCapacity(a.capacity, a.load, ch))));
@@ -135,8 +170,16 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
         // Nobody can take this channel and the wait is already logged: deciding again would change nothing.
         if (!free.has(interaction.channel) && row.logged_outcome === 'no_eligible_agent'
           && overflowStepFor(queue.snapshot.overflow, now - interaction.queuedAt) <= previousStep) continue;
+        const step = overflowStepFor(queue.snapshot.overflow, now - interaction.queuedAt);
+        const signature = `${basis}|${step}|${interaction.volatile}|${interaction.abusive}`;
+        const before = previouslyBlocked.get(interaction.id);
+        if (before && before.signature === signature && now - before.at < BLOCKED_RECHECK_MS && row.logged_outcome === 'no_eligible_agent') {
+          blocked.set(interaction.id, before);
+          continue;
+        }
         const started = process.hrtime.bigint();
-        const decision = decide({ queue: queue.snapshot, interaction, agents, settings, now, channelsWithWork });
+        const pool = poolFor(queue.snapshot, step);
+        const decision = decide({ queue: queue.snapshot, interaction, agents: pool.agents, prefiltered: pool, settings, now, channelsWithWork });
         this.latency.observe(Number(process.hrtime.bigint() - started) / 1e9);
         const escalated = decision.overflowStep > previousStep;
         const agent = decision.winner === undefined ? undefined : agentById.get(decision.winner);
@@ -145,14 +188,23 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
           planned.push({ work, limit: agent.capacity[interaction.channel] ?? 0, queue: queue.row, interaction, decision, escalated });
           agent.load[interaction.channel] = (agent.load[interaction.channel] ?? 0) + 1;
           agent.lastOfferedAt = now;
-        } else if (escalated || decision.outcome !== row.logged_outcome) {
-          notes.push({ interaction, decision, escalated });
+        } else {
+          if (decision.outcome === 'no_eligible_agent') blocked.set(interaction.id, { signature, at: now });
+          if (escalated || decision.outcome !== row.logged_outcome) notes.push({ interaction, decision, escalated });
         }
       }
-      const outcome = await this.commit(tenant, planned, notes);
-      if (outcome === 'not_ready') return;
-      if (outcome === 'retry') this.kick();
+      // Up to three batches commit at once: the next batch is decided while the previous ones are written.
+      inFlight.push(this.commit(tenant, planned, notes));
+      if (inFlight.length >= 3 && !(await this.settle(inFlight.shift()))) break;
     }
+    for (const commit of inFlight) await this.settle(commit);
+  }
+
+  /** Waits for a batch's commit; false when the hot state is not built (stop deciding until it is). */
+  private async settle(commit: Promise<'done' | 'retry' | 'not_ready'> | undefined): Promise<boolean> {
+    const outcome = await commit;
+    if (outcome === 'retry') this.kick();
+    return outcome !== 'not_ready';
   }
 
   /**
@@ -171,32 +223,32 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     let stale = false;
     try {
       offered = await this.repo.dataSource.transaction(async (m) => {
-        const available = reserved.length > 0 ? await this.repo.lockAvailableAgents(m, tenant, [...new Set(reserved.map((p) => p.work.agentId))]) : new Set<string>();
-        stale = reserved.some((p) => !available.has(p.work.agentId));
-        const moved = await this.repo.markOffered(m, tenant, reserved.filter((p) => available.has(p.work.agentId)).map((p) => ({ id: p.work.interactionId, step: p.decision.overflowStep })));
-        const committed = reserved.filter((p) => available.has(p.work.agentId) && moved.has(p.work.interactionId));
         const createdAt = Date.now();
-        const offers = committed.map((p) => ({ p, expiresAt: new Date(createdAt + p.queue.offer_timeout_seconds * 1000), explanation: explain(p.decision) }));
-        await this.repo.insertOffers(m, offers.map(({ p, expiresAt }) => ({
-          id: p.work.offerId, tenant, interaction_id: p.work.interactionId, agent_id: p.work.agentId, queue_id: p.queue.id, channel: p.work.channel, expires_at: expiresAt,
+        const offers = reserved.map((p) => ({ p, expiresAt: new Date(createdAt + p.queue.offer_timeout_seconds * 1000), explanation: explain(p.decision) }));
+        const result = await this.repo.commitOffers(m, tenant, offers.map(({ p, expiresAt, explanation }) => ({
+          offer: { id: p.work.offerId, tenant, interaction_id: p.work.interactionId, agent_id: p.work.agentId, queue_id: p.queue.id, channel: p.work.channel, expires_at: expiresAt },
+          step: p.decision.overflowStep,
+          explanation: { ...explanation, offerId: p.work.offerId, waitMs: p.decision.waitMs },
         })));
-        await this.repo.noteWaiting(m, tenant, notes.map((n) => ({ id: n.interaction.id, step: n.decision.overflowStep, outcome: n.decision.outcome })));
+        const committed = offers.filter(({ p }) => result.offered.has(p.work.offerId));
+        stale = reserved.some((p) => !result.available.has(p.work.agentId));
         const noted = notes.map((n) => ({ n, explanation: explain(n.decision) }));
-        await this.repo.insertDecisions(m, tenant, [
-          ...offers.map(({ p, explanation }) => ({ interactionId: p.work.interactionId, explanation: { ...explanation, offerId: p.work.offerId, waitMs: p.decision.waitMs } })),
-          ...noted.map(({ n, explanation }) => ({ interactionId: n.interaction.id, explanation: { ...explanation, waitMs: n.decision.waitMs } })),
-        ]);
+        if (noted.length > 0) {
+          await this.repo.noteWaiting(m, tenant, notes.map((n) => ({ id: n.interaction.id, step: n.decision.overflowStep, outcome: n.decision.outcome })));
+          await this.repo.insertDecisions(m, tenant, noted.map(({ n, explanation }) => ({ interactionId: n.interaction.id, explanation: { ...explanation, waitMs: n.decision.waitMs } })));
+        }
         const events: AnyCloudEvent[] = [];
         for (const { n } of noted) if (n.escalated) events.push(escalation(tenant, n.interaction, n.decision));
-        for (const { p, expiresAt, explanation } of offers) {
+        for (const { p, expiresAt, explanation } of committed) {
           if (p.escalated) events.push(escalation(tenant, p.interaction, p.decision));
           events.push(routingEvent('routing.offered', tenant, {
             interactionId: p.work.interactionId, queueId: p.queue.id, offerId: p.work.offerId, agentId: p.work.agentId,
-            expiresAt: expiresAt.toISOString(), explanation, waitMs: p.decision.waitMs, customerId: p.interaction.customerId, channel: p.work.channel,
+            expiresAt: expiresAt.toISOString(), explanation: { ...explanation, candidates: explanation.candidates.slice(0, EVENT_CANDIDATES) },
+            waitMs: p.decision.waitMs, customerId: p.interaction.customerId, channel: p.work.channel,
           }));
         }
         await this.outbox.enqueue(m, events);
-        return new Set(committed.map((p) => p.work.offerId));
+        return new Set(committed.map(({ p }) => p.work.offerId));
       });
     } catch (error) {
       for (const p of reserved) await this.hot.release(p.work);

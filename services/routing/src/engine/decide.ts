@@ -1,5 +1,5 @@
 import { capacityVerdict, hasCapacity } from './capacity';
-import { INELIGIBLE_DETAILED, type AgentSnapshot, type CandidateOutcome, type Decision, type DecisionInput, type RuleOutcome, type Strategy } from './engine.types';
+import { INELIGIBLE_DETAILED, type AgentSnapshot, type CandidateOutcome, type Decision, type DecisionInput, type QueueSnapshot, type RuleOutcome, type Strategy } from './engine.types';
 
 const DAY_MS = 86_400_000;
 const TIER_NORMAL = 0;
@@ -16,11 +16,11 @@ export function overflowStepFor(overflow: DecisionInput['queue']['overflow'], wa
 }
 
 /** Required skill levels after overflow widening. */
-function requiredSkills(input: DecisionInput, step: number): Record<string, number> {
-  if (step === 0) return input.queue.requiredSkills;
-  const floor = input.queue.overflow[step - 1]?.minSkillLevel ?? 1;
+export function requiredSkillsAt(queue: QueueSnapshot, step: number): Record<string, number> {
+  if (step === 0) return queue.requiredSkills;
+  const floor = queue.overflow[step - 1]?.minSkillLevel ?? 1;
   const widened: Record<string, number> = {};
-  for (const [skill, level] of Object.entries(input.queue.requiredSkills)) {
+  for (const [skill, level] of Object.entries(queue.requiredSkills)) {
     const lowered = Math.min(level, floor);
     if (lowered > 0) widened[skill] = lowered;
   }
@@ -105,7 +105,7 @@ export function decide(input: DecisionInput): Decision {
   const { queue, interaction, settings, now } = input;
   const waitMs = Math.max(0, now - interaction.queuedAt);
   const step = overflowStepFor(queue.overflow, waitMs);
-  const required = requiredSkills(input, step);
+  const required = requiredSkillsAt(queue, step);
   const requiredList = Object.entries(required);
   const wanted = languageWanted(interaction.language);
   const rules: RuleOutcome[] = [];
@@ -114,7 +114,7 @@ export function decide(input: DecisionInput): Decision {
   }
 
   const candidates: CandidateOutcome[] = [];
-  const excluded: Record<string, number> = {};
+  const excluded: Record<string, number> = { ...input.prefiltered?.excluded };
   let pool: Entry[] = [];
   let detailed = 0;
   for (const agent of input.agents) {
@@ -223,16 +223,17 @@ export function decide(input: DecisionInput): Decision {
     rules.push({ rule: 'sticky', outcome: settings.stickyEnabled ? 'not applicable' : 'disabled' });
   }
 
+  const considered = input.prefiltered?.population ?? input.agents.length;
   let best: CandidateOutcome | undefined;
   for (const e of pool) if (!best || better(e.c, best)) best = e.c;
   const winner = best?.agentId;
   rules.push({
     rule: 'strategy',
     outcome: winner ? `${queue.strategy}: ${winner}` : heldForSticky ? 'held for the sticky agent' : 'no eligible agent',
-    detail: `${pool.length} eligible of ${input.agents.length}`,
+    detail: `${pool.length} eligible of ${considered}`,
   });
   const outcome = winner ? 'offered' : heldForSticky ? 'waiting_for_sticky_agent' : 'no_eligible_agent';
-  return { strategy: queue.strategy, outcome, winner, candidates, considered: input.agents.length, excluded, rules, waitMs, overflowStep: step, heldForSticky };
+  return { strategy: queue.strategy, outcome, winner, candidates, considered, excluded, rules, waitMs, overflowStep: step, heldForSticky };
 }
 
 /** Effective priority of a waiting interaction: its own or the queue's, plus VIP boost and aging. */

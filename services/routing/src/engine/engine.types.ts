@@ -109,6 +109,11 @@ export interface DecisionInput {
   now: number;
   /** Channels of other queues that have interactions waiting (for moving strained agents to written work). */
   channelsWithWork: Channel[];
+  /**
+   * Set when `agents` is a queue's candidate pool (see `candidatePool`) rather than every agent: the agents left out
+   * for lacking the channel or the skills, counted, out of `population`.
+   */
+  prefiltered?: { population: number; excluded: Record<string, number> };
 }
 
 /** Ineligible agents listed with their reasons in a decision; the rest are counted. */

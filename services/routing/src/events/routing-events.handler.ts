@@ -5,9 +5,11 @@ import { PresenceService } from '../agents/presence.service';
 import { InteractionLifecycleService } from '../interactions/interaction-lifecycle.service';
 import { RoutingRepository } from '../persistence/routing.repository';
 import { DispatchSignal } from '../dispatch/dispatch-signal';
-import { ROUTING_SOURCE } from './event-factory';
+import { CreatedBatcher } from '../interactions/created-batcher';
+import { ROUTING_CONSUMER, ROUTING_SOURCE } from './event-factory';
 
-const CONSUMER = 'routing';
+const CONSUMER = ROUTING_CONSUMER;
+const ARRIVALS_IN_FLIGHT = 128;
 
 /** Consumed events: decode (platform) → use case in an idempotent transaction → ack. */
 @Injectable()
@@ -15,17 +17,17 @@ export class RoutingEventsHandler {
   constructor(
     private readonly idempotency: IdempotencyService,
     private readonly interactions: InteractionLifecycleService,
+    private readonly created: CreatedBatcher,
     private readonly presence: PresenceService,
     private readonly repo: RoutingRepository,
     private readonly outbox: Outbox,
     private readonly signal: DispatchSignal,
   ) {}
 
-  @OnEvent('interaction.created')
+  /** Arrivals commit in batches (see CreatedBatcher): many handlers in flight make the batches. */
+  @OnEvent('interaction.created', { concurrency: ARRIVALS_IN_FLIGHT })
   async onCreated(event: CloudEvent<'interaction.created'>): Promise<void> {
-    await this.idempotency.runOnce(CONSUMER, event.id, (m) => this.interactions.created(m, event));
-    this.outbox.kick();
-    this.signal.kick();
+    await this.created.add(event);
   }
 
   @OnEvent('interaction.ended')

@@ -83,6 +83,8 @@ export interface RoundState {
   version: string | null;
   loads: Map<string, Partial<Record<Channel, number>>>;
   lastOfferedAt: Map<string, number>;
+  /** A digest of the tenant's open work: equal digests, equal loads (for skipping decisions nothing could change). */
+  loadsDigest: string;
 }
 
 type ScriptedRedis = Redis & {
@@ -149,8 +151,12 @@ export class HotStateRepository {
     }) as [string | null, Record<string, string>, Record<string, string>];
     const prefix = `${tenant}|`;
     const loads = new Map<string, Partial<Record<Channel, number>>>();
+    let digest = 0;
+    let fields = 0;
     for (const [field, value] of Object.entries(loadsAll ?? {})) {
       if (!field.startsWith(prefix)) continue;
+      digest = (digest + Math.imul(hash(field), Number(value))) | 0;
+      fields += 1;
       const rest = field.slice(prefix.length);
       const cut = rest.lastIndexOf('|');
       const agentId = rest.slice(0, cut);
@@ -162,7 +168,7 @@ export class HotStateRepository {
     for (const [field, value] of Object.entries(lastAll ?? {})) {
       if (field.startsWith(prefix)) lastOfferedAt.set(field.slice(prefix.length), Number(value));
     }
-    return { version, loads, lastOfferedAt };
+    return { version, loads, lastOfferedAt, loadsDigest: `${fields}:${digest}` };
   }
 
   /** Open work per agent of a tenant, by channel. */
@@ -211,6 +217,13 @@ export class HotStateRepository {
       if ((await this.redis.get(REBUILD_LOCK)) === token) await this.redis.del(REBUILD_LOCK);
     }
   }
+}
+
+/** 32-bit FNV-1a of a string. */
+function hash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h | 0;
 }
 
 function agentField(tenant: string, agentId: string): string {

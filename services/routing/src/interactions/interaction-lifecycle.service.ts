@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AnyCloudEvent, CloudEvent } from '@switchboard/contracts';
+import type { AnyCloudEvent } from '@switchboard/contracts';
 import { Outbox } from '@switchboard/platform';
 import type { EntityManager } from 'typeorm';
 import { routingEvent } from '../events/event-factory';
@@ -26,20 +26,6 @@ export class InteractionLifecycleService {
     private readonly outbox: Outbox,
     private readonly signal: DispatchSignal,
   ) {}
-
-  async created(m: EntityManager, event: CloudEvent<'interaction.created'>): Promise<void> {
-    const d = event.data;
-    const inserted = await this.repo.insertInteraction(m, {
-      tenant: event.tenantid, id: d.interactionId, queue_id: d.queueId, channel: d.channel, customer_id: d.customer.id,
-      vip: d.customer.vip ?? false, language: d.language ?? null, priority: d.priority ?? null,
-    });
-    if (!inserted) return;
-    await this.outbox.enqueue(m, [
-      routingEvent('routing.queued', event.tenantid, {
-        interactionId: d.interactionId, queueId: d.queueId, priority: d.priority, customerId: d.customer.id, channel: d.channel,
-      }),
-    ]);
-  }
 
   /** Ended: withdraw it when still waiting or offered; otherwise free the agent and start wrap-up. */
   async ended(m: EntityManager, tenant: string, interactionId: string): Promise<InteractionChange> {

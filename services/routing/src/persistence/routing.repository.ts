@@ -85,14 +85,19 @@ export class RoutingRepository {
     return this.dataSource.query(`SELECT * FROM ${this.s}.queue WHERE tenant=$1 ORDER BY id`, [tenant]);
   }
 
-  /** Inserts a new interaction; false when it was already known. */
-  async insertInteraction(db: Db, i: Pick<InteractionRow, 'tenant' | 'id' | 'queue_id' | 'channel' | 'customer_id' | 'vip' | 'language' | 'priority'>): Promise<boolean> {
-    const rows: unknown[] = await db.query(
+  /** Inserts new interactions in one statement; returns the `tenant|id` of those not known before. */
+  async insertInteractions(db: Db, rows: Pick<InteractionRow, 'tenant' | 'id' | 'queue_id' | 'channel' | 'customer_id' | 'vip' | 'language' | 'priority'>[]): Promise<Set<string>> {
+    if (rows.length === 0) return new Set();
+    const inserted: { tenant: string; id: string }[] = await db.query(
       `INSERT INTO ${this.s}.interaction (tenant, id, queue_id, channel, customer_id, vip, language, priority, status, queued_at)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,'queued',now()) ON CONFLICT DO NOTHING RETURNING id`,
-      [i.tenant, i.id, i.queue_id, i.channel, i.customer_id, i.vip, i.language, i.priority],
+       SELECT tenant, id, queue_id, channel, customer_id, vip, language, priority, 'queued', now()
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::int[])
+         AS v(tenant, id, queue_id, channel, customer_id, vip, language, priority)
+       ON CONFLICT DO NOTHING RETURNING tenant, id`,
+      [rows.map((r) => r.tenant), rows.map((r) => r.id), rows.map((r) => r.queue_id), rows.map((r) => r.channel), rows.map((r) => r.customer_id),
+        rows.map((r) => r.vip), rows.map((r) => r.language), rows.map((r) => r.priority)],
     );
-    return rows.length === 1;
+    return new Set(inserted.map((r) => `${r.tenant}|${r.id}`));
   }
 
   async interaction(tenant: string, id: string, db: Db = this.dataSource, lock = false): Promise<InteractionRow | undefined> {
@@ -213,25 +218,42 @@ export class RoutingRepository {
     );
   }
 
-  /** Of these agents, the ones still available, share-locked until the round commits (a state change waits for it). */
-  async lockAvailableAgents(db: Db, tenant: string, agentIds: string[]): Promise<Set<string>> {
-    const rows: { id: string }[] = await db.query(
-      `SELECT id FROM ${this.s}.agent WHERE tenant=$1 AND id = ANY($2) AND state='available' ORDER BY id FOR SHARE`,
-      [tenant, agentIds],
+  /**
+   * Commits a batch of reserved offers in one statement: share-locks the offered agents still available (a state change
+   * waits for the commit, then rescinds what it finds), moves their still-queued interactions to `offered`, and inserts
+   * those offers and their decision log entries. Returns the offers made and the agents found available.
+   */
+  async commitOffers(
+    db: Db,
+    tenant: string,
+    items: { offer: Pick<OfferRow, 'id' | 'tenant' | 'interaction_id' | 'agent_id' | 'queue_id' | 'channel' | 'expires_at'>; step: number; explanation: unknown }[],
+  ): Promise<{ offered: Set<string>; available: Set<string> }> {
+    if (items.length === 0) return { offered: new Set(), available: new Set() };
+    const rows: { kind: 'offer' | 'agent'; id: string }[] = await db.query(
+      `WITH v AS (
+         SELECT * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::int[], $9::text[])
+           AS v(offer_id, interaction_id, agent_id, queue_id, channel, expires_at, step, explanation)),
+       available AS (
+         SELECT id FROM ${this.s}.agent WHERE tenant=$1 AND id IN (SELECT agent_id FROM v) AND state='available' ORDER BY id FOR SHARE),
+       moved AS (
+         UPDATE ${this.s}.interaction i SET status='offered', overflow_step=v.step, logged_outcome=NULL FROM v
+         WHERE i.tenant=$1 AND i.id=v.interaction_id AND i.status='queued' AND v.agent_id IN (SELECT id FROM available)
+         RETURNING v.offer_id),
+       offers AS (
+         INSERT INTO ${this.s}.offer (id, tenant, interaction_id, agent_id, queue_id, channel, status, expires_at)
+         SELECT v.offer_id, $1, v.interaction_id, v.agent_id, v.queue_id, v.channel, 'offered', v.expires_at FROM v JOIN moved USING (offer_id)
+         RETURNING id),
+       decisions AS (
+         INSERT INTO ${this.s}.decision (tenant, interaction_id, explanation)
+         SELECT $1, v.interaction_id, v.explanation::jsonb FROM v JOIN moved USING (offer_id))
+       SELECT 'offer' AS kind, id::text AS id FROM offers UNION ALL SELECT 'agent', id FROM available`,
+      [tenant, items.map((i) => i.offer.id), items.map((i) => i.offer.interaction_id), items.map((i) => i.offer.agent_id), items.map((i) => i.offer.queue_id),
+        items.map((i) => i.offer.channel), items.map((i) => i.offer.expires_at), items.map((i) => i.step), items.map((i) => JSON.stringify(i.explanation))],
     );
-    return new Set(rows.map((r) => r.id));
-  }
-
-  /** Moves still-queued interactions to `offered` in one statement; returns the ids this caller moved. */
-  async markOffered(db: Db, tenant: string, items: { id: string; step: number }[]): Promise<Set<string>> {
-    if (items.length === 0) return new Set();
-    const rows: [{ id: string }[], number] = await db.query(
-      `UPDATE ${this.s}.interaction i SET status='offered', overflow_step=v.step, logged_outcome=NULL
-       FROM unnest($2::text[], $3::int[]) AS v(id, step)
-       WHERE i.tenant=$1 AND i.id=v.id AND i.status='queued' RETURNING i.id`,
-      [tenant, items.map((i) => i.id), items.map((i) => i.step)],
-    );
-    return new Set(rows[0].map((r) => r.id));
+    return {
+      offered: new Set(rows.filter((r) => r.kind === 'offer').map((r) => r.id)),
+      available: new Set(rows.filter((r) => r.kind === 'agent').map((r) => r.id)),
+    };
   }
 
   /** Records the overflow step and decision outcome of interactions that stay queued. */
@@ -242,18 +264,6 @@ export class RoutingRepository {
        FROM unnest($2::text[], $3::int[], $4::text[]) AS v(id, step, outcome)
        WHERE i.tenant=$1 AND i.id=v.id AND i.status='queued'`,
       [tenant, items.map((i) => i.id), items.map((i) => i.step), items.map((i) => i.outcome)],
-    );
-  }
-
-  async insertOffers(db: Db, offers: Pick<OfferRow, 'id' | 'tenant' | 'interaction_id' | 'agent_id' | 'queue_id' | 'channel' | 'expires_at'>[]): Promise<void> {
-    if (offers.length === 0) return;
-    await db.query(
-      `INSERT INTO ${this.s}.offer (id, tenant, interaction_id, agent_id, queue_id, channel, status, expires_at)
-       SELECT id, tenant, interaction_id, agent_id, queue_id, channel, 'offered', expires_at
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
-         AS v(id, tenant, interaction_id, agent_id, queue_id, channel, expires_at)`,
-      [offers.map((o) => o.id), offers.map((o) => o.tenant), offers.map((o) => o.interaction_id), offers.map((o) => o.agent_id),
-        offers.map((o) => o.queue_id), offers.map((o) => o.channel), offers.map((o) => o.expires_at)],
     );
   }
 
