@@ -1,5 +1,5 @@
-import { RegExpMatcher, englishDataset, englishRecommendedTransformers } from 'obscenity';
 import { NaiveBayes, wordFeatures } from './naive-bayes';
+import { ProfanityMatcher } from './profanity-matcher';
 
 export type AbuseCategory = 'profanity' | 'abusive_language' | 'insult' | 'threat' | 'sexual_harassment';
 
@@ -52,7 +52,7 @@ export interface AbuseTrainingRow {
  * patterns for insults, threats and harassment that contain no profanity.
  */
 export class AbuseDetector {
-  private readonly matcher = new RegExpMatcher({ ...englishDataset.build(), ...englishRecommendedTransformers });
+  private readonly matcher: ProfanityMatcher;
   private readonly model: NaiveBayes;
   private readonly abusiveIndex: number;
 
@@ -63,6 +63,7 @@ export class AbuseDetector {
       true,
     );
     this.abusiveIndex = this.model.classes.indexOf('abusive');
+    this.matcher = new ProfanityMatcher();
   }
 
   logOdds(features: readonly string[]): number {
