@@ -273,25 +273,11 @@ async function capacityCheck(db: Client, ctx: CheckContext): Promise<CheckRow> {
       WHERE o.tenant=$1`,
     [ctx.tenant],
   );
-  const perAgent = new Map<string, { at: number; channel: 'voice' | 'chat'; delta: number }[]>();
-  for (const r of rows) {
-    const list = perAgent.get(r.agent_id) ?? [];
-    list.push({ at: r.start.getTime(), channel: r.channel, delta: 1 });
-    list.push({ at: (r.stop ?? new Date(8.64e15)).getTime(), channel: r.channel, delta: -1 });
-    perAgent.set(r.agent_id, list);
-  }
-  const violations: string[] = [];
-  for (const [agent, moments] of perAgent) {
-    // Releases before reservations at the same instant: a slot freed and taken in one step is not an overlap.
-    moments.sort((a, b) => a.at - b.at || a.delta - b.delta);
-    const load = { voice: 0, chat: 0 };
-    for (const m of moments) {
-      load[m.channel] += m.delta;
-      if (m.delta > 0 && (load.voice > ctx.capacity.voice || load.chat > ctx.capacity.chat || (load.voice > 0 && load.chat > 0))) {
-        violations.push(`${agent} at ${new Date(m.at).toISOString()}: voice ${load.voice}, chat ${load.chat}`);
-      }
-    }
-  }
+  const violations = capacityViolations(
+    rows.map((r) => ({ agentId: r.agent_id, channel: r.channel, start: r.start, stop: r.stop })),
+    ctx.capacity,
+  );
+  const agents = new Set(rows.map((r) => r.agent_id)).size;
   const accepted = rows.filter((r) => r.status === 'accepted').length;
   return {
     check: 'routing: agent capacity never exceeded',
@@ -300,8 +286,42 @@ async function capacityCheck(db: Client, ctx: CheckContext): Promise<CheckRow> {
     processed: rows.length,
     lost: 0,
     duplicated: violations.length,
-    note: violations.length ? violations.slice(0, 3).join('; ') : `${rows.length} offers replayed over ${perAgent.size} agents`,
+    note: violations.length ? violations.slice(0, 3).join('; ') : `${rows.length} offers replayed over ${agents} agents`,
   };
+}
+
+export interface HeldCapacity {
+  agentId: string;
+  channel: 'voice' | 'chat';
+  start: Date;
+  /** When the capacity was given back; null while still held. */
+  stop: Date | null;
+}
+
+/**
+ * Replays capacity holds in time order and names each moment an agent held more than its capacity on a channel,
+ * or a voice call together with other work. A hold released at the instant another starts does not overlap it.
+ */
+export function capacityViolations(holds: HeldCapacity[], capacity: { voice: number; chat: number }): string[] {
+  const perAgent = new Map<string, { at: number; channel: 'voice' | 'chat'; delta: number }[]>();
+  for (const h of holds) {
+    const list = perAgent.get(h.agentId) ?? [];
+    list.push({ at: h.start.getTime(), channel: h.channel, delta: 1 });
+    list.push({ at: h.stop ? h.stop.getTime() : Number.MAX_SAFE_INTEGER, channel: h.channel, delta: -1 });
+    perAgent.set(h.agentId, list);
+  }
+  const violations: string[] = [];
+  for (const [agent, moments] of perAgent) {
+    moments.sort((a, b) => a.at - b.at || a.delta - b.delta);
+    const load = { voice: 0, chat: 0 };
+    for (const m of moments) {
+      load[m.channel] += m.delta;
+      if (m.delta > 0 && (load.voice > capacity.voice || load.chat > capacity.chat || (load.voice > 0 && load.chat > 0))) {
+        violations.push(`${agent} at ${new Date(m.at).toISOString()}: voice ${load.voice}, chat ${load.chat}`);
+      }
+    }
+  }
+  return violations;
 }
 
 /** The result table, as printed by the suites and copied into docs/faults.md. */

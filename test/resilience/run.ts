@@ -1,12 +1,15 @@
 /**
  * Runs a resilience profile and prints its result table:
- *   node -r @swc-node/register test/resilience/run.ts faults|faults-short|scale
+ *   node -r @swc-node/register test/resilience/run.ts faults|faults-short|scale [--snapshot[=<ref>]]
+ * The services run from this working tree; with --snapshot from an extract of a commit (default HEAD), so
+ * that files being edited meanwhile do not change what is tested (CLUSTER_SOURCE_DIR names any other checkout).
  * Exits 1 when anything accepted was lost or duplicated, or a valid request was refused.
  * The result (table, timeline, counts) is also written to .local/resilience/<profile>.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../../tools/cluster/src';
+import { ROOT, snapshotHead } from '../../tools/cluster/src';
 import { faultProfile, scaleProfile, shortFaultProfile } from './profiles';
 import { runScenario, type ScenarioOptions } from './scenario';
 
@@ -20,7 +23,13 @@ async function main(): Promise<number> {
     return 2;
   }
   const log = (line: string) => console.log(line);
-  const result = await runScenario({ ...profile(), log });
+  const snapshot = process.argv.slice(3).find((a) => a.startsWith('--snapshot'));
+  const sourceDir = snapshot ? snapshotHead(mkdtempSync(join(tmpdir(), 'switchboard-source-')), snapshot.split('=')[1] ?? 'HEAD') : undefined;
+  if (sourceDir) log(`services run from ${snapshot} extracted into ${sourceDir}`);
+  const options = profile();
+  const result = await runScenario({ ...options, deployment: { ...options.deployment, ...(sourceDir ? { sourceDir } : {}) }, log }).finally(() => {
+    if (sourceDir) rmSync(sourceDir, { recursive: true, force: true });
+  });
   const dir = join(ROOT, '.local', 'resilience');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `${name}.json`), JSON.stringify({ profile: name, finishedAt: new Date().toISOString(), ...result }, null, 2));
