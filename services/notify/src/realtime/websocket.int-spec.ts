@@ -166,6 +166,15 @@ describe('WebSocket /v1/ws and the inbox', () => {
     }
   });
 
+  it('refuses webhook targets in private or loopback ranges unless the configuration allows them', async () => {
+    const admin = { authorization: `Bearer ${app.token({ tenant, role: 'admin', sub: 'admin-1' })}`, 'content-type': 'application/json' };
+    for (const target of ['http://127.0.0.1:9/hook', 'http://localhost:9/hook', 'http://169.254.169.254/latest', 'http://[::1]/x']) {
+      const res = await fetch(`${app.url}/v1/subscriptions`, { method: 'POST', headers: admin, body: JSON.stringify({ channel: 'webhook', target }) });
+      expect(res.status).toBe(422);
+      expect(await res.json()).toMatchObject({ code: 'NOTIFY.TARGET_PRIVATE' });
+    }
+  });
+
   it('refuses upgrades without a valid token, with a wrong role or on another path', async () => {
     expect(await refusedStatus(app.url, '/v1/ws')).toBe(401);
     expect(await refusedStatus(app.url, '/v1/ws?access_token=nope')).toBe(401);
