@@ -6,7 +6,7 @@ import { RequestContextInterceptor } from './context/request-context.interceptor
 import { DatabaseModule, type DatabaseOptions } from './database/database.module';
 import { ProblemDetailsFilter } from './errors/problem-details.filter';
 import { HealthModule } from './health/health.module';
-import { LoggingModule } from './logging/logging.module';
+import { LoggingModule, type LoggingOptions } from './logging/logging.module';
 import { MessagingModule } from './messaging';
 import { MetricsModule } from './metrics/metrics.module';
 import { OutboxModule } from './outbox/outbox.module';
@@ -15,6 +15,7 @@ import { RedisModule } from './redis/redis.module';
 export interface PlatformOptions extends PlatformConfigOptions {
   database?: DatabaseOptions;
   messaging?: Parameters<typeof MessagingModule.forRoot>[0];
+  logging?: LoggingOptions;
 }
 
 /**
@@ -29,7 +30,7 @@ export class PlatformModule {
       module: PlatformModule,
       imports: [
         PlatformConfigModule.forRoot(options),
-        LoggingModule,
+        LoggingModule.forRoot(options.logging),
         MetricsModule,
         DatabaseModule.forRoot(options.database),
         RedisModule,

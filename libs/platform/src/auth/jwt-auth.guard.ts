@@ -16,6 +16,12 @@ import { Principal, type Role, tokenClaimsSchema } from './principal';
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
   private readonly jwt: JwtService;
+  /**
+   * Tokens verified lately and their principal, until the token expires (at most VERIFIED_TTL_MS): a
+   * client sends the same token with every request, and verifying it (base64, two JSON parses, HMAC,
+   * claims) costs more than many routes' own work. Keyed by the whole token, so a changed byte misses.
+   */
+  private readonly verified = new Map<string, { principal: Principal; untilMs: number }>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -44,6 +50,11 @@ export class JwtAuthGuard implements CanActivate {
   /** Verifies a raw token (also used by WebSocket handshakes). */
   async authenticate(token: string | undefined): Promise<Principal> {
     if (!token) throw new UnauthorizedError('A bearer token is required.', 'AUTH.TOKEN_MISSING');
+    const known = this.verified.get(token);
+    if (known) {
+      if (Date.now() < known.untilMs) return known.principal;
+      this.verified.delete(token);
+    }
     let payload: unknown;
     try {
       payload = await this.jwt.verifyAsync(token);
@@ -64,9 +75,23 @@ export class JwtAuthGuard implements CanActivate {
     if (claims.data.role === 'agent' && !claims.data.sub) {
       throw new UnauthorizedError('An agent token must name the agent in `sub`.', 'AUTH.CLAIMS_INVALID');
     }
-    return Principal.fromClaims(claims.data);
+    const principal = Principal.fromClaims(claims.data);
+    this.remember(token, principal, (payload as { exp?: unknown }).exp);
+    return principal;
+  }
+
+  private remember(token: string, principal: Principal, exp: unknown): void {
+    const now = Date.now();
+    const untilMs = Math.min(now + VERIFIED_TTL_MS, typeof exp === 'number' ? exp * 1000 : Number.POSITIVE_INFINITY);
+    if (untilMs <= now) return;
+    if (this.verified.size >= VERIFIED_MAX) this.verified.clear();
+    this.verified.set(token, { principal, untilMs });
   }
 }
+
+/** How long a verified token is remembered at most, and how many are. */
+const VERIFIED_TTL_MS = 60_000;
+const VERIFIED_MAX = 10_000;
 
 function bearerToken(header: string | undefined): string | undefined {
   if (!header) return undefined;

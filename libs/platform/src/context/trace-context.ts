@@ -20,14 +20,29 @@ export function parseTraceparent(value: string | undefined | null): TraceIds | u
   return { traceId, spanId, flags };
 }
 
+/** Random bytes are drawn from the system in blocks (one call per 256 span ids instead of one per id). */
+const POOL_BYTES = 2048;
+let pool = Buffer.alloc(0);
+let poolOffset = 0;
+
+function randomHex(bytes: number): string {
+  if (poolOffset + bytes > pool.length) {
+    pool = randomBytes(POOL_BYTES);
+    poolOffset = 0;
+  }
+  const hex = pool.toString('hex', poolOffset, poolOffset + bytes);
+  poolOffset += bytes;
+  return hex;
+}
+
 /** A fresh root trace. */
 export function newTraceparent(): string {
-  return `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
+  return `00-${randomHex(16)}-${randomHex(8)}-01`;
 }
 
 /** A child span of `parent` (same trace id, new span id), or a new root when there is no valid parent. */
 export function childTraceparent(parent: string | undefined | null): string {
   const ids = parseTraceparent(parent);
   if (!ids) return newTraceparent();
-  return `00-${ids.traceId}-${randomBytes(8).toString('hex')}-${ids.flags}`;
+  return `00-${ids.traceId}-${randomHex(8)}-${ids.flags}`;
 }

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
 import type { PlatformConfig } from '../config/platform-config';
@@ -37,30 +37,52 @@ export function contextLogFields(): Record<string, string> {
   return fields;
 }
 
+/** A route whose requests are not logged one by one (`{ method: 'POST', path: 'v1/events' }`). */
+export interface UnloggedRoute {
+  method: keyof typeof RequestMethod;
+  path: string;
+}
+
+export interface LoggingOptions {
+  /**
+   * Hot routes that get no per-request logger and no "request completed" line: at thousands of requests a
+   * second both cost more than the route's own work. Their log lines still carry the context fields
+   * (tenant, trace), failures (5xx) are still logged, and the request metrics still count every request.
+   */
+  unloggedRoutes?: readonly UnloggedRoute[];
+}
+
 /** JSON logs (pino) with service, tenant, interaction and trace ids on every line. */
-@Module({
-  imports: [
-    LoggerModule.forRootAsync({
-      inject: [PLATFORM_CONFIG],
-      useFactory: (config: PlatformConfig) => ({
-        pinoHttp: {
-          level: config.logLevel,
-          base: { service: config.service },
-          timestamp: () => `,"time":"${new Date().toISOString()}"`,
-          formatters: { level: (label: string) => ({ level: label }) },
-          mixin: contextLogFields,
-          redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-          autoLogging: { ignore: (req: IncomingMessage) => QUIET_ROUTES.test(req.url ?? '') },
-          customProps: (req: IncomingMessage) => {
-            const principal = (req as IncomingMessage & { principal?: { tenant: string } }).principal;
-            return principal ? { tenantId: principal.tenant } : {};
-          },
-          serializers: {
-            req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, url: req.url }),
-          },
-        },
-      }),
-    }),
-  ],
-})
-export class LoggingModule {}
+@Module({})
+export class LoggingModule {
+  static forRoot(options: LoggingOptions = {}): DynamicModule {
+    const exclude = (options.unloggedRoutes ?? []).map((route) => ({ method: RequestMethod[route.method], path: route.path }));
+    return {
+      module: LoggingModule,
+      imports: [
+        LoggerModule.forRootAsync({
+          inject: [PLATFORM_CONFIG],
+          useFactory: (config: PlatformConfig) => ({
+            ...(exclude.length > 0 ? { exclude } : {}),
+            pinoHttp: {
+              level: config.logLevel,
+              base: { service: config.service },
+              timestamp: () => `,"time":"${new Date().toISOString()}"`,
+              formatters: { level: (label: string) => ({ level: label }) },
+              mixin: contextLogFields,
+              redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+              autoLogging: { ignore: (req: IncomingMessage) => QUIET_ROUTES.test(req.url ?? '') },
+              customProps: (req: IncomingMessage) => {
+                const principal = (req as IncomingMessage & { principal?: { tenant: string } }).principal;
+                return principal ? { tenantId: principal.tenant } : {};
+              },
+              serializers: {
+                req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, url: req.url }),
+              },
+            },
+          }),
+        }),
+      ],
+    };
+  }
+}
