@@ -1,4 +1,4 @@
-import { NaiveBayes, wordFeatures } from './naive-bayes';
+import { NaiveBayes, words } from './naive-bayes';
 import { ProfanityMatcher } from './profanity-matcher';
 
 export type AbuseCategory = 'profanity' | 'abusive_language' | 'insult' | 'threat' | 'sexual_harassment';
@@ -66,19 +66,19 @@ export class AbuseDetector {
     this.matcher = new ProfanityMatcher();
   }
 
-  logOdds(features: readonly string[]): number {
-    const scores = this.model.logPosteriorsOf(features);
+  logOdds(textWords: readonly string[]): number {
+    const scores = this.model.logPosteriorsOf(textWords);
     return (scores[this.abusiveIndex] as number) - (scores[1 - this.abusiveIndex] as number);
   }
 
-  detect(text: string, features: readonly string[] = wordFeatures(text)): AbuseVerdict {
+  detect(text: string, textWords: readonly string[] = words(text)): AbuseVerdict {
     const categories: AbuseCategory[] = [];
     for (const [category, pattern] of PATTERNS) {
       if (!categories.includes(category) && pattern.test(text)) categories.push(category);
     }
     const joined = joinSpelledOut(text);
     const profane = this.matcher.hasMatch(text) || (joined !== text && this.matcher.hasMatch(joined));
-    const odds = this.logOdds(features);
+    const odds = this.logOdds(textWords);
     if (profane && (odds > ABUSE_THRESHOLDS.withProfanity || AT_THE_LISTENER.test(text))) categories.push('profanity');
     else if (odds > ABUSE_THRESHOLDS.alone) categories.push('abusive_language');
     return { detected: categories.length > 0, categories };

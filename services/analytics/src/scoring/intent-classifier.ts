@@ -1,4 +1,4 @@
-import { NaiveBayes, wordFeatures } from './naive-bayes';
+import { NaiveBayes, words } from './naive-bayes';
 
 /**
  * Gratitude and praise phrases. Words and phrases collected from the CLINC150 `thank_you` TRAIN examples that the
@@ -36,8 +36,8 @@ export class IntentClassifier {
     this.thankYou = this.model.classes.indexOf('thank_you');
   }
 
-  classify(text: string, features: readonly string[] = wordFeatures(text)): IntentVerdict {
-    const best = this.model.best(this.model.logPosteriorsOf(features));
+  classify(text: string, textWords: readonly string[] = words(text)): IntentVerdict {
+    const best = this.model.best(this.model.logPosteriorsOf(textWords));
     return { smallTalk: this.smallTalk[best] === 1, gratitude: best === this.thankYou || GRATITUDE.test(text) };
   }
 }

@@ -2,7 +2,7 @@ import type { Sentiment } from '@switchboard/contracts';
 import { loadAbuseRows, loadIntents } from '../evaluation/data-files';
 import { AbuseDetector, type AbuseVerdict } from './abuse-detector';
 import { IntentClassifier } from './intent-classifier';
-import { wordFeatures } from './naive-bayes';
+import { words } from './naive-bayes';
 import { createSentimentScorer, type SentimentScorer } from './sentiment';
 
 export interface UtteranceScore {
@@ -21,11 +21,11 @@ export class UtteranceScorer {
   ) {}
 
   score(text: string): UtteranceScore {
-    const features = wordFeatures(text);
-    const intent = this.intents.classify(text, features);
+    const textWords = words(text);
+    const intent = this.intents.classify(text, textWords);
     return {
       sentiment: this.sentiment.score(text),
-      abusive: this.abuse.detect(text, features),
+      abusive: this.abuse.detect(text, textWords),
       gratitude: { detected: intent.gratitude },
       smallTalk: { detected: intent.smallTalk },
     };
