@@ -16,6 +16,8 @@ import { WebhooksModule } from './webhooks/webhooks.module';
       defaultPort: DEFAULT_PORT,
       envSchema: intakeEnvSchema,
       database: { entities: [], migrations: [IntakeInit1764000000100] },
+      // Thousands of requests a second: counted by the request metrics, failures logged, not each one logged.
+      logging: { unloggedRoutes: [{ method: 'POST', path: 'v1/events' }] },
     }),
     IntakeConfigModule,
     HttpModule,

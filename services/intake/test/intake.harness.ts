@@ -4,6 +4,7 @@ import { startTestApp, TEST_DATABASE_URL, TEST_NATS_URL, type TestApp, type Test
 import { connect, nanos, type NatsConnection } from 'nats';
 import { Client } from 'pg';
 import { AppModule } from '../src/app.module';
+import { API_DESCRIPTION } from '../src/config/intake.config';
 
 export interface HttpResult {
   status: number;
@@ -21,7 +22,7 @@ export class IntakeHarness {
   ) {}
 
   static async start(ns: TestNamespace, env: Record<string, string> = {}): Promise<IntakeHarness> {
-    const app = await startTestApp(AppModule, ns, { env: { BODY_LIMIT_BYTES: String(5 * 1024 * 1024), ...env } });
+    const app = await startTestApp(AppModule, ns, { env, description: API_DESCRIPTION });
     const nc = await connect({ servers: TEST_NATS_URL });
     const db = new Client({ connectionString: TEST_DATABASE_URL });
     await db.connect();

@@ -4,9 +4,13 @@ import type { ServiceDescription } from '@switchboard/platform';
 export const SERVICE_NAME = 'intake';
 export const DEFAULT_PORT = 3001;
 
+/** Intake's default request body limit (`BODY_LIMIT_BYTES` overrides it): a batch of 500 utterances of a few KB exceeds 1 MiB. */
+export const DEFAULT_BODY_LIMIT_BYTES = 5 * 1024 * 1024;
+
 export const API_DESCRIPTION: ServiceDescription = {
   title: 'Switchboard intake',
   description: 'Ingests interaction and agent events from telephony systems: validates, de-duplicates, publishes to JetStream and archives them.',
+  defaultBodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES,
 };
 
 /** Largest batch `POST /v1/events` accepts. */

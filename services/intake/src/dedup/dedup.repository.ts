@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { REDIS } from '@switchboard/platform';
 import { CLAIM_SCRIPT, COMMIT_SCRIPT, RELEASE_SCRIPT, RESTORE_SCRIPT } from './dedup.scripts';
@@ -40,6 +40,8 @@ interface IntakeScripts {
 }
 
 const READY_KEY = 'dedup:meta:ready';
+/** Most ids per commit script call. */
+const COMMIT_CHUNK = 1000;
 const REBUILD_LOCK_KEY = 'dedup:meta:rebuilding';
 
 export function idKey(id: string): string {
@@ -53,6 +55,9 @@ export function idKey(id: string): string {
 @Injectable()
 export class DedupRepository {
   private readonly scripts: IntakeScripts;
+  private readonly logger = new Logger('Ledger');
+  private readonly pendingCommits = new Map<number, string[]>();
+  private commitScheduled = false;
 
   constructor(@Inject(REDIS) private readonly redis: Redis) {
     for (const [name, lua] of [
@@ -82,6 +87,39 @@ export class DedupRepository {
     if (status === -2) return { kind: 'rate_limited', retryAfterMs: rest[0] ?? 1000 };
     if (status === -1) return { kind: 'ledger_lost' };
     return { kind: 'claimed', states: rest as IdState[] };
+  }
+
+  /**
+   * Marks ids as accepted for `ttlMs` soon: the ids of every request answered in the same turn of the
+   * event loop go to Redis in one script call. Failures are logged (a re-send of such an event is
+   * published again and JetStream's de-duplication answers).
+   */
+  commitSoon(ids: readonly string[], ttlMs: number): void {
+    if (ids.length === 0) return;
+    let pending = this.pendingCommits.get(ttlMs);
+    if (!pending) {
+      pending = [];
+      this.pendingCommits.set(ttlMs, pending);
+    }
+    for (const id of ids) pending.push(id);
+    if (!this.commitScheduled) {
+      this.commitScheduled = true;
+      setImmediate(() => this.flushCommits());
+    }
+  }
+
+  private flushCommits(): void {
+    this.commitScheduled = false;
+    const batches = [...this.pendingCommits];
+    this.pendingCommits.clear();
+    for (const [ttlMs, ids] of batches) {
+      for (let start = 0; start < ids.length; start += COMMIT_CHUNK) {
+        const chunk = ids.slice(start, start + COMMIT_CHUNK);
+        this.commit(chunk, ttlMs).catch((error: unknown) => {
+          this.logger.warn(`could not record ${chunk.length} accepted id(s) in the ledger: ${error instanceof Error ? error.message : String(error)}`);
+        });
+      }
+    }
   }
 
   /** Marks ids as accepted for `ttlMs`. */

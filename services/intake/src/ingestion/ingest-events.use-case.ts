@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { AnyCloudEvent } from '@switchboard/contracts';
-import { AppError, childTraceparent, EventPublisher, MetricsRegistry, RequestContext, ValidationError } from '@switchboard/platform';
+import { AppError, EventPublisher, MetricsRegistry, ValidationError } from '@switchboard/platform';
 import type { Counter } from 'prom-client';
 import { pgText } from '../archive/archive-row';
 import { ArchiveRepository } from '../archive/archive.repository';
@@ -34,7 +34,8 @@ const PENDING_TTL_MS = 60_000;
 @Injectable()
 export class IngestEventsUseCase {
   private readonly logger = new Logger('Ingest');
-  private readonly outcomes: Counter;
+  /** sb_intake_events_total by outcome (label children bound once). */
+  private readonly outcomes: Record<'accepted' | 'duplicate' | 'failed' | 'rateLimited', Counter.Internal>;
   /** Claim tokens are unique per request: this process's id and a counter. */
   private readonly instance = randomUUID();
   private requests = 0;
@@ -47,7 +48,13 @@ export class IngestEventsUseCase {
     @Inject(INTAKE_SETTINGS) private readonly settings: IntakeSettings,
     metrics: MetricsRegistry,
   ) {
-    this.outcomes = metrics.counter('sb_intake_events_total', 'Events received by intake, by outcome', ['outcome']);
+    const counter = metrics.counter('sb_intake_events_total', 'Events received by intake, by outcome', ['outcome']);
+    this.outcomes = {
+      accepted: counter.labels('accepted'),
+      duplicate: counter.labels('duplicate'),
+      failed: counter.labels('failed'),
+      rateLimited: counter.labels('rate_limited'),
+    };
   }
 
   /** `events` are valid and belong to `tenant`. */
@@ -86,17 +93,16 @@ export class IngestEventsUseCase {
 
     let stored = 0;
     if (toPublish.length > 0) {
-      // One span for the ingestion: events without a trace of their own continue the request's.
-      const traceparent = childTraceparent(RequestContext.current()?.traceparent);
-      const traced = toPublish.map((event) => (event.traceparent ? event : { ...event, traceparent }));
       let acks;
       try {
-        acks = await this.publisher.publishMany(traced);
+        // Validated at the edge (parseCloudEvent / createEvent); events without a trace of their own share
+        // one child span of the request's.
+        acks = await this.publisher.publishMany(toPublish, { validated: true });
       } catch (error) {
         await this.dedup.release(claimed, token).catch((releaseError: unknown) => {
           this.logger.warn(`could not release ${claimed.length} claim(s): ${describe(releaseError)}; they lapse in ${PENDING_TTL_MS} ms`);
         });
-        this.outcomes.inc({ outcome: 'failed' }, events.length);
+        this.outcomes.failed.inc(events.length);
         if (error instanceof AppError && !error.retryable) throw error;
         this.logger.error(`publishing ${toPublish.length} event(s) for ${tenant} failed: ${describe(error)}`);
         throw new PublishFailedError(error);
@@ -104,13 +110,11 @@ export class IngestEventsUseCase {
       stored = acks.filter((ack) => !ack.duplicate).length;
       // Not awaited: the events are durable already. Until the ledger records them a re-send finds them
       // claimed, publishes again and JetStream's message-id de-duplication answers "duplicate".
-      this.dedup.commit(toPublish.map((e) => pgText(e.id)), this.settings.dedupTtlMs).catch((error: unknown) => {
-        this.logger.warn(`could not record ${toPublish.length} accepted id(s) in the ledger: ${describe(error)}`);
-      });
+      this.dedup.commitSoon(toPublish.map((e) => pgText(e.id)), this.settings.dedupTtlMs);
     }
     const duplicates = repeats + known + (toPublish.length - stored);
-    this.outcomes.inc({ outcome: 'accepted' }, stored);
-    if (duplicates > 0) this.outcomes.inc({ outcome: 'duplicate' }, duplicates);
+    if (stored > 0) this.outcomes.accepted.inc(stored);
+    if (duplicates > 0) this.outcomes.duplicate.inc(duplicates);
     return { accepted: stored, duplicates };
   }
 
@@ -136,7 +140,7 @@ export class IngestEventsUseCase {
       throw new LedgerUnavailableError(error);
     }
     if (outcome.kind === 'rate_limited') {
-      this.outcomes.inc({ outcome: 'rate_limited' }, cost);
+      this.outcomes.rateLimited.inc(cost);
       throw new RateLimitedError(tenant, outcome.retryAfterMs);
     }
     return outcome.states;
