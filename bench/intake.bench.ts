@@ -1,16 +1,22 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { Agent, request } from 'node:http';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { buildEvent, createTestNamespace, pollUntil, testToken, TEST_DATABASE_URL, TEST_NATS_URL, uniqueTenant } from '@switchboard/testing';
 import { connect } from 'nats';
 import { Client } from 'pg';
+import { Pool } from 'undici';
 import { figure, percentile, rate, timed, type BenchResult } from './harness';
 
 /**
- * Intake end to end: the service runs as its own process (as in production) and a keep-alive HTTP load
- * generator in this process sends single events and batches. Compared with raw pipelined JetStream
- * publishes of the same events measured in the same run.
+ * Intake end to end: the service runs as its own process (as in production) and the load comes from a
+ * second process (keep-alive HTTP clients, so that the generator does not take the service's core), which
+ * reports its own CPU; intake's CPU is read from /proc. Batch throughput is compared with raw pipelined
+ * JetStream publishes of the same events measured in the same run.
+ *
+ * `INTAKE_BENCH_CPU_PROF=<dir>` runs intake with `--cpu-prof` and writes its profile into <dir> at the end;
+ * `INTAKE_BENCH_ONLY=single|batch` runs one of the two phases (to profile it alone).
  */
 const CONCURRENCY = 32;
 const SINGLE_SECONDS = 8;
@@ -26,20 +32,6 @@ async function freePort(): Promise<number> {
   const address = server.address();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return typeof address === 'object' && address ? address.port : 0;
-}
-
-function post(agent: Agent, port: number, token: string, body: string, contentType: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { agent, host: '127.0.0.1', port, method: 'POST', path: '/v1/events', headers: { authorization: `Bearer ${token}`, 'content-type': contentType, 'content-length': Buffer.byteLength(body) } },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
 }
 
 const utterance = (tenant: string, i: number) =>
@@ -67,26 +59,155 @@ async function rawPipelined(namespace: string): Promise<number> {
   }
 }
 
+// ---------------------------------------------------------------------------------------------------
+// The load generator (runs in its own process, driven over IPC).
+
+type LoadCommand =
+  | { kind: 'single'; port: number; token: string; tenant: string; concurrency: number; warmupMs: number; measureMs: number }
+  | { kind: 'batch'; port: number; token: string; tenant: string; concurrency: number; batches: number; batchSize: number; firstIndex: number };
+
+interface LoadReport {
+  requests: number;
+  failures: number;
+  /** Wall time of the measured part. */
+  ms: number;
+  /** Sorted latencies of the measured requests (single) or of every batch request. */
+  latencies: number[];
+  /** CPU time (user + system) the generator used during the measured part. */
+  cpuMs: number;
+  /** Events the generator sent in total (warm-up included). */
+  sent: number;
+}
+
+async function runLoad(command: LoadCommand): Promise<LoadReport> {
+  const pool = new Pool(`http://127.0.0.1:${command.port}`, { connections: command.concurrency, pipelining: 1 });
+  const headers = { authorization: `Bearer ${command.token}`, 'content-type': '' };
+  const base = utterance(command.tenant, 0);
+  const prefix = `bench-${process.pid}-${Date.now().toString(36)}-`;
+  const eventJson = (i: number) =>
+    JSON.stringify({ ...base, id: `${prefix}${i}`, data: { ...base.data, interactionId: `int-${i % 2000}`, text: `Thanks, that fixed my billing problem (${i})` } });
+  const send = async (body: string, contentType: string): Promise<number> => {
+    const response = await pool.request({ method: 'POST', path: '/v1/events', headers: { ...headers, 'content-type': contentType }, body });
+    await response.body.dump();
+    return response.statusCode;
+  };
+  let failures = 0;
+  let sent = 0;
+  const latencies: number[] = [];
+  try {
+    if (command.kind === 'single') {
+      let measuring = false;
+      const loop = async (until: number) => {
+        while (Date.now() < until) {
+          const body = eventJson(sent++);
+          const started = performance.now();
+          const status = await send(body, 'application/cloudevents+json');
+          if (status !== 202) failures++;
+          if (measuring) latencies.push(performance.now() - started);
+        }
+      };
+      await Promise.all(Array.from({ length: command.concurrency }, () => loop(Date.now() + command.warmupMs)));
+      measuring = true;
+      const cpu = process.cpuUsage();
+      const run = await timed(() => Promise.all(Array.from({ length: command.concurrency }, () => loop(Date.now() + command.measureMs))));
+      const used = process.cpuUsage(cpu);
+      latencies.sort((a, b) => a - b);
+      return { requests: latencies.length, failures, ms: run.ms, latencies, cpuMs: (used.user + used.system) / 1000, sent };
+    }
+    const bodies = Array.from({ length: command.batches }, (_, b) =>
+      `[${Array.from({ length: command.batchSize }, (_, i) => eventJson(command.firstIndex + b * command.batchSize + i)).join(',')}]`,
+    );
+    let next = 0;
+    const cpu = process.cpuUsage();
+    const run = await timed(() =>
+      Promise.all(
+        Array.from({ length: command.concurrency }, async () => {
+          while (next < bodies.length) {
+            const body = bodies[next++] as string;
+            const started = performance.now();
+            if ((await send(body, 'application/cloudevents-batch+json')) !== 202) failures++;
+            latencies.push(performance.now() - started);
+          }
+        }),
+      ),
+    );
+    const used = process.cpuUsage(cpu);
+    latencies.sort((a, b) => a - b);
+    return { requests: bodies.length, failures, ms: run.ms, latencies, cpuMs: (used.user + used.system) / 1000, sent: command.batches * command.batchSize };
+  } finally {
+    await pool.close();
+  }
+}
+
+if (require.main === module && process.send) {
+  process.on('message', (command: LoadCommand) => {
+    runLoad(command).then(
+      (report) => process.send?.({ ok: true, report }),
+      (error: unknown) => process.send?.({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+    );
+  });
+}
+
+class LoadGenerator {
+  private readonly child: ChildProcess = fork(__filename, [], { execArgv: ['-r', '@swc-node/register'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+
+  run(command: LoadCommand): Promise<LoadReport> {
+    return new Promise((resolve, reject) => {
+      const onExit = (code: number | null) => reject(new Error(`the load generator exited (${code})`));
+      this.child.once('exit', onExit);
+      this.child.once('message', (message: { ok: true; report: LoadReport } | { ok: false; error: string }) => {
+        this.child.off('exit', onExit);
+        if (message.ok) resolve(message.report);
+        else reject(new Error(`load generator: ${message.error}`));
+      });
+      this.child.send(command);
+    });
+  }
+
+  stop(): void {
+    if (this.child.exitCode === null) this.child.kill();
+  }
+}
+
+/** CPU time (user + system, ms) a process has used so far, from /proc. */
+function processCpuMs(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // utime and stime are fields 14 and 15 of stat (11 and 12 after the command name), in clock ticks (100/s).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+
 export async function run(): Promise<BenchResult> {
   const ns = createTestNamespace('benchintake');
   const port = await freePort();
   const env = ns.env({
     PORT: String(port),
     HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    BODY_LIMIT_BYTES: String(5 * 1024 * 1024),
+    LOG_LEVEL: 'info',
     INTAKE_RATE_LIMIT_PER_SECOND: '10000000',
   });
   let child: ChildProcess | undefined;
-  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const load = new LoadGenerator();
   const db = new Client({ connectionString: TEST_DATABASE_URL });
   await db.connect();
+  const profileDir = process.env['INTAKE_BENCH_CPU_PROF'];
+  const only = process.env['INTAKE_BENCH_ONLY'];
   try {
     // The ceiling first, while nothing else runs.
     const raw = await rawPipelined(ns.natsNamespace);
-    child = spawn(process.execPath, ['-r', '@swc-node/register', 'services/intake/src/main.ts'], {
+    const args = profileDir
+      ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '-e', "process.once('SIGTERM', () => process.exit(0)); require('./services/intake/src/main.ts');"]
+      : ['services/intake/src/main.ts'];
+    child = spawn(process.execPath, ['-r', '@swc-node/register', ...args], {
       cwd: join(__dirname, '..'),
       env: { ...process.env, ...env },
+      // Logs (info: the service's own, not one line per request) are discarded like a log shipper would take them.
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     await pollUntil(
@@ -98,72 +219,71 @@ export async function run(): Promise<BenchResult> {
     const token = testToken({ tenant, role: 'ingest' });
 
     // Single events: CONCURRENCY clients in a closed loop, each one event per request.
-    let counter = 0;
-    const latencies: number[] = [];
-    let measuring = false;
-    let failures = 0;
-    const single = async (until: number) => {
-      while (Date.now() < until) {
-        const body = JSON.stringify(utterance(tenant, counter++));
-        const started = performance.now();
-        const status = await post(agent, port, token, body, 'application/cloudevents+json');
-        if (status !== 202) failures++;
-        if (measuring) latencies.push(performance.now() - started);
-      }
-    };
-    await Promise.all(Array.from({ length: CONCURRENCY }, () => single(Date.now() + WARMUP_SECONDS * 1000)));
-    measuring = true;
-    const singleRun = await timed(() => Promise.all(Array.from({ length: CONCURRENCY }, () => single(Date.now() + SINGLE_SECONDS * 1000))));
-    latencies.sort((a, b) => a - b);
+    const singleLoad = loadavg()[0] ?? 0;
+    const intakeCpuBefore = processCpuMs(child.pid);
+    const singleSeconds = only === 'batch' ? 1 : SINGLE_SECONDS;
+    const single = await load.run({ kind: 'single', port, token, tenant, concurrency: CONCURRENCY, warmupMs: WARMUP_SECONDS * 1000, measureMs: singleSeconds * 1000 });
+    // Warm-up included in intake's CPU: measured over the whole phase.
+    const singleIntakeCpuMs = processCpuMs(child.pid) - intakeCpuBefore;
+    const singleIntakeCpu = singleIntakeCpuMs / ((WARMUP_SECONDS + singleSeconds) * 10);
     // Let the archive catch up, so that the batch phase starts from a steady state.
-    await archived(db, ns.dbSchema, counter);
+    await archived(db, ns.dbSchema, single.sent);
+    const singleFigures = [
+      figure({
+        name: `single-event POST /v1/events (${CONCURRENCY} keep-alive clients)`,
+        unit: 'requests/s',
+        value: rate(single.requests, single.ms),
+        target: { kind: 'min', value: 3000 },
+        extra: {
+          p50_ms: round(percentile(single.latencies, 50)),
+          p99_ms: round(percentile(single.latencies, 99)),
+          requests: single.requests,
+          intake_cpu_pct: Math.round(singleIntakeCpu),
+          // Warm-up requests included, like intake's CPU; archive writing included.
+          intake_cpu_ms_per_request: round(singleIntakeCpuMs / single.sent),
+          loadgen_cpu_pct: Math.round((single.cpuMs / single.ms) * 100),
+          load_avg_1m_at_start: round(singleLoad),
+        },
+      }),
+      figure({ name: 'single-event p99 latency', unit: 'ms', value: percentile(single.latencies, 99), target: { kind: 'max', value: 20 } }),
+    ];
+    if (only === 'single') {
+      if (single.failures > 0) throw new Error(`${single.failures} request(s) were not accepted`);
+      return { suite: 'intake', figures: singleFigures };
+    }
 
     // Batches of 500.
-    const bodies = Array.from({ length: BATCH_EVENTS / BATCH_SIZE }, (_, b) =>
-      JSON.stringify(Array.from({ length: BATCH_SIZE }, (_, i) => utterance(tenant, 1_000_000 + b * BATCH_SIZE + i))),
-    );
-    let next = 0;
-    const batchRun = await timed(() =>
-      Promise.all(
-        Array.from({ length: BATCH_CONCURRENCY }, async () => {
-          while (next < bodies.length) {
-            const body = bodies[next++] as string;
-            if ((await post(agent, port, token, body, 'application/cloudevents-batch+json')) !== 202) failures++;
-          }
-        }),
-      ),
-    );
-
-    const archiveDrain = await timed(() => archived(db, ns.dbSchema, counter + BATCH_EVENTS));
+    const batchLoad = loadavg()[0] ?? 0;
+    const cpuBeforeBatches = processCpuMs(child.pid);
+    const batches = await load.run({ kind: 'batch', port, token, tenant, concurrency: BATCH_CONCURRENCY, batches: BATCH_EVENTS / BATCH_SIZE, batchSize: BATCH_SIZE, firstIndex: single.sent });
+    const batchIntakeCpuMs = processCpuMs(child.pid) - cpuBeforeBatches;
+    const batchIntakeCpu = batchIntakeCpuMs / (batches.ms / 100);
+    const archiveDrain = await timed(() => archived(db, ns.dbSchema, single.sent + BATCH_EVENTS));
+    const failures = single.failures + batches.failures;
     if (failures > 0) throw new Error(`${failures} request(s) were not accepted`);
     return {
       suite: 'intake',
       figures: [
-        figure({
-          name: `single-event POST /v1/events (${CONCURRENCY} keep-alive clients)`,
-          unit: 'requests/s',
-          value: rate(latencies.length, singleRun.ms),
-          target: { kind: 'min', value: 3000 },
-          extra: { p50_ms: round(percentile(latencies, 50)), p99_ms: round(percentile(latencies, 99)), requests: latencies.length },
-        }),
-        figure({
-          name: 'single-event p99 latency',
-          unit: 'ms',
-          value: percentile(latencies, 99),
-          target: { kind: 'max', value: 20 },
-        }),
+        ...(only === 'batch' ? [] : singleFigures),
         figure({
           name: `batch POST /v1/events (${BATCH_SIZE} events, ${BATCH_CONCURRENCY} clients)`,
           unit: 'events/s',
-          value: rate(BATCH_EVENTS, batchRun.ms),
+          value: rate(BATCH_EVENTS, batches.ms),
           ceiling: { name: 'nats.js pipelined JetStream publish', value: raw },
           target: { kind: 'ratio-min', value: 0.5 },
-          extra: { archive_caught_up_ms_after_last_202: round(archiveDrain.ms) },
+          extra: {
+            batch_p50_ms: round(percentile(batches.latencies, 50)),
+            intake_cpu_pct: Math.round(batchIntakeCpu),
+            intake_cpu_us_per_event: Math.round((batchIntakeCpuMs * 1000) / BATCH_EVENTS),
+            loadgen_cpu_pct: Math.round((batches.cpuMs / batches.ms) * 100),
+            load_avg_1m_at_start: round(batchLoad),
+            archive_caught_up_ms_after_last_202: round(archiveDrain.ms),
+          },
         }),
       ],
     };
   } finally {
-    agent.destroy();
+    load.stop();
     await db.end();
     if (child && child.exitCode === null) {
       const exited = new Promise((resolve) => child?.once('exit', resolve));
