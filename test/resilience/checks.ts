@@ -29,6 +29,8 @@ export interface CheckContext {
   /** Analytics base URLs (any replica) and a supervisor token of the tenant, for the KPI check. */
   analyticsUrls: string[];
   supervisorToken: string;
+  /** Replicas every stream should have (on a NATS cluster). */
+  streamReplicas: number;
 }
 
 interface StreamEvent {
@@ -216,9 +218,35 @@ export async function runChecks(ctx: CheckContext, ledger: TrafficLedger): Promi
       note: `${ledger.webhookDeliveries.size} delivery ids received, ${redelivered} more than once (at-least-once; the receiver de-duplicates by X-Switchboard-Delivery)`,
     });
     rows.push(await kpiCheck(db, ctx));
+    if (ctx.streamReplicas > 1) rows.push(await replicaCheck(ctx));
     return rows;
   } finally {
     await db.end();
+  }
+}
+
+/** Every stream of the deployment has the replicas asked for, and a leader (still, after the faults). */
+async function replicaCheck(ctx: CheckContext): Promise<CheckRow> {
+  const nc = await connect({ servers: ctx.natsUrl.split(','), timeout: 5000 });
+  try {
+    const jsm = await nc.jetstreamManager();
+    const prefix = namespacedStream(ctx.namespace, '');
+    const streams = [];
+    for await (const info of jsm.streams.list()) if (info.config.name.startsWith(prefix)) streams.push(info);
+    const replicated = streams.filter((s) => s.config.num_replicas === ctx.streamReplicas);
+    const led = streams.filter((s) => Boolean(s.cluster?.leader));
+    const peers = streams.map((s) => `${s.config.name.slice(prefix.length)} ${s.cluster?.leader ?? 'no leader'}+${(s.cluster?.replicas ?? []).map((r) => `${r.name}${r.offline ? ' (offline)' : r.current ? '' : ' (not current)'}`).join('/')}`);
+    return {
+      check: `nats: streams replicated ×${ctx.streamReplicas}, each with a leader`,
+      sent: streams.length,
+      accepted: replicated.length,
+      processed: led.length,
+      lost: streams.length - Math.min(replicated.length, led.length),
+      duplicated: 0,
+      note: peers.join('; '),
+    };
+  } finally {
+    await nc.close();
   }
 }
 

@@ -69,9 +69,11 @@ export function scaleProfile(): ScenarioOptions {
   return {
     deployment: { natsNodes: 3, streamReplicas: 3, replicas: 2, env: SERVICE_ENV, serviceEnv: PER_SERVICE },
     traffic: { agents: 12, interactionsPerSecond: 1.5, customerUtterances: 3, holdMs: 1000 },
-    warmupMs: 8000,
-    gapMs: 4000,
+    warmupMs: 15_000,
+    gapMs: 6000,
     faults: [killNatsNode(0), ...SERVICES.map((s) => killReplica(s, 1))],
+    // More load after the last kill: the survivors carry it alone.
+    tailMs: 15_000,
     drainTimeoutMs: 180_000,
     settleTimeoutMs: 120_000,
   };

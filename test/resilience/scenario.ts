@@ -23,6 +23,8 @@ export interface ScenarioOptions {
   warmupMs: number;
   /** Load between two faults (after recovery). */
   gapMs: number;
+  /** Load after the last fault, before the drain (default `gapMs`). */
+  tailMs?: number;
   faults: Fault[];
   /** How long the drain (every interaction assigned and ended) may take. */
   drainTimeoutMs: number;
@@ -182,9 +184,9 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     await traffic.setUp();
     traffic.start();
     await pause(options.warmupMs);
-    for (const fault of options.faults) {
+    for (const [i, fault] of options.faults.entries()) {
       await step(fault.name, () => fault.inflict(d));
-      await pause(options.gapMs);
+      await pause(i === options.faults.length - 1 ? (options.tailMs ?? options.gapMs) : options.gapMs);
     }
     traffic.stopGenerating();
     let undrained = 0;
@@ -201,6 +203,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
       capacity: CAPACITY,
       analyticsUrls: running('analytics')(),
       supervisorToken: traffic.token('supervisor'),
+      streamReplicas: options.deployment.streamReplicas ?? options.deployment.natsNodes ?? 1,
     };
     let rows: CheckRow[] = [];
     await step('checks: consumers caught up', async () => {
