@@ -91,4 +91,53 @@ describe('routing strategies and wellbeing rules through API and events', () => 
     await h.create('st2', { queueId: 'stk', channel: 'chat', customer: { id: 'repeat' } });
     expect(await offeredTo('st2')).toBe('first');
   });
+  it('round-robin offers the agent offered longest ago; least-occupancy the least occupied', async () => {
+    await h.queue('rr', { channel: 'chat', requiredSkills: { rr: 1 }, strategy: 'round-robin', wrapUpSeconds: 0 });
+    await h.agent('rr1', { skills: { rr: 1 } });
+    await h.agent('rr2', { skills: { rr: 1 } });
+    await h.create('rr-a', { queueId: 'rr', channel: 'chat' });
+    const first = await offeredTo('rr-a');
+    await h.create('rr-b', { queueId: 'rr', channel: 'chat' });
+    const second = await offeredTo('rr-b');
+    expect(new Set([first, second])).toEqual(new Set(['rr1', 'rr2']));
+
+    await h.queue('lo', { channel: 'chat', requiredSkills: { lo: 1 }, strategy: 'least-occupancy', wrapUpSeconds: 0 });
+    await h.agent('lo1', { skills: { lo: 1 } });
+    await h.agent('lo2', { skills: { lo: 1 } });
+    await h.create('lo-a', { queueId: 'lo', channel: 'chat' });
+    const busy = await offeredTo('lo-a');
+    await h.ok('POST', `/v1/offers/${h.of('routing.offered', (e) => e.data.interactionId === 'lo-a')[0]!.data.offerId}/accept`, undefined, h.agentToken(busy));
+    await expectEventually(() => expect(h.of('routing.assigned', (e) => e.data.interactionId === 'lo-a')).toHaveLength(1));
+    await h.create('lo-b', { queueId: 'lo', channel: 'chat' });
+    expect(await offeredTo('lo-b')).toBe(busy === 'lo1' ? 'lo2' : 'lo1');
+  });
+
+  it('logs a hold for the sticky agent and a wait with nobody eligible, once each, then the offer', async () => {
+    await h.queue('rare', { channel: 'email', requiredSkills: { rare: 5 } });
+    await h.create('nobody', { queueId: 'rare', channel: 'email' });
+    await h.queue('hold', { channel: 'chat', requiredSkills: { hold: 1 }, wrapUpSeconds: 0 });
+    await h.agent('h1', { skills: { hold: 1 } });
+    await h.create('ho1', { queueId: 'hold', channel: 'chat', customer: { id: 'regular' } });
+    expect(await offeredTo('ho1')).toBe('h1');
+    await h.ok('POST', `/v1/offers/${h.of('routing.offered', (e) => e.data.interactionId === 'ho1')[0]!.data.offerId}/accept`, undefined, h.agentToken('h1'));
+    await h.publish('interaction.ended', { interactionId: 'ho1', reason: 'completed' });
+    await expectEventually(async () => expect((await h.ok('GET', '/v1/interactions/ho1/routing'))['status']).toBe('ended'));
+    await h.ok('POST', '/v1/agents/h1/state', { state: 'break' });
+    await h.agent('h2', { skills: { hold: 1 } });
+
+    await h.create('ho2', { queueId: 'hold', channel: 'chat', customer: { id: 'regular' } });
+    type Logged = { outcome: string; winner?: string; rules: { rule: string; outcome: string }[] };
+    const decisions = async (id: string): Promise<Logged[]> => (await h.ok('GET', `/v1/interactions/${id}/routing`))['decisions'] as Logged[];
+    await expectEventually(async () => expect((await decisions('ho2'))[0]).toMatchObject({ outcome: 'waiting_for_sticky_agent' }));
+    expect((await decisions('ho2'))[0]!.rules).toEqual(expect.arrayContaining([expect.objectContaining({ rule: 'sticky', outcome: 'waiting' })]));
+    await h.ok('POST', '/v1/agents/h1/state', { state: 'available' });
+    expect(await offeredTo('ho2')).toBe('h1');
+    const held = await decisions('ho2');
+    expect(held.map((d) => d.outcome)).toEqual(['waiting_for_sticky_agent', 'offered']);
+    expect(held[1]!.winner).toBe('h1');
+
+    // Many rounds later, the interaction nobody can take has one entry.
+    const waiting = await decisions('nobody');
+    expect(waiting.map((d) => d.outcome)).toEqual(['no_eligible_agent']);
+  });
 });

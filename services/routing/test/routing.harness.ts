@@ -17,7 +17,7 @@ export class RoutingHarness {
 
   static async start(ns: TestNamespace, replicas = 1, env: Record<string, string> = {}): Promise<RoutingHarness> {
     const apps: TestApp[] = [];
-    for (let i = 0; i < replicas; i += 1) apps.push(await startTestApp(AppModule, ns, { env: { ROUTING_TICK_MS: '100', ...env } }));
+    for (let i = 0; i < replicas; i += 1) apps.push(await startTestApp(AppModule, ns, { env: { ROUTING_TICK_MS: '100', ROUTING_OCCUPANCY_REFRESH_MS: '50', ...env } }));
     const harness = new RoutingHarness(ns, apps);
     await harness.listen();
     return harness;

@@ -80,6 +80,41 @@ describe('routing through API and events', () => {
     expect(h.of('routing.abandoned', (e) => e.data.interactionId === 'i4')).toHaveLength(1);
   });
 
+  it('a disposition ends wrap-up, shows in the log, and sends an unresolved case back to its agent', async () => {
+    await h.queue('dq', { channel: 'chat', requiredSkills: { disp: 1 }, wrapUpSeconds: 600 });
+    await h.agent('d1', { skills: { disp: 1 } });
+    const handle = async (interactionId: string, agentId: string, resolved: boolean): Promise<void> => {
+      await h.create(interactionId, { queueId: 'dq', channel: 'chat', customer: { id: 'open-case' } });
+      await expectEventually(() => expect(h.of('routing.offered', (e) => e.data.interactionId === interactionId)).toHaveLength(1));
+      const offer = h.of('routing.offered', (e) => e.data.interactionId === interactionId)[0]!;
+      expect(offer.data.agentId).toBe(agentId);
+      await h.ok('POST', `/v1/offers/${offer.data.offerId}/accept`, undefined, h.agentToken(agentId));
+      await h.publish('interaction.ended', { interactionId, reason: 'completed' });
+      await expectEventually(async () => expect((await h.ok('GET', `/v1/agents/${agentId}`)).state).toBe('wrap_up'));
+      await h.publish('interaction.disposition', { interactionId, agentId, resolved, code: resolved ? 'billing.fixed' : 'billing.open' });
+      await expectEventually(async () => expect((await h.ok('GET', `/v1/agents/${agentId}`)).state).toBe('available'));
+    };
+    await handle('dp1', 'd1', false);
+    await expectEventually(() => expect(h.of('agent.state_changed', (e) => e.data.agentId === 'd1' && e.data.reason === 'disposition recorded')).toHaveLength(1));
+    expect((await h.ok('GET', '/v1/interactions/dp1/routing'))['disposition']).toMatchObject({ resolved: false, code: 'billing.open' });
+
+    // A later contact handled and resolved by d2 (d1 away, no sticky wait) ...
+    await h.ok('PUT', '/v1/settings/wellbeing', { stickyWaitSeconds: 0 });
+    await h.ok('POST', '/v1/agents/d1/state', { state: 'break' });
+    await h.agent('d2', { skills: { disp: 1 } });
+    await handle('dp2', 'd2', true);
+    // ... yet the next contact goes to d1, who holds the customer's open case, though d2 has been idle longer.
+    await h.ok('POST', '/v1/agents/d1/state', { state: 'available' });
+    await h.create('dp3', { queueId: 'dq', channel: 'chat', customer: { id: 'open-case' } });
+    await expectEventually(() => expect(h.of('routing.offered', (e) => e.data.interactionId === 'dp3')).toHaveLength(1));
+    expect(h.of('routing.offered', (e) => e.data.interactionId === 'dp3')[0]!.data.agentId).toBe('d1');
+    const log = await h.ok('GET', '/v1/interactions/dp3/routing');
+    const sticky = (log['decisions'] as { rules: { rule: string; outcome: string; detail?: string }[] }[])[0]!.rules.find((r) => r.rule === 'sticky');
+    expect(sticky).toMatchObject({ outcome: 'applied' });
+    expect(sticky?.detail).toContain('unresolved');
+    await h.ok('PUT', '/v1/settings/wellbeing', { stickyWaitSeconds: 20 });
+  });
+
   it('rejects bad input with problem+json naming the fields, and scopes agents to themselves', async () => {
     const bad = await h.call('PUT', '/v1/queues/qx', { name: 'x', channel: 'fax', strategy: 'random' });
     expect(bad.status).toBe(400);

@@ -91,7 +91,13 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
   /** One full round; resolves when done. */
   async cycle(): Promise<void> {
     if (!(await this.hot.isBuilt())) {
-      const rebuilt = await this.hot.rebuild(() => this.repo.openWork(), () => this.repo.lastOffers());
+      const rebuilt = await this.hot.rebuild(
+        (write) => this.repo.dataSource.transaction(async (m) => {
+          await this.repo.fenceHotState(m, 'exclusive');
+          await write(await this.repo.openWork(m), await this.repo.lastOffers(m));
+        }),
+        () => this.repo.openWork(),
+      );
       if (rebuilt) this.logger.log('hot state rebuilt from Postgres');
       else return;
     }
@@ -213,8 +219,9 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
    * Reservations that did not become offers are released.
    */
   private async commit(tenant: string, planned: PlannedOffer[], notes: WaitNote[]): Promise<'done' | 'retry' | 'not_ready'> {
-    const outcomes = await this.hot.reserveMany(planned.map((p) => ({ ...p.work, limit: p.limit })));
-    if (!outcomes) return 'not_ready';
+    const reservation = await this.hot.reserveMany(planned.map((p) => ({ ...p.work, limit: p.limit })));
+    if (!reservation) return 'not_ready';
+    const { outcomes } = reservation;
     const reserved = planned.filter((_, i) => outcomes[i] === 'reserved');
     for (const [i, p] of planned.entries()) if (outcomes[i] === 'already_claimed') await this.repairStaleClaim(tenant, p.work.interactionId);
     const retry = outcomes.some((o) => o === 'agent_full');
@@ -223,6 +230,9 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     let stale = false;
     try {
       offered = await this.repo.dataSource.transaction(async (m) => {
+        // Reservations made before a Redis loss are not in the rebuilt hot state: they must not become offers.
+        await this.repo.fenceHotState(m, 'shared');
+        if (reserved.length > 0 && (await this.hot.epoch()) !== reservation.epoch) throw new HotStateMoved();
         const createdAt = Date.now();
         const offers = reserved.map((p) => ({ p, expiresAt: new Date(createdAt + p.queue.offer_timeout_seconds * 1000), explanation: explain(p.decision) }));
         const result = await this.repo.commitOffers(m, tenant, offers.map(({ p, expiresAt, explanation }) => ({
@@ -252,6 +262,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
       });
     } catch (error) {
       for (const p of reserved) await this.hot.release(p.work);
+      if (error instanceof HotStateMoved) return 'retry';
       throw error;
     }
     for (const p of reserved) if (!offered.has(p.work.offerId)) await this.hot.release(p.work);
@@ -271,6 +282,13 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     const open = await this.repo.openOfferFor(this.repo.dataSource.manager, tenant, interactionId);
     if (open?.id === claim.offerId) return;
     if (await this.hot.release(claim)) this.logger.warn(`released stale reservation ${claim.offerId} of ${interactionId}`);
+  }
+}
+
+/** The hot state was rebuilt between a batch's reservation and its commit. */
+class HotStateMoved extends Error {
+  constructor() {
+    super('hot state rebuilt since the reservation');
   }
 }
 

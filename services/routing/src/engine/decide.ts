@@ -50,7 +50,7 @@ function baseScore(strategy: Strategy, agent: AgentSnapshot, required: Record<st
     case 'longest-idle':
       return Math.round((now - agent.stateSince) / 1000);
     case 'least-occupancy':
-      return Math.round((1 - agent.occupancy) * 1000) / 1000;
+      return Math.round((1 - agent.occupancy) * 1e6) / 1e6;
     case 'best-skill-match': {
       const skills = Object.keys(required);
       if (skills.length === 0) return 0;

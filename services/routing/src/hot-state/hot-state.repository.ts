@@ -17,12 +17,13 @@ const versionKey = (tenant: string): string => `version:${tenant}`;
 /**
  * Reserves, for each of a round's offers in order, one unit of the agent's channel capacity AND claims the
  * interaction, atomically. ARGV: now, then per offer (agent, channel, limit, exclusive, claim field, claim value).
- * Returns per offer 1 reserved, 0 agent at capacity, -1 interaction already claimed; or {-2} when the hot state is
- * not built. A live call (voice/video) is exclusive of any other open work.
+ * Returns the epoch the reservations were made under, then per offer 1 reserved, 0 agent at capacity, -1 interaction
+ * already claimed; or {-2} when the hot state is not built. A live call (voice/video) is exclusive of any other open work.
  */
 const RESERVE_MANY = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return {-2} end
-local out = {}
+local epoch = redis.call('GET', KEYS[1])
+if not epoch then return {-2} end
+local out = {epoch}
 local n = (#ARGV - 1) / 6
 for i = 0, n - 1 do
   local b = 1 + i * 6
@@ -51,7 +52,7 @@ for i = 0, n - 1 do
     redis.call('HSET', KEYS[3], claimField, claimValue)
     redis.call('HSET', KEYS[4], agent, ARGV[1])
   end
-  out[i + 1] = result
+  out[i + 2] = result
 end
 return out
 `;
@@ -88,7 +89,7 @@ export interface RoundState {
 }
 
 type ScriptedRedis = Redis & {
-  routingReserveMany(epoch: string, loads: string, claims: string, last: string, ...args: string[]): Promise<number[]>;
+  routingReserveMany(epoch: string, loads: string, claims: string, last: string, ...args: string[]): Promise<(number | string)[]>;
   routingRelease(loads: string, claims: string, ...args: string[]): Promise<number>;
 };
 
@@ -107,8 +108,8 @@ export class HotStateRepository {
    * Reserves a round's offers in one atomic script, in order (`limits` gives each agent's capacity on the channel);
    * undefined when the hot state is not built (Redis lost: wait for the rebuild).
    */
-  async reserveMany(work: (OpenWork & { limit: number })[]): Promise<ReserveOutcome[] | undefined> {
-    if (work.length === 0) return [];
+  async reserveMany(work: (OpenWork & { limit: number })[]): Promise<{ epoch: string; outcomes: ReserveOutcome[] } | undefined> {
+    if (work.length === 0) return { epoch: '', outcomes: [] };
     const now = Date.now();
     const args: string[] = [String(now)];
     for (const w of work) {
@@ -116,9 +117,9 @@ export class HotStateRepository {
       const exclusive = w.channel === 'voice' || w.channel === 'video' ? '1' : '0';
       args.push(agent, w.channel, String(w.limit), exclusive, claimField(w.tenant, w.interactionId), `${w.offerId}|${now}|${w.channel}|${agent}`);
     }
-    const results = await this.redis.routingReserveMany(EPOCH, LOADS, CLAIMS, LAST_OFFERED, ...args);
-    if (results[0] === -2) return undefined;
-    return results.map((r) => (r === 1 ? 'reserved' : r === 0 ? 'agent_full' : 'already_claimed'));
+    const [epoch, ...results] = await this.redis.routingReserveMany(EPOCH, LOADS, CLAIMS, LAST_OFFERED, ...args);
+    if (epoch === -2 || epoch === undefined) return undefined;
+    return { epoch: String(epoch), outcomes: results.map((r) => (r === 1 ? 'reserved' : r === 0 ? 'agent_full' : 'already_claimed')) };
   }
 
   async release(work: OpenWork): Promise<boolean> {
@@ -181,34 +182,46 @@ export class HotStateRepository {
     await this.redis.incr(versionKey(tenant));
   }
 
+  /** The current rebuild epoch (null while the hot state is not built). */
+  async epoch(): Promise<string | null> {
+    return this.redis.get(EPOCH);
+  }
+
   async isBuilt(): Promise<boolean> {
     return (await this.redis.exists(EPOCH)) === 1;
   }
 
   /**
-   * Rebuilds the hot state from the durable open work, under a short lock so one replica does it.
-   * Reservations are refused (not_ready) until the epoch is set again.
+   * Rebuilds the hot state from the durable open work, under a short lock so one replica does it. `fenced` reads the
+   * durable state and hands it to `write` while holding the fence that offer commits take shared, so no commit lands
+   * between the read and the write. Reservations are refused (not_ready) until the epoch is set again.
    */
-  async rebuild(openWork: () => Promise<OpenWork[]>, lastOffers: () => Promise<{ tenant: string; agentId: string; at: number }[]>): Promise<boolean> {
+  async rebuild(
+    fenced: (write: (work: OpenWork[], last: { tenant: string; agentId: string; at: number }[]) => Promise<void>) => Promise<void>,
+    openWork: () => Promise<OpenWork[]>,
+  ): Promise<boolean> {
     const token = globalThis.crypto.randomUUID();
     const locked = await this.redis.set(REBUILD_LOCK, token, 'PX', 10_000, 'NX');
     if (locked !== 'OK') return false;
     try {
-      const work = await openWork();
-      const loads = new Map<string, number>();
-      const claims: string[] = [];
-      for (const w of work) {
-        const field = `${agentField(w.tenant, w.agentId)}|${w.channel}`;
-        loads.set(field, (loads.get(field) ?? 0) + 1);
-        claims.push(claimField(w.tenant, w.interactionId), `${w.offerId}|${Date.now()}|${w.channel}|${agentField(w.tenant, w.agentId)}`);
-      }
-      const last = (await lastOffers()).flatMap((l) => [agentField(l.tenant, l.agentId), String(l.at)]);
-      const multi = this.redis.multi().del(LOADS, CLAIMS, LAST_OFFERED);
-      if (loads.size > 0) multi.hset(LOADS, Object.fromEntries(loads));
-      if (claims.length > 0) multi.hset(CLAIMS, ...claims);
-      if (last.length > 0) multi.hset(LAST_OFFERED, ...last);
-      multi.set(EPOCH, String(Date.now()));
-      await multi.exec();
+      let work: OpenWork[] = [];
+      await fenced(async (open, lastOffers) => {
+        work = open;
+        const loads = new Map<string, number>();
+        const claims: string[] = [];
+        for (const w of open) {
+          const field = `${agentField(w.tenant, w.agentId)}|${w.channel}`;
+          loads.set(field, (loads.get(field) ?? 0) + 1);
+          claims.push(claimField(w.tenant, w.interactionId), `${w.offerId}|${Date.now()}|${w.channel}|${agentField(w.tenant, w.agentId)}`);
+        }
+        const last = lastOffers.flatMap((l) => [agentField(l.tenant, l.agentId), String(l.at)]);
+        const multi = this.redis.multi().del(LOADS, CLAIMS, LAST_OFFERED);
+        if (loads.size > 0) multi.hset(LOADS, Object.fromEntries(loads));
+        if (claims.length > 0) multi.hset(CLAIMS, ...claims);
+        if (last.length > 0) multi.hset(LAST_OFFERED, ...last);
+        multi.set(EPOCH, globalThis.crypto.randomUUID());
+        await multi.exec();
+      });
       // Work resolved while the rebuild was in flight released nothing (its claim was not there yet): release it now.
       const stillOpen = new Set((await openWork()).map((w) => w.offerId));
       for (const w of work) if (!stillOpen.has(w.offerId)) await this.release(w);

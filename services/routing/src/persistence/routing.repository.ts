@@ -219,6 +219,14 @@ export class RoutingRepository {
   }
 
   /**
+   * The fence between offer commits (shared) and a hot-state rebuild (exclusive), held to the end of `db`'s
+   * transaction: a rebuild reads the open work either after a commit or before it starts, never in between.
+   */
+  async fenceHotState(db: EntityManager, mode: 'shared' | 'exclusive'): Promise<void> {
+    await db.query(`SELECT ${mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock'}(hashtext($1))`, [`${this.s}.routing-hot-state`]);
+  }
+
+  /**
    * Commits a batch of reserved offers in one statement: share-locks the offered agents still available (a state change
    * waits for the commit, then rescinds what it finds), moves their still-queued interactions to `offered`, and inserts
    * those offers and their decision log entries. Returns the offers made and the agents found available.
@@ -268,8 +276,8 @@ export class RoutingRepository {
   }
 
   /** When each agent was last offered work (the day before a Redis loss is enough for round-robin). */
-  async lastOffers(): Promise<{ tenant: string; agentId: string; at: number }[]> {
-    const rows: { tenant: string; agent_id: string; at: string }[] = await this.dataSource.query(
+  async lastOffers(db: Db = this.dataSource): Promise<{ tenant: string; agentId: string; at: number }[]> {
+    const rows: { tenant: string; agent_id: string; at: string }[] = await db.query(
       `SELECT tenant, agent_id, (extract(epoch FROM max(created_at)) * 1000)::bigint AS at FROM ${this.s}.offer
        WHERE created_at > now() - interval '1 day' GROUP BY tenant, agent_id`,
     );
@@ -323,9 +331,9 @@ export class RoutingRepository {
   }
 
   /** Offers open or accepted on interactions not yet ended: the durable truth the hot state is rebuilt from. */
-  async openWork(): Promise<OpenWork[]> {
+  async openWork(db: Db = this.dataSource): Promise<OpenWork[]> {
     const rows: { tenant: string; agent_id: string; interaction_id: string; channel: OpenWork['channel']; id: string }[] =
-      await this.dataSource.query(
+      await db.query(
         `SELECT o.tenant, o.agent_id, o.interaction_id, o.channel, o.id FROM ${this.s}.offer o
          JOIN ${this.s}.interaction i ON i.tenant=o.tenant AND i.id=o.interaction_id
          WHERE (o.status='offered' OR (o.status='accepted' AND i.status='assigned'))`,
