@@ -1,4 +1,5 @@
-import { createTestNamespace, expectEventually, type TestNamespace } from '@switchboard/testing';
+import { createTestNamespace, expectEventually, startTestApp, type TestNamespace } from '@switchboard/testing';
+import { AppModule } from '../src/app.module';
 import { RoutingHarness } from './routing.harness';
 
 jest.setTimeout(30_000);
@@ -125,5 +126,18 @@ describe('routing through API and events', () => {
     expect(self.status).toBe(200);
     const agentPut = await h.call('PUT', '/v1/agents/zz', { name: 'zz' }, h.agentToken('zz'));
     expect(agentPut.status).toBe(403);
+  });
+  it('offer timers survive a restart: the next process times the offer out and offers elsewhere', async () => {
+    await h.queue('tq', { channel: 'email', requiredSkills: { timers: 1 }, offerTimeoutSeconds: 4 });
+    await h.agent('t1', { skills: { timers: 1 } });
+    await h.create('tm1', { queueId: 'tq', channel: 'email' });
+    await expectEventually(() => expect(h.of('routing.offered', (e) => e.data.interactionId === 'tm1')).toHaveLength(1));
+    const offer = h.of('routing.offered', (e) => e.data.interactionId === 'tm1')[0]!;
+    await h.app.close();
+    expect(Date.now()).toBeLessThan(Date.parse(offer.data.expiresAt));
+    h.apps[0] = await startTestApp(AppModule, ns, { env: { ROUTING_TICK_MS: '100' } });
+    await h.agent('t2', { skills: { timers: 1 } });
+    await expectEventually(() => expect(h.of('routing.offer_timed_out', (e) => e.data.offerId === offer.data.offerId)).toHaveLength(1), { timeoutMs: 15_000 });
+    await expectEventually(() => expect(h.of('routing.offered', (e) => e.data.interactionId === 'tm1' && e.data.agentId === 't2')).toHaveLength(1));
   });
 });
