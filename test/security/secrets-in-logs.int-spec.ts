@@ -43,11 +43,19 @@ class ServiceProcess {
     });
     this.child.stdout?.on('data', (d: Buffer) => (this.output += d.toString('utf8')));
     this.child.stderr?.on('data', (d: Buffer) => (this.output += d.toString('utf8')));
-    await pollUntil(async () => (await fetch(`${this.url}/health/ready`).catch(() => undefined))?.status, (s) => s === 200, {
-      timeoutMs: 90_000,
-      intervalMs: 200,
-      description: `${this.service} ready`,
-    });
+    const child = this.child;
+    try {
+      await pollUntil(
+        async () => {
+          if (child.exitCode !== null) throw new Error(`${this.service} exited with ${child.exitCode}`);
+          return (await fetch(`${this.url}/health/ready`).catch(() => undefined))?.status;
+        },
+        (s) => s === 200,
+        { timeoutMs: 90_000, intervalMs: 200, description: `${this.service} ready` },
+      );
+    } catch (error) {
+      throw new Error(`${error instanceof Error ? error.message : String(error)}\n${this.output.slice(-3000)}`);
+    }
   }
 
   async stop(): Promise<void> {
