@@ -32,7 +32,7 @@ import { SubscriptionsController } from './subscriptions/subscriptions.controlle
       envSchema: notifyEnvSchema,
       database: { entities: [], migrations: [NotifyTables1764000000000, SubscriptionEscalation1764000100000, RecipientShifts1764000200000, Digests1764000300000] },
       // Events in flight are written together by one transaction (group commit): the more in flight, the larger the batches.
-      messaging: { consumers: { concurrency: 512 } },
+      messaging: { consumers: { concurrency: 1024 } },
     }),
   ],
   controllers: [InboxController, SubscriptionsController, DeliveriesController, PreferencesController],

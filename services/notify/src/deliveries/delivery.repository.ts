@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PLATFORM_CONFIG, quoteIdent, type PlatformConfig } from '@switchboard/platform';
 import { returnedRows } from '../database/query-rows';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 
 export const DELIVERY_STATUSES = ['pending', 'attempting', 'delivered', 'failed', 'dead', 'cancelled'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
@@ -83,33 +83,6 @@ export class DeliveryRepository {
     @Inject(PLATFORM_CONFIG) config: PlatformConfig,
   ) {
     this.table = `${quoteIdent(config.database.schema)}.delivery`;
-  }
-
-  /** Schedules a batch of deliveries in one statement; a (subscription, notification) pair is scheduled once. */
-  async createMany(
-    manager: EntityManager,
-    list: readonly { id: string; tenant: string; subscriptionId: string; notificationId: string; channel: string; dueAt: Date; digest: boolean }[],
-  ): Promise<void> {
-    if (list.length === 0) return;
-    await manager.query(
-      `INSERT INTO ${this.table} (id, tenant, subscription_id, notification_id, channel, status, next_attempt_at, digest)
-       SELECT id, tenant, subscription_id, notification_id, channel, 'pending', due_at, digest
-       FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, tenant text, subscription_id uuid, notification_id uuid, channel text, due_at timestamptz, digest boolean)
-       ON CONFLICT (subscription_id, notification_id) DO NOTHING`,
-      [
-        JSON.stringify(
-          list.map((d) => ({
-            id: d.id,
-            tenant: d.tenant,
-            subscription_id: d.subscriptionId,
-            notification_id: d.notificationId,
-            channel: d.channel,
-            due_at: d.dueAt,
-            digest: d.digest,
-          })),
-        ),
-      ],
-    );
   }
 
   /**

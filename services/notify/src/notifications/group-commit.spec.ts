@@ -39,3 +39,24 @@ describe('GroupCommit', () => {
     await expect(group.submit(4)).resolves.toBe(8);
   });
 });
+
+describe('GroupCommit with parallel flushes', () => {
+  it('runs at most `parallel` flushes at once and still answers every caller', async () => {
+    let running = 0;
+    let most = 0;
+    const group = new GroupCommit<number, number>(
+      async (items) => {
+        running += 1;
+        most = Math.max(most, running);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        running -= 1;
+        return items.map((n) => n + 1);
+      },
+      2,
+      2,
+    );
+    const results = await Promise.all(Array.from({ length: 9 }, (_, n) => group.submit(n)));
+    expect(results).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(most).toBe(2);
+  });
+});

@@ -2,10 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AnyCloudEvent } from '@switchboard/contracts';
 import { SERVICE_ENV } from '@switchboard/platform';
-import { DataSource } from 'typeorm';
 import { Clock } from '../clock/clock';
 import type { NotifyEnv } from '../config/notify.config';
-import { DeliveryRepository } from '../deliveries/delivery.repository';
 import { DeliveryWorker } from '../deliveries/delivery.worker';
 import { FanoutService } from '../realtime/fanout.service';
 import { PreferenceRepository, shiftKey, type Shift } from '../recipients/preference.repository';
@@ -13,11 +11,16 @@ import { releaseTime } from '../subscriptions/quiet-hours';
 import { SubscriptionRepository, type Subscription } from '../subscriptions/subscription.repository';
 import { GroupCommit } from './group-commit';
 import { planNotifications, type PlannedNotification } from './notification-plan';
-import { NotificationRepository, type NewNotification, type NotificationRecord } from './notification.repository';
+import { NotificationRepository, type NewDelivery, type NewNotification, type NotificationRecord } from './notification.repository';
 import { atLeast, type Severity } from './severity';
 
-/** Most events written by one transaction. */
-const MAX_BATCH = 512;
+/** Most events written by one statement. */
+const MAX_BATCH = 1_000;
+/**
+ * Batches written at once: one reads subscriptions and shifts while another inserts (inserts are
+ * serialised by the database, see {@link NotificationRepository.insertBatch}).
+ */
+const PARALLEL_BATCHES = 2;
 
 /** Digest windows are aligned on the interval (hourly digests go out on the hour). */
 export function nextDigestAt(now: Date, intervalSeconds: number): Date {
@@ -63,20 +66,18 @@ interface Planned {
 
 /**
  * Turns events into notifications. Events are written in batches (group commit): the events that
- * arrive while one transaction runs are written by the next one, with one multi-row insert of their
- * notifications and one of their deliveries. A notification is unique per source event and
- * recipient, so a redelivered event changes nothing. After commit the batch is pushed to the
- * sockets of every replica; each event's message is acknowledged only once its batch committed.
+ * arrive while a batch is written go into a following one, whose notifications and deliveries are
+ * inserted by one statement. A notification is unique per source event and recipient, so a
+ * redelivered event changes nothing. After commit the batch is pushed to the sockets of every
+ * replica; each event's message is acknowledged only once its batch committed and was announced.
  */
 @Injectable()
 export class IngestEventUseCase {
-  private readonly batches = new GroupCommit<AnyCloudEvent, NotificationRecord[]>((events) => this.ingestBatch(events), MAX_BATCH);
+  private readonly batches = new GroupCommit<AnyCloudEvent, NotificationRecord[]>((events) => this.ingestBatch(events), MAX_BATCH, PARALLEL_BATCHES);
 
   constructor(
-    private readonly dataSource: DataSource,
     private readonly notifications: NotificationRepository,
     private readonly subscriptions: SubscriptionRepository,
-    private readonly deliveries: DeliveryRepository,
     private readonly preferences: PreferenceRepository,
     private readonly fanout: FanoutService,
     private readonly worker: DeliveryWorker,
@@ -95,44 +96,40 @@ export class IngestEventUseCase {
     );
     if (planned.length === 0) return events.map(() => []);
     const now = this.clock.now();
-    const { records, scheduled } = await this.dataSource.transaction(async (manager) => {
-      const tenants = [...new Set(planned.map((p) => p.event.tenantid))];
-      const subscriptions = await this.subscriptions.listForTenantsIn(manager, tenants);
-      const holdableAgents = planned.flatMap((p) => {
-        const agentId = holdable(p.plan);
-        return agentId === undefined ? [] : [{ tenant: p.event.tenantid, agentId }];
-      });
-      const shifts = await this.preferences.shiftsIn(manager, holdableAgents);
-      const rows: NewNotification[] = planned.map(({ event, plan }) => {
-        const agentId = holdable(plan);
-        return {
-          id: randomUUID(),
-          tenant: event.tenantid,
-          recipient: plan.recipient,
-          kind: plan.kind,
-          eventType: event.type,
-          severity: plan.severity,
-          sourceEventId: event.id,
-          eventTime: event.time,
-          payload: plan.payload,
-          heldUntil: agentId === undefined ? null : heldUntil(shifts.get(shiftKey(event.tenantid, agentId)), now),
-        };
-      });
-      await this.notifications.lockInserts(manager);
-      const stored = await this.notifications.insertMany(manager, rows);
-      const deliveries = planned.flatMap(({ event, plan, primary }, i) => {
-        const record = stored[i];
-        if (!primary || !record) return [];
-        return subscriptions
-          .filter((s) => s.tenant === event.tenantid && matches(s, event.type, plan.severity, plan.kind))
-          .map((s) => ({ id: randomUUID(), tenant: s.tenant, subscriptionId: s.id, notificationId: record.id, channel: s.channel, ...dueAt(s, plan, now) }));
-      });
-      await this.deliveries.createMany(manager, deliveries);
-      return { records: stored, scheduled: deliveries.length };
+    const holdableAgents = planned.flatMap((p) => {
+      const agentId = holdable(p.plan);
+      return agentId === undefined ? [] : [{ tenant: p.event.tenantid, agentId }];
     });
+    const [subscriptions, shifts] = await Promise.all([
+      this.subscriptions.listForTenants([...new Set(planned.map((p) => p.event.tenantid))]),
+      this.preferences.shiftsOf(holdableAgents),
+    ]);
+    const rows: NewNotification[] = planned.map(({ event, plan }) => {
+      const agentId = holdable(plan);
+      return {
+        id: randomUUID(),
+        tenant: event.tenantid,
+        recipient: plan.recipient,
+        kind: plan.kind,
+        eventType: event.type,
+        severity: plan.severity,
+        sourceEventId: event.id,
+        eventTime: event.time,
+        payload: plan.payload,
+        heldUntil: agentId === undefined ? null : heldUntil(shifts.get(shiftKey(event.tenantid, agentId)), now),
+      };
+    });
+    const deliveries: NewDelivery[] = planned.flatMap(({ event, plan, primary }, i) => {
+      const row = rows[i];
+      if (!primary || !row) return [];
+      return subscriptions
+        .filter((s) => s.tenant === event.tenantid && matches(s, event.type, plan.severity, plan.kind))
+        .map((s) => ({ id: randomUUID(), tenant: s.tenant, subscriptionId: s.id, notificationId: row.id, channel: s.channel, ...dueAt(s, plan, now) }));
+    });
+    const records = await this.notifications.insertBatch(rows, deliveries);
     // Pushed after commit; a redelivered event re-announces the same ids, which sockets drop as duplicates.
     await this.fanout.publish(records.filter((r) => r.heldUntil === null));
-    if (scheduled > 0) this.worker.kick();
+    if (deliveries.length > 0) this.worker.kick();
     const byEvent = new Map<AnyCloudEvent, NotificationRecord[]>();
     planned.forEach((p, i) => {
       const record = records[i];

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PLATFORM_CONFIG, quoteIdent, type PlatformConfig } from '@switchboard/platform';
 import { returnedRows } from '../database/query-rows';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { Recipient } from './notification-plan';
 import type { Severity } from './severity';
 
@@ -33,6 +33,17 @@ export interface NewNotification {
   eventTime: string;
   payload: Record<string, unknown>;
   heldUntil: Date | null;
+}
+
+/** An external delivery scheduled together with its notification. */
+export interface NewDelivery {
+  id: string;
+  tenant: string;
+  subscriptionId: string;
+  notificationId: string;
+  channel: string;
+  dueAt: Date;
+  digest: boolean;
 }
 
 interface Row {
@@ -75,19 +86,26 @@ function toRecord(row: Row): NotificationRecord {
 @Injectable()
 export class NotificationRepository {
   private readonly table: string;
+  private readonly deliveryTable: string;
 
   constructor(
     private readonly dataSource: DataSource,
     @Inject(PLATFORM_CONFIG) config: PlatformConfig,
   ) {
     this.table = `${quoteIdent(config.database.schema)}.notification`;
+    this.deliveryTable = `${quoteIdent(config.database.schema)}.delivery`;
   }
 
   /**
-   * Inserts a batch in one statement, skipping rows whose (tenant, source event, recipient) exists;
-   * returns the stored row of every input, in input order (the existing one for a duplicate).
+   * Writes a batch in one statement (atomic on its own): its notifications, skipping those whose
+   * (tenant, source event, recipient) exists, and the deliveries of the notifications it inserted (a
+   * notification that existed got its deliveries when it was inserted). Inserts are serialised across
+   * replicas by an advisory lock held until the statement commits, so sequence numbers (the inbox
+   * cursor) become visible in order and a reconnecting client's `since` never skips a notification
+   * that committed after a later one. Returns the stored row of every input, in input order (the
+   * existing one for a duplicate).
    */
-  async insertMany(manager: EntityManager, list: readonly NewNotification[]): Promise<NotificationRecord[]> {
+  async insertBatch(list: readonly NewNotification[], deliveries: readonly NewDelivery[]): Promise<NotificationRecord[]> {
     if (list.length === 0) return [];
     const rows = list.map((n) => ({
       id: n.id,
@@ -101,19 +119,37 @@ export class NotificationRepository {
       payload: n.payload,
       held_until: n.heldUntil,
     }));
-    const inserted: Row[] = await manager.query(
-      `INSERT INTO ${this.table} (id, tenant, recipient, kind, event_type, severity, source_event_id, event_time, payload, held_until)
-       SELECT id, tenant, recipient, kind, event_type, severity, source_event_id, event_time, payload, held_until
-       FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, tenant text, recipient text, kind text, event_type text, severity text,
-                                               source_event_id text, event_time timestamptz, payload jsonb, held_until timestamptz)
-       ON CONFLICT (tenant, source_event_id, recipient) DO NOTHING RETURNING *`,
-      [JSON.stringify(rows)],
+    const deliveryRows = deliveries.map((d) => ({
+      id: d.id,
+      tenant: d.tenant,
+      subscription_id: d.subscriptionId,
+      notification_id: d.notificationId,
+      channel: d.channel,
+      due_at: d.dueAt,
+      digest: d.digest,
+    }));
+    const inserted: Row[] = await this.dataSource.query(
+      `WITH serialised AS MATERIALIZED (SELECT pg_advisory_xact_lock(hashtext($3)) AS locked),
+       n AS (
+         INSERT INTO ${this.table} (id, tenant, recipient, kind, event_type, severity, source_event_id, event_time, payload, held_until)
+         SELECT x.id, x.tenant, x.recipient, x.kind, x.event_type, x.severity, x.source_event_id, x.event_time, x.payload, x.held_until
+         FROM serialised, jsonb_to_recordset($1::jsonb) AS x(id uuid, tenant text, recipient text, kind text, event_type text, severity text,
+                                                            source_event_id text, event_time timestamptz, payload jsonb, held_until timestamptz)
+         ON CONFLICT (tenant, source_event_id, recipient) DO NOTHING RETURNING *),
+       d AS (
+         INSERT INTO ${this.deliveryTable} (id, tenant, subscription_id, notification_id, channel, status, next_attempt_at, digest)
+         SELECT y.id, y.tenant, y.subscription_id, y.notification_id, y.channel, 'pending', y.due_at, y.digest
+         FROM jsonb_to_recordset($2::jsonb) AS y(id uuid, tenant text, subscription_id uuid, notification_id uuid, channel text, due_at timestamptz, digest boolean)
+         JOIN n ON n.id = y.notification_id
+         ON CONFLICT (subscription_id, notification_id) DO NOTHING)
+       SELECT * FROM n`,
+      [JSON.stringify(rows), JSON.stringify(deliveryRows), this.table],
     );
     const key = (tenant: string, sourceEventId: string, recipient: string) => `${tenant}\u0000${sourceEventId}\u0000${recipient}`;
     const stored = new Map(inserted.map((row) => [key(row.tenant, row.source_event_id, row.recipient), toRecord(row)]));
     const missing = list.filter((n) => !stored.has(key(n.tenant, n.sourceEventId, n.recipient)));
     if (missing.length > 0) {
-      const existing: Row[] = await manager.query(
+      const existing: Row[] = await this.dataSource.query(
         `SELECT n.* FROM ${this.table} n
          JOIN jsonb_to_recordset($1::jsonb) AS k(tenant text, source_event_id text, recipient text) USING (tenant, source_event_id, recipient)`,
         [JSON.stringify(missing.map((n) => ({ tenant: n.tenant, source_event_id: n.sourceEventId, recipient: n.recipient })))],
@@ -125,15 +161,6 @@ export class NotificationRepository {
       if (!record) throw new Error(`notification for event ${n.sourceEventId} and ${n.recipient} was neither inserted nor found`);
       return record;
     });
-  }
-
-  /**
-   * Serialises notification inserts until the transaction ends, across replicas: sequence numbers
-   * (the inbox cursor) then become visible in order, so a reconnecting client's `since` never skips
-   * a notification that committed after a later one.
-   */
-  async lockInserts(manager: EntityManager): Promise<void> {
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [this.table]);
   }
 
   async find(tenant: string, id: string): Promise<NotificationRecord | undefined> {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PLATFORM_CONFIG, quoteIdent, type PlatformConfig } from '@switchboard/platform';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { QuietHours } from '../subscriptions/subscription.schema';
 
 /** A daily shift, local to its time zone (may wrap past midnight). Same shape as quiet hours. */
@@ -34,9 +34,9 @@ export class PreferenceRepository {
   }
 
   /** Shifts of these agents (absent: no shift, always on), keyed `tenant NUL agentId`. */
-  async shiftsIn(manager: EntityManager, agents: readonly { tenant: string; agentId: string }[]): Promise<Map<string, Shift>> {
+  async shiftsOf(agents: readonly { tenant: string; agentId: string }[]): Promise<Map<string, Shift>> {
     if (agents.length === 0) return new Map();
-    const rows: { tenant: string; agent_id: string; shift: Shift | null }[] = await manager.query(
+    const rows: { tenant: string; agent_id: string; shift: Shift | null }[] = await this.dataSource.query(
       `SELECT p.tenant, p.agent_id, p.shift FROM ${this.table} p
        JOIN jsonb_to_recordset($1::jsonb) AS k(tenant text, agent_id text) USING (tenant, agent_id)
        WHERE p.shift IS NOT NULL`,

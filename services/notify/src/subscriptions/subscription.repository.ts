@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PLATFORM_CONFIG, quoteIdent, type PlatformConfig } from '@switchboard/platform';
 import { returnedRows } from '../database/query-rows';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { Severity } from '../notifications/severity';
 import type { QuietHours, SubscriptionChannel } from './subscription.schema';
 
@@ -77,10 +77,10 @@ export class SubscriptionRepository {
     return rows.map(toSubscription);
   }
 
-  /** Subscriptions of these tenants, read inside the transaction that creates deliveries. */
-  async listForTenantsIn(manager: EntityManager, tenants: readonly string[]): Promise<Subscription[]> {
+  /** Subscriptions of these tenants. */
+  async listForTenants(tenants: readonly string[]): Promise<Subscription[]> {
     if (tenants.length === 0) return [];
-    const rows: Row[] = await manager.query(`SELECT * FROM ${this.table} WHERE tenant = ANY($1::text[])`, [tenants]);
+    const rows: Row[] = await this.dataSource.query(`SELECT * FROM ${this.table} WHERE tenant = ANY($1::text[])`, [tenants]);
     return rows.map(toSubscription);
   }
 
