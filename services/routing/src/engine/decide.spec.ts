@@ -1,3 +1,4 @@
+import { candidatePool } from './candidate-pool';
 import { capacityVerdict } from './capacity';
 import { decide, effectivePriority, overflowStepFor } from './decide';
 import { DEFAULT_SETTINGS, type AgentSnapshot, type DecisionInput, type InteractionSnapshot, type QueueSnapshot } from './engine.types';
@@ -137,6 +138,34 @@ describe('decide', () => {
     const agents = [agent('a', { stateSince: NOW - 999_000 }), agent('b')];
     expect(run({ agents, i: { declinedBy: ['a'] } }).winner).toBe('b');
     expect(run({ agents: [agents[0]!], i: { declinedBy: ['a'] } }).winner).toBe('a');
+  });
+});
+
+describe('decision log size', () => {
+  it('lists every eligible agent and the first 50 ineligible ones, counting the rest by failed check', () => {
+    const agents = [
+      ...Array.from({ length: 60 }, (_, i) => agent(`off${i}`, { state: 'break' })),
+      ...Array.from({ length: 40 }, (_, i) => agent(`weak${i}`, { skills: { billing: 1 } })),
+      agent('ok1'),
+      agent('ok2'),
+    ];
+    const d = run({ agents });
+    expect(d.winner).toBe('ok1');
+    expect(d.considered).toBe(102);
+    expect(d.candidates.filter((c) => c.eligible).map((c) => c.agentId)).toEqual(['ok1', 'ok2']);
+    expect(d.candidates.filter((c) => !c.eligible)).toHaveLength(50);
+    expect(d.excluded).toEqual({ state: 10, skill: 40 });
+  });
+
+  it('a candidate pool keeps agents with the channel and skills and counts the others', () => {
+    const agents = [agent('ok'), agent('weak', { skills: { billing: 1 } }), agent('nochat', { capacity: { email: 5 } })];
+    const pool = candidatePool(agents, { ...queue, channel: 'chat' }, 0);
+    expect(pool.agents.map((a) => a.id)).toEqual(['ok']);
+    expect(pool.excluded).toEqual({ skill: 1, capacity: 1 });
+    const widened = candidatePool(agents, { ...queue, channel: 'chat', overflow: [{ afterSeconds: 10, minSkillLevel: 1 }] }, 1);
+    expect(widened.agents.map((a) => a.id)).toEqual(['ok', 'weak']);
+    const d = decide({ queue: { ...queue, channel: 'chat' }, interaction: { ...interaction, channel: 'chat' }, agents: pool.agents, prefiltered: pool, settings: DEFAULT_SETTINGS, now: NOW, channelsWithWork: [] });
+    expect(d).toMatchObject({ winner: 'ok', considered: 3, excluded: { skill: 1, capacity: 1 } });
   });
 });
 
