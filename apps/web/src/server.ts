@@ -2,12 +2,14 @@ import { dirname, join } from 'node:path';
 import fastifyHttpProxy from '@fastify/http-proxy';
 import fastifyStatic from '@fastify/static';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
+import { connect, type NatsConnection } from 'nats';
+import { sendProblem } from './problem';
+import { registerTranscriptStream } from './transcripts/transcript-stream';
 import { UPSTREAMS, type Upstream, type WebConfig } from './web.config';
 
 const PUBLIC_DIR = join(__dirname, '..', 'public');
 // chart.js resolves to dist/chart.cjs; the browser build (chart.umd.min.js) sits beside it.
 const CHART_JS_DIR = dirname(require.resolve('chart.js'));
-const PROBLEM_TYPE = 'https://switchboard.dev/problems/';
 
 /** Pages the app serves, by path. */
 const PAGES: Record<string, string> = { '/': 'index.html', '/dashboard': 'dashboard.html', '/console': 'console.html' };
@@ -26,13 +28,6 @@ const CONTENT_SECURITY_POLICY = [
   "base-uri 'none'",
   "form-action 'self'",
 ].join('; ');
-
-function sendProblem(reply: FastifyReply, status: number, title: string, code: string, detail: string): FastifyReply {
-  return reply
-    .code(status)
-    .type('application/problem+json')
-    .send({ type: `${PROBLEM_TYPE}${code.toLowerCase().replace(/[._]/g, '-')}`, title, status, detail, code });
-}
 
 export interface UpstreamStatus {
   ready: boolean;
@@ -59,6 +54,8 @@ export async function buildWebServer(config: WebConfig): Promise<FastifyInstance
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel, base: { service: 'web' } },
     trustProxy: true,
     return503OnClosing: true,
+    // Event streams and sockets never end by themselves: closing ends them instead of waiting forever.
+    forceCloseConnections: true,
     // Tokens travel in query strings for EventSource and WebSocket; keep them out of the log.
     logController: new LogController({ disableRequestLogging: true }),
   });
@@ -92,6 +89,12 @@ export async function buildWebServer(config: WebConfig): Promise<FastifyInstance
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ok' : 'unavailable', services });
   });
 
+  const nats: NatsConnection = await connect({ servers: config.nats.url, name: 'web', maxReconnectAttempts: -1 });
+  app.addHook('onClose', async () => {
+    await nats.drain();
+  });
+  registerTranscriptStream(app, { nats, namespace: config.nats.namespace, analyticsUrl: config.upstreams.analytics, authorizeTimeoutMs: config.transcriptAuthorizeTimeoutMs });
+
   for (const name of UPSTREAMS) {
     await app.register(fastifyHttpProxy, {
       upstream: config.upstreams[name],
@@ -99,7 +102,9 @@ export async function buildWebServer(config: WebConfig): Promise<FastifyInstance
       rewritePrefix: '',
       websocket: name === 'notify',
       // Server-Sent Events stay open: no body timeout on proxied responses.
-      undici: { bodyTimeout: 0, headersTimeout: 30_000, keepAliveTimeout: 60_000 },
+      undici: { bodyTimeout: 0, headersTimeout: 30_000, keepAliveTimeout: 10_000 },
+      // Closing the app closes its connections to the services too (open event streams included).
+      destroyAgent: true,
       replyOptions: {
         onError: (reply, { error }) => {
           const code = (error as Error & { statusCode?: unknown }).statusCode;

@@ -17,6 +17,14 @@ export const webEnvSchema = z.object({
   ROUTING_URL: httpUrl.default('http://127.0.0.1:3002'),
   ANALYTICS_URL: httpUrl.default('http://127.0.0.1:3003'),
   NOTIFY_URL: httpUrl.default('http://127.0.0.1:3004'),
+  /** NATS, for the live transcript of an interaction (the agent console). */
+  NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
+  NATS_NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9]{0,24}$/, 'lower-case letters and digits only, at most 24')
+    .default(''),
+  /** How long a transcript stream waits for analytics to confirm the caller may read the interaction. */
+  WEB_TRANSCRIPT_AUTHORIZE_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(15_000),
   /** How long `/health/ready` waits for each service's own readiness answer. */
   WEB_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
 });
@@ -32,6 +40,8 @@ export interface WebConfig {
   logLevel: WebEnv['LOG_LEVEL'];
   upstreams: Record<Upstream, string>;
   upstreamTimeoutMs: number;
+  nats: { url: string; namespace: string };
+  transcriptAuthorizeTimeoutMs: number;
 }
 
 /** Validates the environment; one line per offending variable in the thrown ConfigValidationError. */
@@ -51,5 +61,7 @@ export function loadWebConfig(env: Record<string, string | undefined>): WebConfi
     logLevel: e.LOG_LEVEL,
     upstreams: { intake: e.INTAKE_URL, routing: e.ROUTING_URL, analytics: e.ANALYTICS_URL, notify: e.NOTIFY_URL },
     upstreamTimeoutMs: e.WEB_UPSTREAM_TIMEOUT_MS,
+    nats: { url: e.NATS_URL, namespace: e.NATS_NAMESPACE },
+    transcriptAuthorizeTimeoutMs: e.WEB_TRANSCRIPT_AUTHORIZE_TIMEOUT_MS,
   };
 }

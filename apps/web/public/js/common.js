@@ -160,6 +160,11 @@ export function el(tag, attributes = {}, ...children) {
   return node;
 }
 
+/** Replaces a node's children, skipping empty ones (null, undefined, false). */
+export function fill(node, ...children) {
+  node.replaceChildren(...children.flat().filter((child) => child !== undefined && child !== null && child !== false));
+}
+
 export function formatDuration(ms) {
   if (!Number.isFinite(ms) || ms < 0) return '–';
   const seconds = Math.floor(ms / 1000);
@@ -208,6 +213,6 @@ export function signInForm(container, { title, hint, accept, onToken }) {
     }
     onToken(token);
   });
-  container.replaceChildren(form);
+  fill(container, form);
   input.focus();
 }

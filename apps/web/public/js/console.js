@@ -1,7 +1,7 @@
 // Reference agent console: offers pushed over notify's WebSocket, accept/reject through routing, the
 // current conversation (transcript and live sentiment), own wellbeing and kudos, presence and recovery breaks.
 import {
-  analyticsStream, api, claimsOf, dataOf, el, forgetToken, formatClock, formatDuration, keepToken, notifySocket, signInForm, takeToken,
+  analyticsStream, api, claimsOf, dataOf, el, fill, forgetToken, formatClock, formatDuration, keepToken, notifySocket, signInForm, takeToken,
 } from './common.js';
 
 const PAGE = 'console';
@@ -59,10 +59,10 @@ function renderOffers() {
   const container = $('offers');
   const offers = [...state.offers.values()];
   if (offers.length === 0) {
-    container.replaceChildren(el('p', { class: 'empty', text: 'No offer right now.' }));
+    fill(container, el('p', { class: 'empty', text: 'No offer right now.' }));
     return;
   }
-  container.replaceChildren(
+  fill(container,
     ...offers.map((offer) => {
       const d = offer.data;
       const accept = el('button', { type: 'button', class: 'primary', 'data-action': 'accept', text: 'Accept', onclick: () => void answer(offer, 'accept') });
@@ -108,7 +108,7 @@ async function answer(offer, action) {
 
 function startConversation(conversation) {
   stopConversation();
-  state.current = { ...conversation, insights: undefined, utterances: [], timer: undefined };
+  state.current = { ...conversation, insights: undefined, utterances: [], scores: new Map(), latestCompound: undefined, timer: undefined };
   renderCurrent();
   state.current.timer = setInterval(() => void pollInsights(), INSIGHTS_POLL_MS);
   void pollInsights();
@@ -124,27 +124,45 @@ function stopConversation() {
 
 function openTranscript(interactionId) {
   const query = new URLSearchParams({ access_token: state.token });
-  const source = new EventSource(`/api/transcripts/v1/interactions/${encodeURIComponent(interactionId)}/transcript?${query}`);
+  const source = new EventSource(`/api/console/v1/interactions/${encodeURIComponent(interactionId)}/transcript?${query}`);
   state.transcript = source;
-  const onUtterance = (event) => {
-    let payload;
+  const parse = (event) => {
+    if (!state.current || state.current.interactionId !== interactionId) return undefined;
     try {
-      payload = JSON.parse(event.data);
+      return JSON.parse(event.data);
     } catch {
-      return;
+      return undefined;
     }
-    if (!state.current || state.current.interactionId !== interactionId) return;
-    const list = state.current.utterances;
-    const existing = list.find((u) => u.key === payload.key);
-    if (existing) Object.assign(existing, payload);
-    else list.push(payload);
-    list.sort((a, b) => (a.offsetMs ?? 0) - (b.offsetMs ?? 0) || a.seq - b.seq);
-    renderTranscript();
   };
-  source.addEventListener('utterance', onUtterance);
-  source.addEventListener('score', onUtterance);
+  source.addEventListener('utterance', (event) => {
+    const utterance = parse(event);
+    if (!utterance) return;
+    const current = state.current;
+    if (current.utterances.some((u) => u.key === utterance.key)) return;
+    Object.assign(utterance, current.scores.get(utterance.key));
+    current.utterances.push(utterance);
+    current.utterances.sort((a, b) => (a.offsetMs ?? 0) - (b.offsetMs ?? 0) || a.seq - b.seq);
+    renderTranscript();
+  });
+  source.addEventListener('score', (event) => {
+    const score = parse(event);
+    if (!score) return;
+    const current = state.current;
+    current.latestCompound = score.compound;
+    const utterance = score.key && current.utterances.find((u) => u.key === score.key);
+    if (utterance) Object.assign(utterance, score);
+    else if (score.key) current.scores.set(score.key, score);
+    renderTranscript();
+    renderInsights();
+  });
+  source.addEventListener('open', () => {
+    if (state.current?.interactionId === interactionId) state.current.transcriptUnavailable = false;
+  });
   source.addEventListener('error', () => {
-    if (source.readyState === EventSource.CLOSED && state.current?.interactionId === interactionId) state.current.transcriptUnavailable = true;
+    if (source.readyState === EventSource.CLOSED && state.current?.interactionId === interactionId) {
+      state.current.transcriptUnavailable = true;
+      renderTranscript();
+    }
   });
 }
 
@@ -166,10 +184,10 @@ async function pollInsights() {
 function renderCurrent() {
   const current = state.current;
   if (!current) {
-    $('current').replaceChildren(el('p', { class: 'empty', text: 'No conversation in progress.' }));
+    fill($('current'), el('p', { class: 'empty', text: 'No conversation in progress.' }));
     return;
   }
-  $('current').replaceChildren(
+  fill($('current'),
     el('dl', { class: 'kv' },
       el('dt', { text: 'Interaction' }), el('dd', { 'data-field': 'interaction', text: current.interactionId }),
       el('dt', { text: 'Customer' }), el('dd', { text: current.customerId ?? '–' }),
@@ -195,10 +213,10 @@ function renderInsights() {
   const current = state.current;
   if (!holder || !current) return;
   const i = current.insights;
-  const latest = [...current.utterances].reverse().find((u) => typeof u.compound === 'number')?.compound ?? i?.sentiment?.end;
+  const latest = current.latestCompound ?? i?.sentiment?.end;
   const needle = el('span', { class: 'needle' });
   needle.style.left = `${(((latest ?? 0) + 1) / 2) * 100}%`;
-  holder.replaceChildren(
+  fill(holder,
     el('p', {}, 'Customer sentiment: ', el('strong', { 'data-field': 'sentiment', text: `${sentimentLabel(latest)}${typeof latest === 'number' ? ` (${latest.toFixed(2)})` : ''}` }),
       current.ended ? el('span', { class: 'badge', text: ' ended' }) : null),
     el('div', { class: 'sentiment-meter', role: 'meter', 'aria-label': 'Customer sentiment', 'aria-valuemin': '-1', 'aria-valuemax': '1', 'aria-valuenow': String(latest ?? 0) },
@@ -212,10 +230,10 @@ function renderTranscript() {
   const current = state.current;
   if (!list || !current) return;
   if (current.utterances.length === 0) {
-    list.replaceChildren(el('li', { class: 'empty', text: current.transcriptUnavailable ? 'The transcript is not available.' : 'Waiting for the conversation…' }));
+    fill(list, el('li', { class: 'empty', text: current.transcriptUnavailable ? 'The transcript is not available.' : 'Waiting for the conversation…' }));
     return;
   }
-  list.replaceChildren(
+  fill(list,
     ...current.utterances.map((u) =>
       el('li', { class: `${u.speaker === 'agent' ? 'agent' : 'customer'}${u.abusive ? ' abusive' : ''}` },
         el('span', { class: 'who', text: `${u.speaker}${typeof u.compound === 'number' ? ` · ${sentimentLabel(u.compound)}` : ''}${u.abusive ? ' · abusive' : ''}` }),
@@ -230,7 +248,7 @@ function renderTranscript() {
 function renderWellbeing(wellbeing) {
   if (!wellbeing) return;
   const factors = (wellbeing.factors ?? []).filter((f) => f.contribution > 0).sort((a, b) => b.contribution - a.contribution);
-  $('wellbeing').replaceChildren(
+  fill($('wellbeing'),
     el('p', {}, el('span', { class: `level level-${wellbeing.level}`, 'data-field': 'wellbeing', text: WELLBEING_LABELS[wellbeing.level] ?? wellbeing.level }),
       el('span', { class: 'score', text: ` strain ${Math.round(wellbeing.score)} / 100` })),
     factors.length ? el('ul', {}, ...factors.slice(0, 5).map((f) => el('li', { text: f.detail || f.factor }))) : el('p', { class: 'muted', text: 'Nothing is weighing on you right now.' }),
@@ -242,7 +260,7 @@ function pushFeed(id, list, item) {
   if (list.some((existing) => existing.id === item.id)) return;
   list.unshift(item);
   list.length = Math.min(list.length, 30);
-  $(id).replaceChildren(
+  fill($(id),
     ...list.map((entry) => el('li', { class: `item severity-${entry.severity ?? 'info'}`, tabindex: '0' },
       el('div', { class: 'line' }, el('span', { class: 'title', text: entry.title }), el('time', { datetime: entry.time, text: formatClock(entry.time) })),
       entry.quote ? el('blockquote', { text: `“${entry.quote}”` }) : null)),

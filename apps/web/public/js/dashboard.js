@@ -1,7 +1,7 @@
 // Ops dashboard: queue tiles, agent wall, alert and kudos feeds, last-hour charts and Erlang C advice,
 // live from the analytics event stream (SSE), for the tenant of the signed-in supervisor's token.
 import {
-  analyticsStream, api, claimsOf, dataOf, el, forgetToken, formatClock, formatDuration, formatPercent, formatSeconds,
+  analyticsStream, api, claimsOf, dataOf, el, fill, forgetToken, formatClock, formatDuration, formatPercent, formatSeconds,
   keepToken, signInForm, takeToken,
 } from './common.js';
 
@@ -59,10 +59,10 @@ function renderQueues() {
   const container = $('queue-tiles');
   const queues = [...state.queues.values()].filter((queue) => queue.kpis).sort((a, b) => a.queueId.localeCompare(b.queueId));
   if (queues.length === 0) {
-    container.replaceChildren(el('p', { class: 'empty', text: 'No queue has had contacts yet.' }));
+    fill(container, el('p', { class: 'empty', text: 'No queue has had contacts yet.' }));
     return;
   }
-  container.replaceChildren(
+  fill(container,
     ...queues.map((queue) => {
       const { kpis, target, staffing } = queue;
       const cls = slClass(kpis.serviceLevel, target);
@@ -103,7 +103,7 @@ function renderSummary(snapshot) {
   if (!snapshot) return;
   const k = snapshot.kpis;
   const byState = k.agentsByState ?? {};
-  $('summary').replaceChildren(
+  fill($('summary'),
     el('dl', { class: 'totals' },
       metric('Offered', String(k.offered), { 'data-field': 'tenant-offered' }),
       metric('Answered', String(k.answered)),
@@ -136,10 +136,10 @@ function renderAgents() {
   const body = $('agent-wall').tBodies[0];
   const agents = [...state.agents.values()].sort((a, b) => (a.name ?? a.agentId).localeCompare(b.name ?? b.agentId));
   if (agents.length === 0) {
-    body.replaceChildren(el('tr', { class: 'empty' }, el('td', { colspan: '4', text: 'No agents yet.' })));
+    fill(body, el('tr', { class: 'empty' }, el('td', { colspan: '4', text: 'No agents yet.' })));
   } else {
     const now = Date.now();
-    body.replaceChildren(
+    fill(body,
       ...agents.map((agent) => {
         const level = agent.wellbeing?.level ?? 'ok';
         const reasons = wellbeingReasons(agent.wellbeing);
@@ -182,7 +182,7 @@ function pushFeed(list, item, id) {
 function renderFeed(id, list) {
   const container = $(id);
   if (list.length === 0) return;
-  container.replaceChildren(
+  fill(container,
     ...list.map((item) =>
       el('li', { class: `item severity-${item.severity ?? 'info'}`, tabindex: '0', 'data-type': item.type },
         el('div', { class: 'line' }, el('span', { class: 'title', text: item.title }), el('time', { datetime: item.time, text: formatClock(item.time) })),
@@ -230,6 +230,14 @@ function sample(patch) {
   updateCharts();
 }
 
+/** Keeps the first and last of today's offered counts seen in each minute; the volume is their growth. */
+function sampleDayOffered(offered) {
+  const minute = Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS;
+  const last = state.history[state.history.length - 1];
+  const fresh = !last || last.minute !== minute;
+  sample(fresh || typeof last.dayOfferedFirst !== 'number' ? { dayOfferedFirst: offered, dayOffered: offered } : { dayOffered: offered });
+}
+
 function chartSeries() {
   const labels = [];
   const volume = [];
@@ -239,8 +247,9 @@ function chartSeries() {
   let previous;
   for (const s of state.history) {
     labels.push(new Date(s.minute).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
-    const prior = previous?.dayOffered;
-    volume.push(typeof s.dayOffered === 'number' && typeof prior === 'number' ? Math.max(0, s.dayOffered - prior) : null);
+    // Growth since the previous minute's last count, or within this minute when the previous one is missing.
+    const base = previous && previous.minute === s.minute - MINUTE_MS && typeof previous.dayOffered === 'number' ? previous.dayOffered : s.dayOfferedFirst;
+    volume.push(typeof s.dayOffered === 'number' && typeof base === 'number' ? Math.max(0, s.dayOffered - base) : null);
     serviceLevel.push(typeof s.serviceLevel === 'number' ? Math.round(s.serviceLevel * 1000) / 10 : null);
     target.push(goal);
     previous = s;
@@ -298,7 +307,7 @@ function onEvent(type, payload) {
   switch (type) {
     case 'analytics.kpi_snapshot':
       if (data.window?.kind === 'day') {
-        if (data.scope === 'tenant') sample({ dayOffered: data.kpis.offered });
+        if (data.scope === 'tenant') sampleDayOffered(data.kpis.offered);
         return;
       }
       if (data.scope === 'tenant') {
