@@ -1,6 +1,6 @@
 import type { Channel, Customer } from '@switchboard/contracts';
 import { poissonArrivals } from '../core/arrivals';
-import type { Random } from '../core/random';
+import { hashString, type Random } from '../core/random';
 import { PERSONAS } from '../personas/catalog';
 import type { PersonaId } from '../personas/persona';
 import type { ContactPath, QueueScenario, Scenario, ScriptedContact } from '../scenario/scenario.schema';
@@ -55,7 +55,13 @@ function customerFor(random: Random, persona: PersonaId, seq: number, channel: C
 /** A contact of a scripted scenario entry. */
 export function scriptedPlan(contact: ScriptedContact, queue: QueueScenario, seq: number, random: Random): ContactPlan {
   const persona = PERSONAS[contact.persona];
-  const customer = contact.customer ? { ...contact.customer, ...(persona.vip && contact.customer.vip === undefined ? { vip: true } : {}) } : customerFor(random, contact.persona, seq, queue.channel);
+  const customer: Customer = contact.customer
+    ? {
+        ...contact.customer,
+        phone: contact.customer.phone ?? `+1555${String(hashString(contact.customer.id) % 10_000_000).padStart(7, '0')}`,
+        ...(persona.vip && contact.customer.vip === undefined ? { vip: true } : {}),
+      }
+    : customerFor(random, contact.persona, seq, queue.channel);
   return {
     seq,
     at: contact.at,
@@ -69,7 +75,7 @@ export function scriptedPlan(contact: ScriptedContact, queue: QueueScenario, seq
     via: contact.via,
     transcripts: queue.transcripts,
     resolved: contact.resolved ?? random.chance(persona.resolvedChance),
-    patienceSeconds: random.between(...persona.patienceSeconds),
+    patienceSeconds: contact.patienceSeconds ?? random.between(...persona.patienceSeconds),
     contactNumber: contact.script,
   };
 }

@@ -173,13 +173,18 @@ export class Simulator {
     return this.labelled.get(label);
   }
 
-  /** Resolves with the labelled contact once it has started. */
-  whenStarted(label: string): Promise<ContactRun> {
+  /** Resolves with the labelled contact once it has started; undefined when the simulation stops first. */
+  whenStarted(label: string): Promise<ContactRun | undefined> {
     const run = this.labelled.get(label);
-    if (run) return Promise.resolve(run);
+    if (run || this.signal.aborted) return Promise.resolve(run);
     return new Promise((resolve) => {
+      const onAbort = (): void => resolve(undefined);
+      this.signal.addEventListener('abort', onAbort, { once: true });
       const list = this.labelWaiters.get(label) ?? [];
-      list.push(() => resolve(this.labelled.get(label) as ContactRun));
+      list.push(() => {
+        this.signal.removeEventListener('abort', onAbort);
+        resolve(this.labelled.get(label));
+      });
       this.labelWaiters.set(label, list);
     });
   }
@@ -237,6 +242,7 @@ export class Simulator {
       plans.map(async (plan) => {
         if (plan.after) {
           const before = await this.whenStarted(plan.after);
+          if (!before) return;
           await Promise.race([before.finished, new Promise((resolve) => this.signal.addEventListener('abort', resolve, { once: true }))]);
           if (!(await this.clock.sleep(plan.at, this.signal))) return;
         } else if (!(await this.clock.until(plan.at, this.signal))) return;

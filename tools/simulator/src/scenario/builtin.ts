@@ -8,12 +8,14 @@ export const DEMO_SCENARIO_PATH = join(__dirname, '..', '..', 'scenarios', 'demo
 
 export interface SteadyLoadOptions {
   tenant: string;
-  /** Contacts per second over all queues. */
+  /** Contacts per real second over all queues. */
   perSecond: number;
+  /** Scenario speed: conversations last 1/speed of their scripted length (default 1). */
+  speed?: number;
   agents: number;
   queues?: number;
   channel?: 'voice' | 'chat' | 'email';
-  /** Scenario seconds each conversation lasts (set by the persona's turn gaps; `false` sends no transcripts). */
+  /** Send the conversations as utterance events (default false: pure routing load). */
   transcripts?: boolean;
   personas?: Partial<Record<PersonaId, number>>;
   durationSeconds?: number;
@@ -22,17 +24,19 @@ export interface SteadyLoadOptions {
 }
 
 /**
- * A steady load: `agents` agents over `queues` queues of one channel, `perSecond` contacts per second in
- * total, agents who accept every offer at once and take no breaks (for benchmarks and fault tests).
+ * A steady load: `agents` agents over `queues` queues of one channel, `perSecond` contacts per real second
+ * in total, agents who accept every offer at once and take no breaks (for benchmarks and fault tests).
  */
 export function steadyLoadScenario(options: SteadyLoadOptions): Scenario {
   const queues = options.queues ?? 10;
   const channel = options.channel ?? 'chat';
+  const speed = options.speed ?? 1;
   return parseScenario(
     {
       name: 'steady load',
       tenant: options.tenant,
       seed: options.seed ?? 7,
+      speed,
       ...(options.durationSeconds ? { durationSeconds: options.durationSeconds } : {}),
       agents: Array.from({ length: queues }, (_, q) => ({
         id: `load-q${q}`,
@@ -48,7 +52,7 @@ export function steadyLoadScenario(options: SteadyLoadOptions): Scenario {
         requiredSkills: { [`skill${q}`]: 1 },
         wrapUpSeconds: 0,
         offerTimeoutSeconds: 30,
-        ratePerMinute: (options.perSecond * 60) / queues,
+        ratePerMinute: (options.perSecond * 60) / queues / speed,
         personas: options.personas ?? { routine: 1 },
         transcripts: options.transcripts ?? false,
       })),

@@ -75,7 +75,16 @@ export const scriptedContactSchema = z.strictObject({
   persona: personaIdSchema,
   /** Which of the persona's conversations (0-based); default: the first. */
   script: z.number().int().min(0).default(0),
-  customer: z.strictObject({ id: idSchema, name: z.string().min(1).max(200).optional(), vip: z.boolean().optional() }).optional(),
+  customer: z
+    .strictObject({
+      id: idSchema,
+      name: z.string().min(1).max(200).optional(),
+      phone: z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'an E.164 number such as +15550100123').optional(),
+      vip: z.boolean().optional(),
+    })
+    .optional(),
+  /** Scenario seconds the customer waits before hanging up (default: drawn from the persona). */
+  patienceSeconds: z.number().positive().optional(),
   via: z.enum(CONTACT_PATHS).default('events'),
   /** The disposition: resolved or not (default: drawn from the persona). */
   resolved: z.boolean().optional(),

@@ -1,0 +1,152 @@
+import { loadavg } from 'node:os';
+import { AckPolicy, connect, DeliverPolicy } from 'nats';
+import { uniqueTenant, TEST_NATS_URL } from '@switchboard/testing';
+import { Simulator, steadyLoadScenario, type OfferData } from '../tools/simulator/src';
+import { startSystem } from '../test/e2e/system';
+import { figure, percentile, round, type BenchResult } from './harness';
+
+const RATE = 100;
+const AGENTS = 500;
+const QUEUES = 10;
+/** Conversations last 1/SPEED of their script (about 4 s), so that 500 agents keep up with 100 contacts/s. */
+const SPEED = 6;
+const WARMUP_S = 5;
+const MEASURE_S = 30;
+const RAW_MESSAGES = 1_000;
+
+/**
+ * End to end: `interaction.created` accepted by intake (its 202 reached the client) → the offer frame on the
+ * chosen agent's WebSocket, at a steady 100 interactions/s (Poisson) with 500 simulated agents, the four
+ * services running as their own processes. The raw floor is a JetStream publish → consume hop at the same rate.
+ */
+export async function run(): Promise<BenchResult> {
+  const system = await startSystem({ mode: 'processes', label: 'e2e_bench', env: { LOG_LEVEL: 'warn', INTAKE_RATE_LIMIT_PER_SECOND: '5000' } });
+  try {
+    const raw = await rawHopLatencies(system.ns.id);
+
+    const createdAt = new Map<string, number>();
+    const offeredAt = new Map<string, number>();
+    const latencies: number[] = [];
+    let measuring = false;
+    let created = 0;
+    const sample = (interactionId: string): void => {
+      const c = createdAt.get(interactionId);
+      const o = offeredAt.get(interactionId);
+      if (c === undefined || o === undefined) return;
+      // An offer can overtake the 202 on its way back to the client: no wait at all.
+      latencies.push(Math.max(0, o - c));
+      createdAt.delete(interactionId);
+      offeredAt.delete(interactionId);
+    };
+    const simulator = new Simulator({
+      scenario: steadyLoadScenario({ tenant: uniqueTenant('bench'), perSecond: RATE, agents: AGENTS, queues: QUEUES, speed: SPEED }),
+      urls: system.urls,
+      jwtSecret: system.jwtSecret,
+      observer: {
+        onCreatedAccepted: (contact, at) => {
+          if (!measuring) return;
+          created += 1;
+          createdAt.set(contact.interactionId, at);
+          sample(contact.interactionId);
+        },
+        onOffer: (_agentId: string, offer: OfferData, at: number) => {
+          if (offeredAt.has(offer.interactionId) || !measuring) return;
+          offeredAt.set(offer.interactionId, at);
+          sample(offer.interactionId);
+        },
+      },
+    });
+    await simulator.start();
+    await new Promise((resolve) => setTimeout(resolve, WARMUP_S * 1000));
+    const load = loadavg()[0] ?? 0;
+    measuring = true;
+    const started = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, MEASURE_S * 1000));
+    measuring = false;
+    const measuredMs = performance.now() - started;
+    // Offers of the last contacts created in the window.
+    const drainUntil = Date.now() + 10_000;
+    while (createdAt.size > 0 && Date.now() < drainUntil) await new Promise((resolve) => setTimeout(resolve, 100));
+    const unoffered = createdAt.size;
+    const stats = simulator.stats;
+    await simulator.stop({ logOff: false });
+
+    const sorted = [...latencies].sort((a, b) => a - b);
+    const rawSorted = [...raw].sort((a, b) => a - b);
+    const rawP50 = percentile(rawSorted, 50);
+    const rawP99 = percentile(rawSorted, 99);
+    const extra = {
+      contacts: created,
+      offered: latencies.length,
+      'not offered within 10 s': unoffered,
+      'achieved /s': round((created * 1000) / measuredMs, 1),
+      'simulator errors': stats.errors,
+      'load avg (1 min) at start': round(load, 2),
+    };
+    return {
+      suite: 'e2e',
+      figures: [
+        figure({
+          name: 'created accepted → offer on the agent WebSocket p50 (100/s, 500 agents)',
+          unit: 'ms',
+          value: percentile(sorted, 50),
+          ceiling: { name: 'JetStream publish→consume p50 (ms)', value: rawP50 },
+          extra,
+        }),
+        figure({
+          name: 'created accepted → offer on the agent WebSocket p99 (100/s, 500 agents)',
+          unit: 'ms',
+          value: percentile(sorted, 99),
+          ceiling: { name: 'JetStream publish→consume p99 (ms)', value: rawP99 },
+          target: { kind: 'max', value: 50 },
+          extra: { max: round(sorted[sorted.length - 1] ?? Number.NaN, 1) },
+        }),
+      ],
+    };
+  } finally {
+    await system.stop();
+  }
+}
+
+/** Raw floor: one JetStream publish → pull-consume hop per message, paced at the same rate. */
+async function rawHopLatencies(namespace: string): Promise<number[]> {
+  const nc = await connect({ servers: TEST_NATS_URL });
+  const stream = `${namespace.toUpperCase()}_RAWE2E`;
+  const subject = `${namespace}.rawe2e.x`;
+  try {
+    const jsm = await nc.jetstreamManager();
+    await jsm.streams.add({ name: stream, subjects: [subject] });
+    await jsm.consumers.add(stream, { durable_name: 'raw', ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All });
+    const js = nc.jetstream();
+    const consumer = await js.consumers.get(stream, 'raw');
+    const messages = await consumer.consume({ max_messages: 256 });
+    const sentAt = new Map<string, number>();
+    const latencies: number[] = [];
+    const received = (async () => {
+      for await (const m of messages) {
+        const at = performance.now();
+        const id = m.headers?.get('Nats-Msg-Id') ?? '';
+        const t = sentAt.get(id);
+        if (t !== undefined) latencies.push(at - t);
+        m.ack();
+        if (latencies.length >= RAW_MESSAGES) break;
+      }
+    })();
+    const body = new TextEncoder().encode(JSON.stringify({ hello: 'x'.repeat(400) }));
+    const gap = 1000 / RATE;
+    const start = performance.now();
+    for (let i = 0; i < RAW_MESSAGES; i += 1) {
+      const due = start + i * gap;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const id = `raw-${i}`;
+      sentAt.set(id, performance.now());
+      void js.publish(subject, body, { msgID: id });
+    }
+    await Promise.race([received, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+    messages.stop();
+    return latencies;
+  } finally {
+    await nc.close();
+  }
+}
