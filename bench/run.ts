@@ -10,7 +10,7 @@ type Suite = () => Promise<BenchResult>;
  * Every benchmark suite, by name; each lives in `bench/<name>.bench.ts` and exports `run()`.
  * `npm run bench -- messaging` runs one; no argument runs all.
  */
-const SUITE_NAMES = ['messaging', 'intake', 'routing', 'analytics', 'notify'] as const;
+const SUITE_NAMES = ['messaging', 'intake', 'routing', 'analytics', 'notify', 'e2e'] as const;
 const SUITES: Record<string, () => Promise<Suite>> = Object.fromEntries(
   SUITE_NAMES.map((name) => [name, async () => ((await import(`./${name}.bench`)) as { run: Suite }).run]),
 );
