@@ -47,23 +47,25 @@ async function openStream(url: string, headers: Record<string, string> = {}): Pr
 describe('live stream (GET /v1/stream, Server-Sent Events)', () => {
   let ns: TestNamespace;
   let app: TestApp;
+  /** A second replica: events are consumed by either, and clients of both hear everything. */
+  let replica: TestApp;
   let publisher: EventPublisher;
   const tenant = uniqueTenant('sse');
 
   beforeAll(async () => {
     ns = createTestNamespace('analytics_stream');
-    app = await startTestApp(AppModule, ns, { env: { ANALYTICS_KPI_MIN_GAP_MS: '100' } });
+    [app, replica] = await Promise.all([0, 1].map(() => startTestApp(AppModule, ns, { env: { ANALYTICS_KPI_MIN_GAP_MS: '100' } })));
     publisher = app.app.get(EventPublisher);
   }, 60_000);
 
   afterAll(async () => {
-    await app.close();
+    await Promise.all([app.close(), replica.close()]);
     await ns.cleanup();
   }, 30_000);
 
-  it('pushes snapshots, alerts, kudos and state changes of the tenant; agents see only their own', async () => {
+  it('pushes snapshots, alerts, kudos and state changes of the tenant from every replica; agents see only their own', async () => {
     const agentId = uniqueId('agent');
-    const supervisor = await openStream(`${app.url}/v1/stream?access_token=${app.token({ tenant, role: 'supervisor', sub: 'sup' })}`);
+    const supervisor = await openStream(`${replica.url}/v1/stream?access_token=${app.token({ tenant, role: 'supervisor', sub: 'sup' })}`);
     const agent = await openStream(`${app.url}/v1/stream`, { authorization: `Bearer ${app.token({ tenant, role: 'agent', sub: agentId })}` });
     const foreign = await openStream(`${app.url}/v1/stream`, { authorization: `Bearer ${app.token({ tenant: uniqueTenant('x'), role: 'supervisor', sub: 's' })}` });
     try {
