@@ -37,12 +37,17 @@ export class KpisController {
     @Inject(SERVICE_ENV) private readonly env: AnalyticsEnv,
   ) {}
 
-  /** The tenant's KPIs, each queue's (with Erlang C staffing) and each agent's state and occupancy, over a live window or a day. */
+  /**
+   * The tenant's KPIs, each queue's (with Erlang C staffing) and each agent's state and occupancy, over a live window or a
+   * day; an agent token gets only its own agent entry.
+   */
   @Get('kpis')
   @Roles('agent', 'supervisor', 'admin')
   @ApiZodQuery(windowQuerySchema)
   async kpis(@CurrentPrincipal() principal: Principal, @Query(new ZodValidationPipe(windowQuerySchema)) query: WindowQuery): Promise<KpiOverview> {
-    return this.queries.overview(principal.tenant, this.window(query));
+    const overview = await this.queries.overview(principal.tenant, this.window(query));
+    // Queue and tenant figures are for everyone; an agent's own occupancy is theirs alone.
+    return principal.role === 'agent' ? { ...overview, agents: overview.agents.filter((agent) => agent.agentId === principal.subject) } : overview;
   }
 
   /** One queue's KPIs, SLA target, breach verdict and Erlang C staffing recommendation. */

@@ -169,6 +169,9 @@ describe('KPIs (consumer → aggregates, snapshots, SLA breach, HTTP)', () => {
     expect((await get('/v1/kpis?window=live&date=2025-01-01')).status).toBe(400);
     expect((await get('/v1/kpis', 'ingest')).status).toBe(403);
     expect((await get('/v1/agents', 'agent')).status).toBe(403);
+    const asAgent = await get<KpiOverview>('/v1/kpis', 'agent'); // token of agent a1
+    expect(asAgent.body.agents.map((a) => a.agentId)).toEqual(['a1']);
+    expect(asAgent.body.tenant.kpis.offered).toBe(5);
     const other = await fetch(`${app.url}/v1/queues/billing/kpis`, {
       headers: { authorization: `Bearer ${app.token({ tenant: uniqueTenant('other'), role: 'supervisor', sub: 's' })}` },
     });
