@@ -149,8 +149,12 @@ function openTranscript(interactionId) {
     if (!score) return;
     const current = state.current;
     current.latestCompound = score.compound;
-    const utterance = score.key && current.utterances.find((u) => u.key === score.key);
-    if (utterance) Object.assign(utterance, score);
+    // Without an utterance id, a score belongs to the latest customer utterance not scored yet (analytics scores
+    // an interaction's utterances in order).
+    const utterance = score.key
+      ? current.utterances.find((u) => u.key === score.key)
+      : [...current.utterances].reverse().find((u) => u.speaker === 'customer' && typeof u.compound !== 'number');
+    if (utterance) Object.assign(utterance, { ...score, key: utterance.key });
     else if (score.key) current.scores.set(score.key, score);
     renderTranscript();
     renderInsights();
