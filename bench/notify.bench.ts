@@ -243,11 +243,17 @@ export async function run(): Promise<BenchResult> {
     // Burst: sustained delivery rate.
     const burstJobs = kudos(BURST);
     const burstLatencies = clients.expect(BURST);
+    const eluBefore = performance.eventLoopUtilization();
+    const cpuBefore = process.cpuUsage();
     const burst = await timed(async () => {
       await producer.request({ type: 'burst', jobs: burstJobs }, 'published');
       return burstLatencies;
     });
     const burstSorted = await burst.result;
+    // The service's own thread (the clients and the producer run in worker threads): busy time per message,
+    // an upper bound of the service's cost that depends less on what else the machine runs than rates do.
+    const elu = performance.eventLoopUtilization(eluBefore);
+    const cpu = process.cpuUsage(cpuBefore);
 
     // Paced: latency at the target rate (open loop: the producer keeps its schedule whatever the delivery does).
     const pacedTotal = PACED_RATE * PACED_SECONDS;
@@ -295,7 +301,15 @@ export async function run(): Promise<BenchResult> {
           value: rate(BURST, burst.ms),
           ceiling: { name: 'raw JetStream publish (pipelined, same run)', value: raw },
           target: { kind: 'min', value: 5_000 },
-          extra: { messages: BURST, burstP50Ms: percentile(burstSorted, 50), burstP99Ms: percentile(burstSorted, 99) },
+          extra: {
+            messages: BURST,
+            burstP50Ms: percentile(burstSorted, 50),
+            burstP99Ms: percentile(burstSorted, 99),
+            serviceThreadBusyMsPer1000: round((elu.active / BURST) * 1000, 1),
+            serviceThreadUtilization: round(elu.utilization, 2),
+            processCpuMsPer1000: round(((cpu.user + cpu.system) / 1000 / BURST) * 1000, 1),
+            loadAvg1m: round(loadavg()[0] ?? 0, 2),
+          },
         }),
         figure({
           name: `WebSocket delivery latency p99 at ${PACED_RATE} msg/s offered to ${CLIENTS} clients (event created → client received)`,
