@@ -123,4 +123,25 @@ describe('EventPublisher and stream provisioning (JetStream)', () => {
   it('reports the connection healthy', async () => {
     await expect(app.get(MessagingHealth).isHealthy()).resolves.toMatchObject({ ok: true });
   });
+
+  it('publishes through a shared inbox with the same acks, duplicates, headers and one span per call', async () => {
+    const events = Array.from({ length: 1200 }, () => makeEvent('interaction.held'));
+    const acks = await RequestContext.run({ traceparent: TRACE }, () => publisher.publishMany(events, { sharedInbox: true, validated: true }));
+    expect(acks).toHaveLength(1200);
+    for (let i = 1; i < acks.length; i += 1) expect(acks[i]?.seq).toBeGreaterThan(acks[i - 1]?.seq ?? Infinity);
+    expect(acks.every((a) => a.stream === namespacedStream(ns, 'CC_INTERACTIONS') && !a.duplicate)).toBe(true);
+    const stored = await jsm.streams.getMessage(namespacedStream(ns, 'CC_INTERACTIONS'), { seq: acks[0]?.seq ?? 0 });
+    expect(stored.header.get('Nats-Msg-Id')).toBe(events[0]?.id);
+    const first = stored.json<AnyCloudEvent>().traceparent;
+    expect(parseTraceparent(first)?.traceId).toBe(parseTraceparent(TRACE)?.traceId);
+    const last = (await jsm.streams.getMessage(namespacedStream(ns, 'CC_INTERACTIONS'), { seq: acks[1199]?.seq ?? 0 })).json<AnyCloudEvent>().traceparent;
+    expect(last).toBe(first);
+    const again = await publisher.publishMany(events.slice(0, 5), { sharedInbox: true });
+    expect(again.every((a) => a.duplicate)).toBe(true);
+  });
+
+  it('fails a shared-inbox publish when no stream takes the subject', async () => {
+    await jsm.streams.delete(namespacedStream(ns, 'CC_AGENTS'));
+    await expect(publisher.publishMany([makeEvent('agent.state_changed')], { sharedInbox: true })).rejects.toMatchObject({ code: 'NO_RESPONDERS' });
+  });
 });

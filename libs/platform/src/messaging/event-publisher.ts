@@ -7,6 +7,7 @@ import { RequestContext } from '../context/request-context';
 import { childTraceparent } from '../context/trace-context';
 import { AppError, type FieldIssue } from '../errors/app-error';
 import { MetricsRegistry } from '../metrics/metrics.registry';
+import { JetStreamPipeline } from './jetstream-pipeline';
 import { NATS_CONNECTION } from './messaging.options';
 import { messagingMetrics, type MessagingMetrics } from './messaging.metrics';
 import { namer, type Namer } from './naming';
@@ -30,6 +31,13 @@ export interface PublishManyOptions {
    * again. For producers that validate at their own edge and publish at high rates.
    */
   validated?: boolean;
+  /**
+   * Acks come back on one subscription of the publisher, matched by reply subject (see
+   * {@link JetStreamPipeline}), instead of one request per event: no per-event timer and bookkeeping.
+   * For producers publishing thousands of events a second. Same acks and failures (a rejection whose
+   * `code` is NO_RESPONDERS, TIMEOUT or API_ERROR).
+   */
+  sharedInbox?: boolean;
 }
 
 export interface EventPublisherOptions {
@@ -47,9 +55,10 @@ export class EventPublisher {
   private readonly js: JetStreamClient;
   private readonly names: Namer;
   private readonly metrics: MessagingMetrics;
+  private pipeline: JetStreamPipeline | undefined;
 
   constructor(
-    @Inject(NATS_CONNECTION) nc: NatsConnection,
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(PLATFORM_CONFIG) config: Pick<PlatformConfig, 'nats'>,
     @Optional() registry?: MetricsRegistry,
   ) {
@@ -83,7 +92,8 @@ export class EventPublisher {
     );
     const acks: PublishAck[] = [];
     for (let start = 0; start < prepared.length; start += PIPELINE_CHUNK) {
-      const results = await Promise.allSettled(prepared.slice(start, start + PIPELINE_CHUNK).map((p) => this.send(p)));
+      const chunk = prepared.slice(start, start + PIPELINE_CHUNK);
+      const results = await Promise.allSettled(options.sharedInbox ? chunk.map((p) => this.sendPipelined(p)) : chunk.map((p) => this.send(p)));
       for (const result of results) {
         if (result.status === 'rejected') throw result.reason;
         acks.push(result.value);
@@ -142,7 +152,25 @@ export class EventPublisher {
       throw error;
     }
   }
+
+  private async sendPipelined({ event, headers, subject, stream }: Prepared): Promise<PublishAck> {
+    const started = performance.now();
+    this.pipeline ??= new JetStreamPipeline(this.nc);
+    headers.set(JS_HEADERS.msgId, event.id);
+    headers.set(JS_HEADERS.expectedStream, stream);
+    try {
+      const ack = await this.pipeline.publish(subject, encoder.encode(JSON.stringify(event)), headers);
+      this.metrics.published(event.type, ack.duplicate ? 'duplicate' : 'stored', (performance.now() - started) / 1000);
+      return ack;
+    } catch (error) {
+      this.metrics.published(event.type, 'failed');
+      throw error;
+    }
+  }
 }
+
+/** The headers `js.publish` sets for a message id and an expected stream. */
+const JS_HEADERS = { msgId: 'Nats-Msg-Id', expectedStream: 'Nats-Expected-Stream' } as const;
 
 interface Prepared {
   event: AnyCloudEvent;

@@ -1,5 +1,6 @@
 export { MessagingModule } from './messaging.module';
-export { EventPublisher, EVENT_HEADERS, type EventPublisherOptions, type PublishAck } from './event-publisher';
+export { EventPublisher, EVENT_HEADERS, type EventPublisherOptions, type PublishAck, type PublishManyOptions } from './event-publisher';
+export { JetStreamPipeline, PipelinePublishError, type PipelineAck } from './jetstream-pipeline';
 export {
   OnEvent,
   onEventRegistrations,
