@@ -96,8 +96,8 @@ export class IngestEventsUseCase {
       let acks;
       try {
         // Validated at the edge (parseCloudEvent / createEvent); events without a trace of their own share
-        // one child span of the request's.
-        acks = await this.publisher.publishMany(toPublish, { validated: true });
+        // one child span of the request's; acks on the publisher's shared inbox (no per-event request).
+        acks = await this.publisher.publishMany(toPublish, { validated: true, sharedInbox: true });
       } catch (error) {
         await this.dedup.release(claimed, token).catch((releaseError: unknown) => {
           this.logger.warn(`could not release ${claimed.length} claim(s): ${describe(releaseError)}; they lapse in ${PENDING_TTL_MS} ms`);
