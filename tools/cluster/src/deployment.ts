@@ -111,7 +111,7 @@ export class Deployment {
   }
 
   /** Waits until every running replica answers ready again (after a server came back). */
-  async ready(timeoutMs = 120_000): Promise<void> {
+  async ready(timeoutMs = 300_000): Promise<void> {
     await Promise.all(this.all.filter((p) => p.process.running).map((p) => p.ready(timeoutMs)));
   }
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ManagedProcess, waitFor } from './processes';
+import { ManagedProcess, ProcessExitedError, waitFor } from './processes';
 
 export const SERVICES = ['intake', 'routing', 'analytics', 'notify'] as const;
 export type ServiceName = (typeof SERVICES)[number];
@@ -33,24 +33,35 @@ export class ServiceProcess {
     return this.process.name;
   }
 
-  async start(timeoutMs = 120_000): Promise<void> {
+  async start(timeoutMs = 300_000): Promise<void> {
     this.process.spawn();
     await this.ready(timeoutMs);
   }
 
   /** Waits for `/health/ready` to answer 200 (NATS, Postgres and Redis reachable). */
-  async ready(timeoutMs = 120_000): Promise<void> {
-    await waitFor(
-      `${this.name} ready`,
-      async () => {
-        this.process.assertAlive();
-        const res = await fetch(`${this.url}/health/ready`, { signal: AbortSignal.timeout(2000) });
-        await res.arrayBuffer();
-        return res.status === 200;
-      },
-      timeoutMs,
-      200,
-    );
+  async ready(timeoutMs = 300_000): Promise<void> {
+    let last = 'no answer';
+    try {
+      await waitFor(
+        `${this.name} ready`,
+        async () => {
+          this.process.assertAlive();
+          const res = await fetch(`${this.url}/health/ready`, { signal: AbortSignal.timeout(2000) }).catch((error: unknown) => {
+            last = error instanceof Error ? error.message : String(error);
+            return undefined;
+          });
+          if (!res) return false;
+          const body = await res.text();
+          last = `${res.status} ${body.slice(0, 500)}`;
+          return res.status === 200;
+        },
+        timeoutMs,
+        200,
+      );
+    } catch (error) {
+      if (error instanceof ProcessExitedError) throw error;
+      throw new Error(`${this.name} not ready within ${timeoutMs} ms; last answer: ${last}; last output:\n${this.process.output().slice(-2000)}`, { cause: error });
+    }
   }
 
   async kill9(): Promise<void> {
