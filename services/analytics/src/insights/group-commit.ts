@@ -1,0 +1,39 @@
+/**
+ * Gathers work items that arrive while earlier ones are being written and writes them together: the first item is
+ * written at once, the ones arriving meanwhile go into the next write (at most `maxBatch` each, at most `maxWrites` at
+ * a time). Under load batches grow by themselves; when idle nothing waits. Each `add` settles when its batch has
+ * been written (or failed).
+ */
+export class GroupCommit<T> {
+  private pending: { item: T; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  private writing = 0;
+
+  constructor(
+    private readonly write: (items: T[]) => Promise<void>,
+    private readonly maxBatch: number,
+    private readonly maxWrites: number,
+  ) {}
+
+  add(item: T): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ item, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.writing < this.maxWrites && this.pending.length > 0) {
+      const batch = this.pending.splice(0, this.maxBatch);
+      this.writing++;
+      this.write(batch.map((entry) => entry.item))
+        .then(
+          () => batch.forEach((entry) => entry.resolve()),
+          (error: unknown) => batch.forEach((entry) => entry.reject(error)),
+        )
+        .finally(() => {
+          this.writing--;
+          this.pump();
+        });
+    }
+  }
+}
