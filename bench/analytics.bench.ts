@@ -125,7 +125,7 @@ async function consumerLag(corpus: readonly string[]): Promise<Figure[]> {
       });
       const t = performance.now();
       for (const event of events) sentAt.set(event.data.utteranceId as string, t);
-      await publisher.publishMany(events);
+      await publisher.publishMany(events, { validated: true, sharedInbox: true });
       rawPublish += performance.now() - t;
     }
     const deadline = performance.now() + 60_000;
