@@ -126,6 +126,10 @@ describe('routing through API and events', () => {
     expect(self.status).toBe(200);
     const agentPut = await h.call('PUT', '/v1/agents/zz', { name: 'zz' }, h.agentToken('zz'));
     expect(agentPut.status).toBe(403);
+    for (const path of ['/v1/queues/%00', '/v1/queues/q%00/status', '/v1/interactions/%00/routing', '/v1/agents/a%00']) {
+      expect((await h.call('GET', path)).status).toBe(400);
+    }
+    expect((await h.call('PUT', '/v1/agents/nul', { name: 'x\u0000y' })).status).toBe(400);
   });
   it('offer timers survive a restart: the next process times the offer out and offers elsewhere', async () => {
     await h.queue('tq', { channel: 'email', requiredSkills: { timers: 1 }, offerTimeoutSeconds: 4 });

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { z } from 'zod';
-import { agentStateSchema, channelSchema, idSchema, languageTagSchema, shortTextSchema } from '@switchboard/contracts';
+import { agentStateSchema, channelSchema, languageTagSchema, shortTextSchema } from '@switchboard/contracts';
+import { routingIdSchema, withoutNul } from '../validation/without-nul';
 import { ApiZodBody, CurrentPrincipal, ForbiddenError, NotFoundError, Principal, Roles, ZodValidationPipe } from '@switchboard/platform';
 import { DEFAULT_CAPACITY } from '../engine/capacity';
 import { DispatchSignal } from '../dispatch/dispatch-signal';
@@ -9,7 +10,7 @@ import type { AgentRow } from '../persistence/rows';
 import { PresenceService } from './presence.service';
 
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Expected HH:MM');
-export const agentBodySchema = z.strictObject({
+export const agentBodySchema = withoutNul(z.strictObject({
   name: z.string().min(1).max(256),
   skills: z.record(z.string().min(1).max(64), z.number().int().min(1).max(5)).default({}),
   capacity: z.partialRecord(channelSchema, z.number().int().min(0).max(50)).optional(),
@@ -17,12 +18,12 @@ export const agentBodySchema = z.strictObject({
   team: z.string().min(1).max(128).optional(),
   startedAt: z.iso.date().or(z.iso.datetime({ offset: true })).optional(),
   shift: z.strictObject({ start: time, end: time, timeZone: z.string().min(1).max(64) }).optional(),
-});
-const stateBodySchema = z.strictObject({
+}));
+const stateBodySchema = withoutNul(z.strictObject({
   state: agentStateSchema.refine((s) => s === 'available' || s === 'break' || s === 'offline', 'Agents set available, break or offline'),
   reason: shortTextSchema.optional(),
-});
-const idParam = new ZodValidationPipe(idSchema, 'id');
+}));
+const idParam = new ZodValidationPipe(routingIdSchema, 'id');
 
 function view(a: AgentRow): Record<string, unknown> {
   return {

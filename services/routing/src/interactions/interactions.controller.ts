@@ -1,5 +1,5 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { idSchema } from '@switchboard/contracts';
+import { routingIdSchema } from '../validation/without-nul';
 import { CurrentPrincipal, NotFoundError, Principal, Roles, ZodValidationPipe } from '@switchboard/platform';
 import { RoutingRepository } from '../persistence/routing.repository';
 
@@ -10,7 +10,7 @@ export class InteractionsController {
 
   /** The decision log: every decision with candidates, rule outcomes, scores and the winner. */
   @Get(':id/routing')
-  async routing(@CurrentPrincipal() principal: Principal, @Param('id', new ZodValidationPipe(idSchema, 'id')) id: string): Promise<Record<string, unknown>> {
+  async routing(@CurrentPrincipal() principal: Principal, @Param('id', new ZodValidationPipe(routingIdSchema, 'id')) id: string): Promise<Record<string, unknown>> {
     const interaction = await this.repo.interaction(principal.tenant, id);
     if (!interaction) throw new NotFoundError(`Interaction ${id} not found.`, 'ROUTING.INTERACTION_NOT_FOUND');
     const decisions = await this.repo.decisions(principal.tenant, id);

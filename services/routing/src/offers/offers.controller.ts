@@ -2,9 +2,10 @@ import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { z } from 'zod';
 import { shortTextSchema } from '@switchboard/contracts';
 import { ApiZodBody, CurrentPrincipal, Principal, Roles, ZodValidationPipe } from '@switchboard/platform';
+import { withoutNul } from '../validation/without-nul';
 import { OfferLifecycleService } from './offer-lifecycle.service';
 
-const rejectBodySchema = z.strictObject({ reason: shortTextSchema.optional() });
+const rejectBodySchema = withoutNul(z.strictObject({ reason: shortTextSchema.optional() }));
 const offerIdParam = new ZodValidationPipe(z.uuid(), 'id');
 
 @Controller('v1/offers')

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { z } from 'zod';
-import { channelSchema, idSchema } from '@switchboard/contracts';
+import { channelSchema } from '@switchboard/contracts';
+import { routingIdSchema, withoutNul } from '../validation/without-nul';
 import { ApiZodBody, CurrentPrincipal, NotFoundError, Principal, Roles, ZodValidationPipe } from '@switchboard/platform';
 import { capacityVerdict } from '../engine/capacity';
 import { STRATEGIES } from '../engine/engine.types';
@@ -9,7 +10,7 @@ import { HotStateRepository } from '../hot-state/hot-state.repository';
 import { RoutingRepository } from '../persistence/routing.repository';
 import type { QueueRow } from '../persistence/rows';
 
-export const queueBodySchema = z.strictObject({
+export const queueBodySchema = withoutNul(z.strictObject({
   name: z.string().min(1).max(256),
   channel: channelSchema,
   requiredSkills: z.record(z.string().min(1).max(64), z.number().int().min(1).max(5)).default({}),
@@ -19,8 +20,8 @@ export const queueBodySchema = z.strictObject({
   offerTimeoutSeconds: z.number().int().min(1).max(600).default(20),
   wrapUpSeconds: z.number().int().min(0).max(3600).default(30),
   overflow: z.array(z.strictObject({ afterSeconds: z.number().int().min(0).max(86_400), minSkillLevel: z.number().int().min(0).max(5) })).max(10).default([]),
-});
-const idParam = new ZodValidationPipe(idSchema, 'id');
+}));
+const idParam = new ZodValidationPipe(routingIdSchema, 'id');
 
 function view(q: QueueRow): Record<string, unknown> {
   return {
