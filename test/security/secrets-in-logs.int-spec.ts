@@ -12,7 +12,7 @@ import { forgedCredentials } from './support/forged-tokens';
 import { request } from './support/services';
 import { PUBLIC_BASE_URL, twilioSignature } from './support/world';
 
-jest.setTimeout(120_000);
+jest.setTimeout(300_000);
 
 const ROOT = join(__dirname, '../..');
 
@@ -51,7 +51,7 @@ class ServiceProcess {
           return (await fetch(`${this.url}/health/ready`).catch(() => undefined))?.status;
         },
         (s) => s === 200,
-        { timeoutMs: 90_000, intervalMs: 200, description: `${this.service} ready` },
+        { timeoutMs: 180_000, intervalMs: 200, description: `${this.service} ready` },
       );
     } catch (error) {
       throw new Error(`${error instanceof Error ? error.message : String(error)}\n${this.output.slice(-3000)}`);

@@ -154,6 +154,8 @@ const ADMIN: Record<Role, Outcome> = { ingest: 'forbidden', agent: 'forbidden', 
 const WRITERS: Record<Role, Outcome> = { ingest: 'ok', agent: 'forbidden', supervisor: 'forbidden', admin: 'ok' };
 const AGENT: Record<Role, Outcome> = { ingest: 'forbidden', agent: 'ok', supervisor: 'forbidden', admin: 'forbidden' };
 
+const SHIFT = { start: '08:00', end: '17:00', timeZone: 'Europe/Paris' };
+
 const heartbeat = (eventId: string) => ({
   AWSAccountId: '012345678901', AgentARN: 'arn:aws:connect:us-east-1:012345678901:instance/i-1/agent/a-1', EventId: eventId,
   EventTimestamp: '2019-08-13T20:58:44.031Z', EventType: 'HEART_BEAT', InstanceARN: 'arn:aws:connect:us-east-1:012345678901:instance/i-1', Version: '2017-10-01',
@@ -209,6 +211,22 @@ export const ENDPOINTS: Record<string, EndpointCase> = {
   'analytics POST /v1/analyze': { roles: ALL, prepare: () => ({ path: '/v1/analyze', body: { text: 'you were very helpful, thanks' } }) },
   'analytics POST /v1/analyze/batch': { roles: ALL, prepare: () => ({ path: '/v1/analyze/batch', body: { texts: ['hello', 'this is useless'] } }) },
   'analytics GET /v1/agents/:id/wellbeing': { roles: STAFF, prepare: (w) => ({ path: `/v1/agents/${w.agentId}/wellbeing` }), agentScoped: (w) => ({ path: `/v1/agents/${w.otherAgentId}/wellbeing` }) },
+  'analytics PUT /v1/agents/:id/shift': { roles: MANAGERS, prepare: (w) => ({ path: `/v1/agents/${w.agentId}/shift`, body: SHIFT }) },
+  'analytics GET /v1/agents/:id/shift': {
+    roles: STAFF,
+    prepare: async (w) => {
+      await w.ok('analytics', 'PUT', `/v1/agents/${w.agentId}/shift`, SHIFT);
+      return { path: `/v1/agents/${w.agentId}/shift` };
+    },
+    agentScoped: (w) => ({ path: `/v1/agents/${w.otherAgentId}/shift` }),
+  },
+  'analytics DELETE /v1/agents/:id/shift': {
+    roles: MANAGERS,
+    prepare: async (w, role) => {
+      if (role === 'admin' || role === 'supervisor') await w.ok('analytics', 'PUT', `/v1/agents/${w.otherAgentId}/shift`, SHIFT);
+      return { path: `/v1/agents/${w.otherAgentId}/shift` };
+    },
+  },
   'analytics GET /v1/customers/:id/churn-risk': { roles: STAFF, prepare: (w) => ({ path: `/v1/customers/${w.customerId}/churn-risk` }) },
   'analytics GET /v1/kpis': { roles: STAFF, prepare: () => ({ path: '/v1/kpis' }) },
   'analytics GET /v1/queues/:id/kpis': { roles: STAFF, prepare: (w) => ({ path: `/v1/queues/${w.queueId}/kpis` }) },
