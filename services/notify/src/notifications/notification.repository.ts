@@ -128,25 +128,47 @@ export class NotificationRepository {
       due_at: d.dueAt,
       digest: d.digest,
     }));
-    const inserted: Row[] = await this.dataSource.query(
+    const inserted: { id: string; seq: string; created_at: Date }[] = await this.dataSource.query(
       `WITH serialised AS MATERIALIZED (SELECT pg_advisory_xact_lock(hashtext($3)) AS locked),
        n AS (
          INSERT INTO ${this.table} (id, tenant, recipient, kind, event_type, severity, source_event_id, event_time, payload, held_until)
          SELECT x.id, x.tenant, x.recipient, x.kind, x.event_type, x.severity, x.source_event_id, x.event_time, x.payload, x.held_until
          FROM serialised, jsonb_to_recordset($1::jsonb) AS x(id uuid, tenant text, recipient text, kind text, event_type text, severity text,
                                                             source_event_id text, event_time timestamptz, payload jsonb, held_until timestamptz)
-         ON CONFLICT (tenant, source_event_id, recipient) DO NOTHING RETURNING *),
+         ON CONFLICT (tenant, source_event_id, recipient) DO NOTHING RETURNING id, seq, created_at),
        d AS (
          INSERT INTO ${this.deliveryTable} (id, tenant, subscription_id, notification_id, channel, status, next_attempt_at, digest)
          SELECT y.id, y.tenant, y.subscription_id, y.notification_id, y.channel, 'pending', y.due_at, y.digest
          FROM jsonb_to_recordset($2::jsonb) AS y(id uuid, tenant text, subscription_id uuid, notification_id uuid, channel text, due_at timestamptz, digest boolean)
          JOIN n ON n.id = y.notification_id
          ON CONFLICT (subscription_id, notification_id) DO NOTHING)
-       SELECT * FROM n`,
+       SELECT id, seq, created_at FROM n`,
       [JSON.stringify(rows), JSON.stringify(deliveryRows), this.table],
     );
+    // What was inserted is what was sent, plus the sequence number and creation time.
     const key = (tenant: string, sourceEventId: string, recipient: string) => `${tenant}\u0000${sourceEventId}\u0000${recipient}`;
-    const stored = new Map(inserted.map((row) => [key(row.tenant, row.source_event_id, row.recipient), toRecord(row)]));
+    const byId = new Map(list.map((n) => [n.id, n]));
+    const stored = new Map<string, NotificationRecord>();
+    for (const row of inserted) {
+      const n = byId.get(row.id);
+      if (!n) continue;
+      stored.set(key(n.tenant, n.sourceEventId, n.recipient), {
+        id: n.id,
+        seq: String(row.seq),
+        tenant: n.tenant,
+        recipient: n.recipient,
+        kind: n.kind,
+        eventType: n.eventType,
+        severity: n.severity,
+        sourceEventId: n.sourceEventId,
+        eventTime: new Date(n.eventTime).toISOString(),
+        payload: n.payload,
+        createdAt: row.created_at.toISOString(),
+        ackedAt: null,
+        ackedBy: null,
+        heldUntil: n.heldUntil ? n.heldUntil.toISOString() : null,
+      });
+    }
     const missing = list.filter((n) => !stored.has(key(n.tenant, n.sourceEventId, n.recipient)));
     if (missing.length > 0) {
       const existing: Row[] = await this.dataSource.query(
