@@ -78,8 +78,7 @@ async function startInProcess(name: ServiceName, env: Record<string, string>, ns
   return { url: app.url, stop: () => app.close() };
 }
 
-async function startProcess(name: ServiceName, env: Record<string, string>): Promise<Started> {
-  const port = await freePort();
+async function startProcess(name: ServiceName, env: Record<string, string>, port: number): Promise<Started> {
   const child: ChildProcess = spawn(process.execPath, ['-r', '@swc-node/register', `services/${name}/src/main.ts`], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port) },
@@ -102,7 +101,7 @@ async function startProcess(name: ServiceName, env: Record<string, string>): Pro
       }
     },
     (status) => status === 200,
-    { timeoutMs: 90_000, intervalMs: 250, description: `${name} ready` },
+    { timeoutMs: 180_000, intervalMs: 250, description: `${name} ready` },
   );
   return {
     url,
@@ -125,11 +124,12 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const ns = createTestNamespace(options.label ?? 'e2e');
   const names = options.services ?? SERVICE_NAMES;
   const started = new Map<ServiceName, Started>();
+  const ports = new Map<ServiceName, number>();
   const start = async (name: ServiceName, extra: Record<string, string>): Promise<void> => {
     const dataDir = process.env['ANALYTICS_DATA_DIR'];
     const passThrough: Record<string, string> = dataDir ? { ANALYTICS_DATA_DIR: dataDir } : {};
     const env = serviceEnv(ns, name, { LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent', ...passThrough, ...options.env, ...extra });
-    started.set(name, options.mode === 'in-process' ? await startInProcess(name, env, ns) : await startProcess(name, env));
+    started.set(name, options.mode === 'in-process' ? await startInProcess(name, env, ns) : await startProcess(name, env, ports.get(name) ?? (await freePort())));
   };
   const stop = async (): Promise<void> => {
     await Promise.allSettled([...started.values()].map((s) => s.stop()));
@@ -137,6 +137,14 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     await Promise.all(SERVICE_NAMES.map((name) => dropSchema(TEST_DATABASE_URL, `${ns.dbSchema}_${name}`)));
   };
   try {
+    if (options.mode === 'processes') {
+      // Own processes: all at once, on ports chosen up front (notify's offer links point at routing).
+      for (const name of names) ports.set(name, await freePort());
+      const routingUrl = `http://127.0.0.1:${ports.get('routing') ?? 3002}`;
+      await Promise.all(names.map((name) => start(name, name === 'routing' ? { ROUTING_TICK_MS: '100' } : name === 'notify' ? { NOTIFY_ROUTING_URL: routingUrl } : {})));
+      const urls = Object.fromEntries(SERVICE_NAMES.map((n) => [n, started.get(n)?.url ?? ''])) as Record<ServiceName, string>;
+      return { ns, urls, jwtSecret: TEST_JWT_SECRET, stop };
+    }
     // Analytics trains its models at start (seconds of CPU): in one process that would stall the others'
     // connections, so it starts first, on its own.
     if (names.includes('analytics')) await start('analytics', {});

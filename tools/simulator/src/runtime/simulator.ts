@@ -205,8 +205,10 @@ export class Simulator {
     this.track(
       run.run().then(
         (outcome) => this.afterContact(run, outcome),
-        (error: unknown) => {
+        async (error: unknown) => {
           this.ctx.fail(`contact ${run.interactionId}`, error);
+          // Leave nothing open in routing: end the contact as far as the platform knows it.
+          await run.abandonIfOpen();
           run.markFailed();
         },
       ),
