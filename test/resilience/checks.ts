@@ -218,6 +218,20 @@ export async function runChecks(ctx: CheckContext, ledger: TrafficLedger): Promi
       note: `${ledger.webhookDeliveries.size} delivery ids received, ${redelivered} more than once (at-least-once; the receiver de-duplicates by X-Switchboard-Delivery)`,
     });
     rows.push(await kpiCheck(db, ctx));
+
+    // Nothing given up on: a message a consumer dead-letters after its last delivery is accepted work not done.
+    const deadLetters = (await readStream(ctx.natsUrl, ctx.namespace, 'CC_DEADLETTER')) as unknown as { consumer?: string; reason?: string; subject?: string }[];
+    const ours = deadLetters.filter((d) => d.subject?.includes(`.${ctx.tenant}.`));
+    const perConsumer = countBy(ours, (d) => `${d.consumer ?? '?'} (${d.reason ?? '?'})`);
+    rows.push({
+      check: 'all consumers: nothing dead-lettered',
+      sent: sent.length,
+      accepted: accepted.length,
+      processed: accepted.length - ours.length,
+      lost: ours.length,
+      duplicated: 0,
+      note: [...perConsumer].map(([k, n]) => `${k}: ${n}`).join(', '),
+    });
     if (ctx.streamReplicas > 1) rows.push(await replicaCheck(ctx));
     return rows;
   } finally {

@@ -12,12 +12,13 @@ import {
 
 /** Service settings that make recovery observable within a test: quick redelivery, fast cycles, loopback webhooks. */
 const SERVICE_ENV = {
-  // A crashed replica's unacknowledged messages come back after 3 s instead of 30 s.
-  NATS_ACK_WAIT_MS: '3000',
+  // A crashed replica's unacknowledged messages come back after 10 s instead of 30 s (shorter waits let a
+  // handler stalled by a saturated CPU look dead, and its message use up deliveries).
+  NATS_ACK_WAIT_MS: '10000',
   SHUTDOWN_GRACE_MS: '3000',
 };
 const PER_SERVICE = {
-  intake: { INTAKE_RATE_LIMIT_PER_SECOND: '100000', INTAKE_ARCHIVE_ACK_WAIT_MS: '3000', INTAKE_ARCHIVE_FLUSH_MS: '20' },
+  intake: { INTAKE_RATE_LIMIT_PER_SECOND: '100000', INTAKE_ARCHIVE_ACK_WAIT_MS: '10000', INTAKE_ARCHIVE_FLUSH_MS: '20' },
   routing: { ROUTING_TICK_MS: '200' },
   notify: {
     NOTIFY_ALLOW_PRIVATE_TARGETS: 'true',
@@ -56,8 +57,8 @@ export function shortFaultProfile(): ScenarioOptions {
     warmupMs: 3000,
     gapMs: 1000,
     faults: [killEachInTurn(SERVICES, 1000), restartNats(0, 1000), restartPostgres(1000), restartRedis(1000)],
-    drainTimeoutMs: 60_000,
-    settleTimeoutMs: 60_000,
+    drainTimeoutMs: 180_000,
+    settleTimeoutMs: 120_000,
   };
 }
 
