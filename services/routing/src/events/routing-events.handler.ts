@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { CloudEvent } from '@switchboard/contracts';
-import { IdempotencyService, OnEvent, Outbox } from '@switchboard/platform';
+import { IdempotencyService, OnEvent, Outbox, ValidationError } from '@switchboard/platform';
 import { PresenceService } from '../agents/presence.service';
 import { InteractionLifecycleService } from '../interactions/interaction-lifecycle.service';
 import { RoutingRepository } from '../persistence/routing.repository';
@@ -27,17 +27,20 @@ export class RoutingEventsHandler {
   /** Arrivals commit in batches (see CreatedBatcher): many handlers in flight make the batches. */
   @OnEvent('interaction.created', { concurrency: ARRIVALS_IN_FLIGHT })
   async onCreated(event: CloudEvent<'interaction.created'>): Promise<void> {
+    assertStorable(event);
     await this.created.add(event);
   }
 
   @OnEvent('interaction.ended')
   async onEnded(event: CloudEvent<'interaction.ended'>): Promise<void> {
+    assertStorable(event);
     const outcome = await this.idempotency.runOnce(CONSUMER, event.id, (m) => this.interactions.ended(m, event.tenantid, event.data.interactionId));
     await this.interactions.afterCommit(outcome.duplicate ? undefined : outcome.result);
   }
 
   @OnEvent('interaction.transferred')
   async onTransferred(event: CloudEvent<'interaction.transferred'>): Promise<void> {
+    assertStorable(event);
     const outcome = await this.idempotency.runOnce(CONSUMER, event.id, (m) =>
       this.interactions.transferred(m, event.tenantid, event.data.interactionId, event.data.toQueueId),
     );
@@ -46,6 +49,7 @@ export class RoutingEventsHandler {
 
   @OnEvent('interaction.disposition')
   async onDisposition(event: CloudEvent<'interaction.disposition'>): Promise<void> {
+    assertStorable(event);
     const outcome = await this.idempotency.runOnce(CONSUMER, event.id, (m) =>
       this.interactions.disposition(m, event.tenantid, event.data.interactionId, event.data.resolved, event.data.code),
     );
@@ -54,6 +58,7 @@ export class RoutingEventsHandler {
 
   @OnEvent('agent.state_changed')
   async onAgentState(event: CloudEvent<'agent.state_changed'>): Promise<void> {
+    assertStorable(event);
     if (event.source === ROUTING_SOURCE) return;
     const agent = await this.repo.agent(event.tenantid, event.data.agentId);
     if (!agent) return;
@@ -65,6 +70,7 @@ export class RoutingEventsHandler {
 
   @OnEvent('analytics.abuse_detected')
   async onAbuse(event: CloudEvent<'analytics.abuse_detected'>): Promise<void> {
+    assertStorable(event);
     await this.idempotency.runOnce(CONSUMER, event.id, (m) =>
       this.interactions.abuseDetected(m, event.tenantid, event.data.interactionId, event.data.customerId),
     );
@@ -72,14 +78,23 @@ export class RoutingEventsHandler {
 
   @OnEvent('analytics.wellbeing_changed')
   async onWellbeing(event: CloudEvent<'analytics.wellbeing_changed'>): Promise<void> {
+    assertStorable(event);
     await this.repo.setStrain(event.tenantid, event.data.agentId, event.data.level);
     await this.signal.changed(event.tenantid);
   }
 
   @OnEvent('analytics.churn_risk_changed')
   async onChurn(event: CloudEvent<'analytics.churn_risk_changed'>): Promise<void> {
+    assertStorable(event);
     await this.idempotency.runOnce(CONSUMER, event.id, (m) =>
       this.repo.flagCustomer(m, event.tenantid, event.data.customerId, { churnLevel: event.data.level }),
     );
+  }
+}
+
+/** Postgres text cannot hold NUL: such an event can never be stored, so it is refused (dead-lettered), not retried. */
+function assertStorable(event: { id: string; data: unknown }): void {
+  if (JSON.stringify(event.data).includes('\\u0000')) {
+    throw new ValidationError(`Event ${event.id} holds a NUL character routing cannot store.`, [], 'ROUTING.UNSTORABLE_EVENT');
   }
 }
