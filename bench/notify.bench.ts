@@ -263,6 +263,13 @@ export async function run(): Promise<BenchResult> {
     const { ms: pacedMs } = await producer.request<{ ms: number }>({ type: 'paced', jobs: pacedJobs, perSecond: PACED_RATE }, 'published');
     const paced = await pacedLatencies;
 
+    // Paced at half the sustained rate measured above: the latency of the path itself, without a queue.
+    const lightRate = Math.max(50, Math.round(rate(BURST, burst.ms) / 2));
+    const lightTotal = lightRate * 2;
+    const lightLatencies = clients.expect(lightTotal);
+    await producer.request({ type: 'paced', jobs: kudos(lightTotal), perSecond: lightRate }, 'published');
+    const light = await lightLatencies;
+
     // Webhooks to a local receiver.
     // The raw ceiling: the same number of POSTs over 64 keep-alive connections, 64 in flight (what the worker uses).
     const agent = new Agent({ connections: 64 });
@@ -324,6 +331,12 @@ export async function run(): Promise<BenchResult> {
             maxMs: paced.at(-1) ?? Number.NaN,
             loadAvg1m: round(load, 2),
           },
+        }),
+        figure({
+          name: `WebSocket delivery latency p99 at half the sustained rate (${lightRate} msg/s offered, event created → client received)`,
+          unit: 'ms',
+          value: percentile(light, 99),
+          extra: { messages: lightTotal, p50Ms: percentile(light, 50), p90Ms: percentile(light, 90), maxMs: light.at(-1) ?? Number.NaN, loadAvg1m: round(loadavg()[0] ?? 0, 2) },
         }),
         figure({
           name: 'Webhook deliveries/s to a local receiver (event published → receiver got it, signed)',
