@@ -162,19 +162,25 @@ function signalGroup(proc: Proc, signal: NodeJS.Signals): void {
   }
 }
 
-async function stopChildren(): Promise<void> {
-  const running = procs.filter((proc) => !proc.exited);
+async function stopGroup(group: Proc[]): Promise<void> {
+  const running = group.filter((proc) => !proc.exited);
   if (running.length === 0) return;
   say(`stopping ${running.map((proc) => proc.name).join(', ')}`);
   for (const proc of running) signalGroup(proc, 'SIGTERM');
   const deadline = Date.now() + STOP_GRACE_MS;
-  while (procs.some((proc) => !proc.exited) && Date.now() < deadline) {
+  while (running.some((proc) => !proc.exited) && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  for (const proc of procs.filter((p) => !p.exited)) {
+  for (const proc of running.filter((p) => !p.exited)) {
     say(`${proc.name} did not stop within ${STOP_GRACE_MS / 1000}s; killing it`);
     signalGroup(proc, 'SIGKILL');
   }
+}
+
+/** The simulator first (it ends its open contacts and logs its agents off through the services), then the rest. */
+async function stopChildren(): Promise<void> {
+  await stopGroup(procs.filter((proc) => proc.name === 'simulator'));
+  await stopGroup(procs.filter((proc) => proc.name !== 'simulator'));
 }
 
 async function shutdown(exitCode: number): Promise<void> {

@@ -16,7 +16,7 @@ describe('web app in Chromium', () => {
     ns = createTestNamespace('web');
     stack = await Stack.start(ns);
     session = await launchBrowser();
-  }, 90_000);
+  }, 150_000);
 
   afterAll(async () => {
     await session?.close();
@@ -70,6 +70,9 @@ describe('web app in Chromium', () => {
     await expectEventually(async () => expect(await text(page, '#status')).toBe('Live'), { timeoutMs: 15_000 });
     await expectEventually(async () => expect(await text(page, '[data-agent="ana"]')).toContain('Available'));
     expect(page.url()).not.toContain('token=');
+    // Keyboard: the first Tab reaches the skip link to the queues.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Skip to queues');
 
     const interactionId = uniqueId('call');
     const sentAt = Date.now();
@@ -92,9 +95,17 @@ describe('web app in Chromium', () => {
       expect(alerts).toContain('useless idiot');
     }, { timeoutMs: 15_000 });
 
-    // Keyboard: the skip link leads to the queues, and tiles and agent rows take focus.
-    await page.keyboard.press('Tab');
-    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Skip to queues');
+    // The same alert reaches the team inbox; acknowledging it on the dashboard acknowledges it for the team.
+    const ack = page.locator('#alerts button.ack');
+    await ack.waitFor({ timeout: 15_000 });
+    await ack.press('Enter');
+    await expectEventually(async () => {
+      const inbox = (await stack.call('notify', 'GET', '/v1/inbox?includeAcked=true', stack.token(tenant, 'supervisor', 'sup-2'))) as { items: { eventType: string; ackedAt?: string | null }[] };
+      expect(inbox.items.find((item) => item.eventType === 'analytics.abuse_detected')?.ackedAt).toBeTruthy();
+    });
+    expect(await page.locator('#alerts li').count()).toBe(1);
+
+    // Keyboard: tiles take the focus.
     await page.focus('[data-queue="billing"]');
     expect(await page.evaluate("document.activeElement?.getAttribute('data-queue')")).toBe('billing');
 

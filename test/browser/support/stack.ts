@@ -31,11 +31,19 @@ export class Stack {
   static async start(ns: TestNamespace): Promise<Stack> {
     const boot = (module: Type, service: Service, description: ServiceDescription, env: Record<string, string> = {}) =>
       startTestApp(module, ns, { description, env: { DB_SCHEMA: `${ns.dbSchema}_${service}`, REDIS_PREFIX: `${ns.redisPrefix}${service}:`, ...env } });
-    // One after another: each runs its migrations and provisions its streams on start.
-    const intake = await boot(IntakeModule, 'intake', INTAKE);
-    const routing = await boot(RoutingModule, 'routing', ROUTING, { ROUTING_TICK_MS: '200' });
-    const analytics = await boot(AnalyticsModule, 'analytics', ANALYTICS, { ANALYTICS_KPI_MIN_GAP_MS: '100', ANALYTICS_KPI_INTERVAL_MS: '1000' });
-    const notify = await boot(NotifyModule, 'notify', NOTIFY, { NOTIFY_ROUTING_URL: routing.url, NOTIFY_DELIVERY_POLL_MS: '200' });
+    const started = Date.now();
+    const timed = async (name: string, app: Promise<TestApp>) => {
+      const ready = await app;
+      if (process.env['TEST_TIMINGS']) process.stdout.write(`${name} started after ${Date.now() - started} ms\n`);
+      return ready;
+    };
+    // Routing first: notify builds its offers' accept/reject links from routing's address.
+    const routing = await timed('routing', boot(RoutingModule, 'routing', ROUTING, { ROUTING_TICK_MS: '200' }));
+    const [intake, analytics, notify] = await Promise.all([
+      timed('intake', boot(IntakeModule, 'intake', INTAKE)),
+      timed('analytics', boot(AnalyticsModule, 'analytics', ANALYTICS, { ANALYTICS_KPI_MIN_GAP_MS: '100', ANALYTICS_KPI_INTERVAL_MS: '1000' })),
+      timed('notify', boot(NotifyModule, 'notify', NOTIFY, { NOTIFY_ROUTING_URL: routing.url, NOTIFY_DELIVERY_POLL_MS: '200' })),
+    ]);
     const services = { intake, routing, analytics, notify };
     const web = await buildWebServer(
       loadWebConfig({

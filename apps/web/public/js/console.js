@@ -85,6 +85,20 @@ function expiresText(expiresAt) {
   return ms > 0 ? formatDuration(ms) : 'expired';
 }
 
+/** Offers past their expiry (timed out, or answered from another device) leave the list a few seconds later. */
+function dropExpiredOffers() {
+  let dropped = false;
+  for (const [offerId, offer] of state.offers) {
+    const expiresAt = offer.data.expiresAt ? new Date(offer.data.expiresAt).getTime() : undefined;
+    if (expiresAt !== undefined && Date.now() > expiresAt + 3000) {
+      state.offers.delete(offerId);
+      state.socket.send({ type: 'ack', id: offer.id });
+      dropped = true;
+    }
+  }
+  if (dropped) renderOffers();
+}
+
 async function answer(offer, action) {
   const { offerId, interactionId } = offer.data;
   for (const button of document.querySelectorAll(`[data-offer="${CSS.escape(offerId)}"] button`)) button.disabled = true;
@@ -97,7 +111,9 @@ async function answer(offer, action) {
       say(`Rejected ${interactionId}.`);
     }
   } catch (error) {
-    say(`Could not ${action} the offer: ${error.message}`);
+    say(error.code === 'ROUTING.OFFER_NOT_OPEN'
+      ? `The offer for ${interactionId} is no longer open (answered, timed out or withdrawn).`
+      : `Could not ${action} the offer: ${error.message}`);
   }
   state.offers.delete(offerId);
   state.socket.send({ type: 'ack', id: offer.id });
@@ -386,6 +402,7 @@ function start(token) {
   setInterval(() => {
     renderPresence();
     for (const cell of document.querySelectorAll('[data-expires]')) cell.textContent = expiresText(cell.getAttribute('data-expires'));
+    dropExpiredOffers();
   }, 1000);
 }
 

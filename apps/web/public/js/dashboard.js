@@ -2,7 +2,7 @@
 // live from the analytics event stream (SSE), for the tenant of the signed-in supervisor's token.
 import {
   analyticsStream, api, claimsOf, dataOf, el, fill, forgetToken, formatClock, formatDuration, formatPercent, formatSeconds,
-  keepToken, signInForm, takeToken,
+  keepToken, notifySocket, signInForm, takeToken,
 } from './common.js';
 
 const PAGE = 'dashboard';
@@ -25,6 +25,7 @@ const state = {
   history: [],
   charts: undefined,
   stream: undefined,
+  socket: undefined,
 };
 
 const $ = (id) => document.getElementById(id);
@@ -113,8 +114,8 @@ function renderSummary(snapshot) {
       metric('AHT', formatSeconds(k.ahtSeconds)),
       metric('Occupancy', formatPercent(k.occupancy)),
       metric('Waiting', String(k.queueDepth)),
-      metric('Agents available', String(byState.available ?? 0))),
-    el('p', { class: 'window', text: windowLabel(snapshot.window) }),
+      metric('Agents available', String(byState.available ?? 0)),
+      metric('Window', windowLabel(snapshot.window))),
   );
 }
 
@@ -173,10 +174,25 @@ function tickAgentClocks() {
 // ---------- feeds ----------
 
 function pushFeed(list, item, id) {
-  if (list.some((existing) => existing.id === item.id)) return;
-  list.unshift(item);
-  list.length = Math.min(list.length, FEED_LIMIT);
+  const existing = list.find((entry) => entry.id === item.id);
+  if (existing) {
+    // The same event from the stream and from the team inbox: keep what each knows.
+    existing.notificationId ??= item.notificationId;
+    existing.acked ||= item.acked;
+  } else {
+    list.push(item);
+    list.sort((a, b) => String(b.time).localeCompare(String(a.time)));
+    list.length = Math.min(list.length, FEED_LIMIT);
+  }
   renderFeed(id, list);
+}
+
+function acknowledge(item) {
+  if (!item.notificationId || !state.socket) return;
+  state.socket.send({ type: 'ack', id: item.notificationId });
+  item.acked = true;
+  renderFeed('alerts', state.alerts);
+  document.querySelector(`#alerts [data-notification="${CSS.escape(item.notificationId)}"]`)?.focus();
 }
 
 function renderFeed(id, list) {
@@ -184,10 +200,13 @@ function renderFeed(id, list) {
   if (list.length === 0) return;
   fill(container,
     ...list.map((item) =>
-      el('li', { class: `item severity-${item.severity ?? 'info'}`, tabindex: '0', 'data-type': item.type },
+      el('li', { class: `item severity-${item.severity ?? 'info'}${item.acked ? ' acked' : ''}`, tabindex: '0', 'data-type': item.type, 'data-notification': item.notificationId },
         el('div', { class: 'line' }, el('span', { class: 'title', text: item.title }), el('time', { datetime: item.time, text: formatClock(item.time) })),
         item.quote ? el('blockquote', { text: `“${item.quote}”` }) : null,
-        item.detail ? el('p', { class: 'detail', text: item.detail }) : null),
+        item.detail ? el('p', { class: 'detail', text: item.detail }) : null,
+        item.notificationId && !item.acked
+          ? el('button', { type: 'button', class: 'ack', text: 'Acknowledge', onclick: () => acknowledge(item) })
+          : item.acked ? el('span', { class: 'acked-note', text: 'acknowledged' }) : null),
     ),
   );
 }
@@ -238,21 +257,24 @@ function sampleDayOffered(offered) {
   sample(fresh || typeof last.dayOfferedFirst !== 'number' ? { dayOfferedFirst: offered, dayOffered: offered } : { dayOffered: offered });
 }
 
+/** Sixty one-minute slots ending now; minutes without samples are gaps. */
 function chartSeries() {
   const labels = [];
   const volume = [];
   const serviceLevel = [];
   const target = [];
   const goal = [...state.queues.values()].find((queue) => queue.target)?.target?.percent ?? 80;
-  let previous;
-  for (const s of state.history) {
-    labels.push(new Date(s.minute).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
+  const byMinute = new Map(state.history.map((s) => [s.minute, s]));
+  const now = Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS;
+  for (let minute = now - 59 * MINUTE_MS; minute <= now; minute += MINUTE_MS) {
+    const s = byMinute.get(minute);
+    const previous = byMinute.get(minute - MINUTE_MS);
+    labels.push(new Date(minute).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
     // Growth since the previous minute's last count, or within this minute when the previous one is missing.
-    const base = previous && previous.minute === s.minute - MINUTE_MS && typeof previous.dayOffered === 'number' ? previous.dayOffered : s.dayOfferedFirst;
-    volume.push(typeof s.dayOffered === 'number' && typeof base === 'number' ? Math.max(0, s.dayOffered - base) : null);
-    serviceLevel.push(typeof s.serviceLevel === 'number' ? Math.round(s.serviceLevel * 1000) / 10 : null);
+    const base = typeof previous?.dayOffered === 'number' ? previous.dayOffered : s?.dayOfferedFirst;
+    volume.push(typeof s?.dayOffered === 'number' && typeof base === 'number' ? Math.max(0, s.dayOffered - base) : null);
+    serviceLevel.push(typeof s?.serviceLevel === 'number' ? Math.round(s.serviceLevel * 1000) / 10 : null);
     target.push(goal);
-    previous = s;
   }
   return { labels, volume, serviceLevel, target };
 }
@@ -268,18 +290,18 @@ function initCharts() {
     volume: new Chart($('volume-chart'), {
       type: 'bar',
       data: { labels: [], datasets: [{ label: 'Offered', data: [], backgroundColor: '#4aa3ff' }] },
-      options: { ...common, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+      options: { ...common, scales: { x: { ticks: { maxTicksLimit: 12 } }, y: { beginAtZero: true, ticks: { precision: 0 } } } },
     }),
     serviceLevel: new Chart($('sl-chart'), {
       type: 'line',
       data: {
         labels: [],
         datasets: [
-          { label: 'Service level %', data: [], borderColor: '#3ecf8e', backgroundColor: '#3ecf8e', spanGaps: true, pointRadius: 2 },
+          { label: 'Service level %', data: [], borderColor: '#3ecf8e', backgroundColor: '#3ecf8e', spanGaps: true, pointRadius: 3, clip: 6 },
           { label: 'Target %', data: [], borderColor: '#f5b942', borderDash: [6, 4], pointRadius: 0 },
         ],
       },
-      options: { ...common, plugins: { legend: { display: true, position: 'bottom' } }, scales: { y: { min: 0, max: 100 } } },
+      options: { ...common, plugins: { legend: { display: true, position: 'bottom' } }, scales: { x: { ticks: { maxTicksLimit: 12 } }, y: { min: 0, max: 100, ticks: { stepSize: 20 } } } },
     }),
   };
   updateCharts();
@@ -299,7 +321,21 @@ function updateCharts() {
 
 // ---------- events ----------
 
-function onEvent(type, payload) {
+/** Team-inbox alerts from notify: unacknowledged ones are replayed on connect, new ones pushed; they can be acknowledged. */
+function onNotification(message) {
+  if (message.type === 'acked') {
+    const item = state.alerts.find((entry) => entry.notificationId === message.id);
+    if (item) {
+      item.acked = true;
+      renderFeed('alerts', state.alerts);
+    }
+    return;
+  }
+  if (message.type !== 'notification' || message.kind !== 'alert') return;
+  onEvent(message.eventType, { specversion: '1.0', id: message.eventId, time: message.eventTime ?? message.createdAt, data: message.data }, { notificationId: message.id, acked: Boolean(message.ackedAt) });
+}
+
+function onEvent(type, payload, extra = {}) {
   const data = dataOf(payload);
   if (!data || typeof data !== 'object') return;
   const time = payload?.time ?? new Date().toISOString();
@@ -325,24 +361,24 @@ function onEvent(type, payload) {
     case 'analytics.sla_breached':
       upsertQueue(data.queueId, { target: data.target, breached: true });
       renderQueues();
-      pushFeed(state.alerts, { id, type, time, severity: 'high', title: `Queue ${data.queueId} below its service level`,
+      pushFeed(state.alerts, { ...extra, id, type, time, severity: 'high', title: `Queue ${data.queueId} below its service level`,
         detail: `${formatPercent(data.serviceLevel)} against ${data.target.percent}% in ${data.target.seconds}s` }, 'alerts');
       return;
     case 'analytics.abuse_detected':
-      pushFeed(state.alerts, { id, type, time, severity: data.severity, title: `Abusive caller (${data.categories.join(', ')}) with ${agentName(data.agentId)}`,
+      pushFeed(state.alerts, { ...extra, id, type, time, severity: data.severity, title: `Abusive caller (${data.categories.join(', ')}) with ${agentName(data.agentId)}`,
         quote: data.quote, detail: `Interaction ${data.interactionId}${data.customerId ? ` · customer ${data.customerId}` : ''}` }, 'alerts');
       return;
     case 'analytics.wellbeing_changed':
       upsertAgent(data.agentId, { wellbeing: { level: data.level, score: data.score, factors: data.factors } });
       renderAgents();
       if (data.level === 'high' || data.level === 'critical') {
-        pushFeed(state.alerts, { id, type, time, severity: data.level === 'critical' ? 'critical' : 'high', title: `${agentName(data.agentId)}: ${WELLBEING_LABELS[data.level]}`,
+        pushFeed(state.alerts, { ...extra, id, type, time, severity: data.level === 'critical' ? 'critical' : 'high', title: `${agentName(data.agentId)}: ${WELLBEING_LABELS[data.level]}`,
           detail: wellbeingReasons(data) }, 'alerts');
       }
       return;
     case 'analytics.churn_risk_changed':
       if (data.level === 'high') {
-        pushFeed(state.alerts, { id, type, time, severity: 'medium', title: `Customer ${data.customerId} at high churn risk`,
+        pushFeed(state.alerts, { ...extra, id, type, time, severity: 'medium', title: `Customer ${data.customerId} at high churn risk`,
           detail: data.reasons.map((reason) => reason.detail).slice(0, 3).join('; ') }, 'alerts');
       }
       return;
@@ -415,6 +451,7 @@ async function loadWellbeing(agent) {
 
 function signOut(message) {
   state.stream?.close();
+  state.socket?.close();
   forgetToken(PAGE);
   location.hash = '';
   showSignIn(message);
@@ -448,10 +485,12 @@ function start(token) {
   $('sign-out').addEventListener('click', () => signOut());
   loadHistory();
   initCharts();
-  state.stream = analyticsStream(token, { onEvent, onStatus: setStatus, types: STREAM_TYPES });
+  state.stream = analyticsStream(token, { onEvent: (type, payload) => onEvent(type, payload), onStatus: setStatus, types: STREAM_TYPES });
+  state.socket = notifySocket(token, { onMessage: onNotification });
   void resync();
   setInterval(() => void resync(), RESYNC_MS);
   setInterval(tickAgentClocks, 1000);
+  setInterval(updateCharts, 30_000);
 }
 
 const token = takeToken(PAGE);
