@@ -80,7 +80,7 @@ describe('security: every HTTP endpoint of the four services', () => {
     routes = discovered.filter((r) => routeKey(r) in ENDPOINTS);
     a = new World(p);
     await a.seed();
-  });
+  }, 240_000);
 
   afterAll(async () => {
     process.stdout.write(`\nAttack cases per endpoint (${log.total()} in this spec):\n${log.write()}\n`);

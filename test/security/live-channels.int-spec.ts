@@ -92,7 +92,7 @@ describe('security: live channels (notify WebSocket, analytics Server-Sent Event
     nsAnalytics = createTestNamespace('security_sse');
     notify = await startTestApp(NotifyModule, nsNotify);
     analytics = await startTestApp(AnalyticsModule, nsAnalytics);
-  });
+  }, 180_000);
 
   afterAll(async () => {
     for (const s of sockets) s.close();

@@ -58,12 +58,15 @@ class ServiceProcess {
     }
   }
 
+  /** SIGTERM, then SIGKILL if the process has not exited within 15 s. */
   async stop(): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
     await exited;
+    clearTimeout(timer);
   }
 }
 

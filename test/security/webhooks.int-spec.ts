@@ -10,7 +10,7 @@ import { AttackLog } from './support/attack-log';
 import { request, type HttpResult } from './support/services';
 import { PUBLIC_BASE_URL, twilioSignature } from './support/world';
 
-jest.setTimeout(60_000);
+jest.setTimeout(120_000);
 
 const isProblem = (res: HttpResult) => res.contentType.startsWith('application/problem+json') && res.body['status'] === res.status;
 
