@@ -210,17 +210,23 @@ export class NotificationRepository {
     return rows.map(toRecord);
   }
 
-  /** Releases held notifications whose time has come; each is released by exactly one caller. */
+  /**
+   * Releases held notifications whose time has come; each is released by exactly one caller. A
+   * released notification takes a new sequence number (under the same lock as inserts), so a client
+   * whose cursor went past its original one still gets it in a replay after that cursor.
+   */
   async releaseDue(now: Date, limit: number): Promise<NotificationRecord[]> {
     const rows = returnedRows<Row>(
       await this.dataSource.query(
-        `UPDATE ${this.table} SET held_until = NULL
-         WHERE id IN (SELECT id FROM ${this.table} WHERE held_until <= $1 ORDER BY held_until LIMIT $2 FOR UPDATE SKIP LOCKED)
-         RETURNING *`,
-        [now, limit],
+        `WITH serialised AS MATERIALIZED (SELECT pg_advisory_xact_lock(hashtext($3)) AS locked)
+         UPDATE ${this.table} t SET held_until = NULL, seq = nextval(pg_get_serial_sequence($3, 'seq'))
+         FROM serialised
+         WHERE t.id IN (SELECT id FROM ${this.table} WHERE held_until <= $1 ORDER BY held_until LIMIT $2 FOR UPDATE SKIP LOCKED)
+         RETURNING t.*`,
+        [now, limit, this.table],
       ),
     );
-    return rows.map(toRecord);
+    return rows.map(toRecord).sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
   }
 
   /** Marks the notification acknowledged (first acknowledgement wins); undefined when it is not the caller's. */

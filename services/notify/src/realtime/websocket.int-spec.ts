@@ -161,6 +161,12 @@ describe('WebSocket /v1/ws and the inbox', () => {
 
       clock.set(new Date('2026-03-03T09:00:00Z'));
       await expectEventually(() => expect(agent.notifications().map((m) => m['kind'])).toEqual(['offer', 'kudos']));
+      // Released items take a new cursor: a client that saw the offer and reconnects after it still gets the kudos.
+      const offerCursor = String(agent.notifications()[0]?.['cursor']);
+      const [, kudos] = agent.notifications();
+      expect(BigInt(String(kudos?.['cursor']))).toBeGreaterThan(BigInt(offerCursor));
+      const again = await connect(agentToken('a8'), `&since=${offerCursor}`);
+      expect(again.notifications().map((m) => m['kind'])).toEqual(['kudos']);
     } finally {
       clock.reset();
     }
