@@ -76,6 +76,7 @@ export class ContactRun {
     const { ctx, plan } = this;
     ctx.stats.contactsStarted += 1;
     this.startedAtMs = Date.now();
+    const sentAt = performance.now();
     if (plan.via === 'twilio') await this.twilio('ringing');
     else {
       await this.send('interaction.created', {
@@ -88,7 +89,7 @@ export class ContactRun {
         attributes: { persona: plan.persona, ...(PERSONAS[plan.persona].plan ? { plan: PERSONAS[plan.persona].plan as string } : {}) },
       });
     }
-    ctx.observer.onCreatedAccepted?.(this, performance.now());
+    ctx.observer.onCreatedAccepted?.(this, performance.now(), sentAt);
 
     const patience = new AbortController();
     const onStop = (): void => patience.abort();

@@ -9,8 +9,8 @@ export type ContactOutcome = 'completed' | 'abandoned' | 'stopped';
 
 /** Hooks for tests, benchmarks and dashboards that watch a run. Times are `performance.now()` values. */
 export interface SimulatorObserver {
-  /** Intake answered 202 to the contact's `interaction.created` (or its first Twilio callback). */
-  onCreatedAccepted?(contact: { interactionId: string; plan: ContactPlan }, at: number): void;
+  /** Intake answered 202 (at `at`) to the contact's `interaction.created` (or first Twilio callback) sent at `sentAt`. */
+  onCreatedAccepted?(contact: { interactionId: string; plan: ContactPlan }, at: number, sentAt: number): void;
   /** An offer reached an agent's WebSocket. */
   onOffer?(agentId: string, offer: OfferData, at: number): void;
   /** An agent accepted the contact's offer and the conversation starts. */

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { createEvent } from '@switchboard/contracts';
 import { IntakeClient } from '../clients/intake.client';
 import { RoutingClient } from '../clients/routing.client';
@@ -87,6 +88,8 @@ export class Simulator {
     this.random = createRandom(seed);
     this.rateFactor = options.rateFactor ?? 1;
     this.runId = options.runId ?? `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+    // Every pending wait (thousands under load) listens for the stop signal.
+    setMaxListeners(0, this.abort.signal);
     const observer = options.observer ?? {};
     const log: Logger = options.log ?? (() => undefined);
     const stats = this.stats;
