@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { AnyCloudEvent, Channel, RoutingExplanation } from '@switchboard/contracts';
+import type { AnyCloudEvent, Channel } from '@switchboard/contracts';
 import { CoalescingRunner, MetricsRegistry, Outbox, SERVICE_ENV } from '@switchboard/platform';
 import { hasCapacity } from '../engine/capacity';
 import { candidatePool, type CandidatePool } from '../engine/candidate-pool';
@@ -13,12 +13,10 @@ import type { RoutingEnv } from '../config/routing.config';
 import { OfferLifecycleService } from '../offers/offer-lifecycle.service';
 import { WrapUpService } from '../agents/wrap-up.service';
 import { DispatchSignal } from './dispatch-signal';
+import { escalation, EVENT_CANDIDATES, explain } from './explain';
 import { serveOrder, toInteractionSnapshot } from './snapshot';
 import { TenantSnapshotCache } from './tenant-snapshot.cache';
 
-/** Candidates kept in the decision log; `routing.offered` carries the best EVENT_CANDIDATES of them. */
-const EXPLAIN_CANDIDATES = 20;
-const EVENT_CANDIDATES = 10;
 const STALE_CLAIM_MS = 2_000;
 /** A decision that found nobody is taken again at least this often even when nothing it depends on moved. */
 const BLOCKED_RECHECK_MS = 5_000;
@@ -290,40 +288,4 @@ class HotStateMoved extends Error {
   constructor() {
     super('hot state rebuilt since the reservation');
   }
-}
-
-function escalation(tenant: string, interaction: InteractionSnapshot, decision: Decision): AnyCloudEvent {
-  return routingEvent('routing.escalated', tenant, {
-    interactionId: interaction.id, queueId: interaction.queueId, step: decision.overflowStep - 1, waitMs: decision.waitMs, reason: 'overflow',
-  });
-}
-
-/** Ranking for the log: the winner, then eligible before not, lower tier, higher score. */
-function explainOrder(winner: string | undefined) {
-  return (a: Decision['candidates'][number], b: Decision['candidates'][number]): number =>
-    Number(b.agentId === winner) - Number(a.agentId === winner) || Number(b.eligible) - Number(a.eligible) || a.tier - b.tier || b.score - a.score;
-}
-
-/** The decision as carried in `routing.offered.explanation` and the decision log (best candidates first). */
-export function explain(decision: Decision): RoutingExplanation {
-  const order = explainOrder(decision.winner);
-  // Keep the best EXPLAIN_CANDIDATES without sorting thousands: a bounded insertion into a sorted list.
-  const best: Decision['candidates'] = [];
-  for (const c of decision.candidates) {
-    if (best.length === EXPLAIN_CANDIDATES && order(c, best[best.length - 1] as Decision['candidates'][number]) >= 0) continue;
-    let at = best.length;
-    while (at > 0 && order(c, best[at - 1] as Decision['candidates'][number]) < 0) at -= 1;
-    best.splice(at, 0, c);
-    if (best.length > EXPLAIN_CANDIDATES) best.pop();
-  }
-  return {
-    strategy: decision.strategy,
-    outcome: decision.outcome,
-    ...(decision.winner ? { winner: decision.winner } : {}),
-    candidates: best.map((c) => ({ agentId: c.agentId, score: c.score, eligible: c.eligible, reasons: c.reasons.slice(0, 50) })),
-    rules: decision.rules.map((r) => ({ ...r })),
-    considered: decision.considered,
-    excluded: decision.excluded,
-    overflowStep: decision.overflowStep,
-  };
 }
