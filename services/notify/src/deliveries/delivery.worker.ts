@@ -126,13 +126,16 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     return reports;
   }
 
-  /** Takes the batch's rate-limit slots per subscription; deliveries beyond them wait for the next minute, their attempt unspent. */
+  /**
+   * Takes the batch's rate-limit slots per subscription; deliveries beyond them wait for the next minute, their
+   * attempt unspent. Digest items are not counted: a digest is already one message per interval.
+   */
   private async withinRateLimits(jobs: readonly Job[], outcomes: DeliveryOutcome[]): Promise<Job[]> {
     const wanted = new Map<string, number>();
-    for (const job of jobs) wanted.set(job.subscription.id, (wanted.get(job.subscription.id) ?? 0) + 1);
+    for (const job of jobs) if (!job.delivery.digest) wanted.set(job.subscription.id, (wanted.get(job.subscription.id) ?? 0) + 1);
     const { granted, retryAt } = await this.rateLimiter.takeMany(wanted, this.clock.now());
-    const allowed: Job[] = [];
-    for (const job of jobs) {
+    const allowed: Job[] = jobs.filter((job) => job.delivery.digest);
+    for (const job of jobs.filter((j) => !j.delivery.digest)) {
       const left = granted.get(job.subscription.id) ?? 0;
       if (left > 0) {
         granted.set(job.subscription.id, left - 1);
