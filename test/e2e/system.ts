@@ -101,7 +101,7 @@ async function startProcess(name: ServiceName, env: Record<string, string>, port
       }
     },
     (status) => status === 200,
-    { timeoutMs: 180_000, intervalMs: 250, description: `${name} ready` },
+    { timeoutMs: 300_000, intervalMs: 250, description: `${name} ready` },
   );
   return {
     url,
