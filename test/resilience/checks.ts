@@ -1,5 +1,5 @@
 import { namespacedStream } from '@switchboard/platform';
-import { connect } from 'nats';
+import { AckPolicy, connect, DeliverPolicy, nanos } from 'nats';
 import { Client } from 'pg';
 import type { TrafficLedger } from './traffic';
 
@@ -40,21 +40,37 @@ interface StreamEvent {
   data: Record<string, unknown>;
 }
 
-/** Every message of a stream, in order (an ordered consumer from the first message to the last one stored now). */
+/** Every message of a stream, in order: an ephemeral pull consumer fetched from the first message to the last one stored now. */
 export async function readStream(natsUrl: string, namespace: string, stream: string): Promise<StreamEvent[]> {
   const nc = await connect({ servers: natsUrl.split(','), timeout: 5000 });
   try {
     const name = namespacedStream(namespace, stream);
-    const info = await (await nc.jetstreamManager()).streams.info(name);
+    const jsm = await nc.jetstreamManager();
+    const info = await jsm.streams.info(name);
     const out: StreamEvent[] = [];
     if (info.state.messages === 0) return out;
-    const consumer = await nc.jetstream().consumers.get(name);
-    const messages = await consumer.consume();
-    for await (const msg of messages) {
-      out.push(msg.json<StreamEvent>());
-      if (msg.seq >= info.state.last_seq) break;
+    const created = await jsm.consumers.add(name, {
+      ack_policy: AckPolicy.None,
+      deliver_policy: DeliverPolicy.All,
+      inactive_threshold: nanos(60_000),
+      mem_storage: true,
+      num_replicas: 1,
+    });
+    try {
+      const consumer = await nc.jetstream().consumers.get(name, created.name);
+      let last = 0;
+      while (last < info.state.last_seq) {
+        let got = 0;
+        for await (const msg of await consumer.fetch({ max_messages: 500, expires: 5000 })) {
+          out.push(msg.json<StreamEvent>());
+          last = msg.seq;
+          got += 1;
+        }
+        if (got === 0) throw new Error(`${name}: no message after sequence ${last} of ${info.state.last_seq}`);
+      }
+    } finally {
+      await jsm.consumers.delete(name, created.name).catch(() => undefined);
     }
-    await messages.close();
     return out;
   } finally {
     await nc.close();

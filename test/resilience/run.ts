@@ -41,6 +41,9 @@ async function main(): Promise<number> {
   return result.clean ? 0 : 1;
 }
 
+// Ctrl-C or a kill: exit through process.exit so that the servers and services this run started are stopped too.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
