@@ -39,11 +39,10 @@ export class Stack {
     };
     // Routing first: notify builds its offers' accept/reject links from routing's address.
     const routing = await timed('routing', boot(RoutingModule, 'routing', ROUTING, { ROUTING_TICK_MS: '200' }));
-    const [intake, analytics, notify] = await Promise.all([
-      timed('intake', boot(IntakeModule, 'intake', INTAKE)),
-      timed('analytics', boot(AnalyticsModule, 'analytics', ANALYTICS, { ANALYTICS_KPI_MIN_GAP_MS: '100', ANALYTICS_KPI_INTERVAL_MS: '1000' })),
-      timed('notify', boot(NotifyModule, 'notify', NOTIFY, { NOTIFY_ROUTING_URL: routing.url, NOTIFY_DELIVERY_POLL_MS: '200' })),
-    ]);
+    // One at a time: on a loaded machine, parallel start-ups (migrations, model training) time out their connections.
+    const intake = await timed('intake', boot(IntakeModule, 'intake', INTAKE));
+    const analytics = await timed('analytics', boot(AnalyticsModule, 'analytics', ANALYTICS, { ANALYTICS_KPI_MIN_GAP_MS: '100', ANALYTICS_KPI_INTERVAL_MS: '1000' }));
+    const notify = await timed('notify', boot(NotifyModule, 'notify', NOTIFY, { NOTIFY_ROUTING_URL: routing.url, NOTIFY_DELIVERY_POLL_MS: '200' }));
     const services = { intake, routing, analytics, notify };
     const web = await buildWebServer(
       loadWebConfig({
