@@ -290,7 +290,7 @@ function initCharts() {
     volume: new Chart($('volume-chart'), {
       type: 'bar',
       data: { labels: [], datasets: [{ label: 'Offered', data: [], backgroundColor: '#4aa3ff' }] },
-      options: { ...common, scales: { x: { ticks: { maxTicksLimit: 12 } }, y: { beginAtZero: true, ticks: { precision: 0 } } } },
+      options: { ...common, scales: { x: { ticks: { maxTicksLimit: 7, maxRotation: 0 } }, y: { beginAtZero: true, ticks: { precision: 0 } } } },
     }),
     serviceLevel: new Chart($('sl-chart'), {
       type: 'line',
@@ -301,7 +301,7 @@ function initCharts() {
           { label: 'Target %', data: [], borderColor: '#f5b942', borderDash: [6, 4], pointRadius: 0 },
         ],
       },
-      options: { ...common, plugins: { legend: { display: true, position: 'bottom' } }, scales: { x: { ticks: { maxTicksLimit: 12 } }, y: { min: 0, max: 100, ticks: { stepSize: 20 } } } },
+      options: { ...common, plugins: { legend: { display: true, position: 'bottom' } }, scales: { x: { ticks: { maxTicksLimit: 7, maxRotation: 0 } }, y: { min: 0, max: 100, ticks: { stepSize: 20 } } } },
     }),
   };
   updateCharts();
