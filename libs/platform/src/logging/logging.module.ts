@@ -19,6 +19,30 @@ export const REDACTED_PATHS = [
   '*.apiKey',
 ];
 
+/** Query parameters that carry credentials (EventSource and WebSocket clients cannot send headers). */
+const SECRET_QUERY_PARAMS = /^(access_token|token|api_key|apikey|key|secret|password|signature|sig)$/i;
+
+/** The URL with the values of credential-bearing query parameters replaced by `[redacted]`. */
+export function redactUrl(url: string): string {
+  const query = url.indexOf('?');
+  if (query < 0) return url;
+  const params = url
+    .slice(query + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const name = eq < 0 ? pair : pair.slice(0, eq);
+      let decoded = name;
+      try {
+        decoded = decodeURIComponent(name);
+      } catch {
+        // a malformed escape is logged as it came
+      }
+      return eq >= 0 && SECRET_QUERY_PARAMS.test(decoded) ? `${name}=[redacted]` : pair;
+    });
+  return `${url.slice(0, query)}?${params.join('&')}`;
+}
+
 const QUIET_ROUTES = /^\/(health|metrics)(\/|$)/;
 
 /** The fields of the ambient unit of work that every log line carries. */
@@ -77,7 +101,7 @@ export class LoggingModule {
                 return principal ? { tenantId: principal.tenant } : {};
               },
               serializers: {
-                req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, url: req.url }),
+                req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
               },
             },
           }),
