@@ -3,7 +3,7 @@ import { ROLES, type Role } from '@switchboard/platform';
 import { buildEvent, expectEventually, uniqueId, uniqueTenant } from '@switchboard/testing';
 import { AttackLog } from './support/attack-log';
 import { forgedCredentials } from './support/forged-tokens';
-import { openApiRoutes, Platform, routeKey, SERVICE_NAMES, type HttpResult, type Route } from './support/services';
+import { openApiRoutes, Platform, routeKey, SERVICE_NAMES, SERVICES, type HttpResult, type Route, type ServiceName } from './support/services';
 import { ENDPOINTS, expectedStatus, PUBLIC_BASE_URL, World, type Prepared } from './support/world';
 
 jest.setTimeout(120_000);
@@ -229,8 +229,8 @@ describe('security: every HTTP endpoint of the four services', () => {
     const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
     const deepObject = `${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`;
     const wide = JSON.stringify(Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`k${i}`, i])));
-    // Past the largest body limit of any service (intake: 5 MiB).
-    const huge = JSON.stringify({ text: 'x'.repeat(6 * 1024 * 1024) });
+    // Just past each service's body limit (BODY_LIMIT_BYTES unset: the service's default, else 1 MiB).
+    const huge = (service: ServiceName) => JSON.stringify({ text: 'x'.repeat((SERVICES[service].description.defaultBodyLimitBytes ?? 1024 * 1024) + 1024) });
     for (const route of routes) {
       const spec = ENDPOINTS[routeKey(route)]!;
       const role = (Object.entries(spec.roles).find(([, o]) => o === 'ok')?.[0] ?? 'admin') as Role;
@@ -244,12 +244,12 @@ describe('security: every HTTP endpoint of the four services', () => {
       ];
       if (['POST', 'PUT', 'PATCH'].includes(route.method)) {
         const path = route.path.replace(/:\w+/g, 'x1');
-        cases.push(['6 MiB body', path, huge, 'application/json'], ['100k-deep array', path, deep, 'application/json'], ['20k-deep object', path, deepObject, 'application/json'], ['20k keys', path, wide, 'application/json']);
+        cases.push(['body over the limit', path, huge(route.service), 'application/json'], ['100k-deep array', path, deep, 'application/json'], ['20k-deep object', path, deepObject, 'application/json'], ['20k keys', path, wide, 'application/json']);
       }
       for (const [name, path, raw, contentType] of cases) {
         const res = await p.call(route.service, route.method, path, { token, ...(raw === undefined ? {} : { raw, contentType }) });
         log.add(routeKey(route), 'oversized');
-        if (res.status >= 500 || (res.status >= 400 && !isProblem(res)) || (name === '6 MiB body' && res.status !== 413)) failures.push({ route: routeKey(route), res, detail: name });
+        if (res.status >= 500 || (res.status >= 400 && !isProblem(res)) || (name === 'body over the limit' && res.status !== 413)) failures.push({ route: routeKey(route), res, detail: name });
       }
     }
     expect(grouped(failures)).toEqual([]);

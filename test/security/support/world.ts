@@ -103,7 +103,7 @@ export class World {
       const offered = this.p.events.find((e) => e.type === 'routing.offered' && e.tenantid === this.tenant && (e.data as { interactionId: string }).interactionId === interactionId);
       expect(offered).toBeDefined();
       return (offered!.data as { offerId: string }).offerId;
-    });
+    }, { timeoutMs: 30_000 });
   }
 
   async newSubscription(): Promise<string> {
