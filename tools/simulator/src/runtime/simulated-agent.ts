@@ -46,8 +46,22 @@ export class SimulatedAgent {
 
   async start(): Promise<void> {
     await this.socket.connect();
-    if (this.spec.group.startState === 'available') await this.ctx.routing.setState(this.id, 'available');
+    if (this.spec.group.startState === 'available') await this.logIn();
     if (this.spec.group.behaviour.breakEverySeconds > 0) void this.breaks();
+  }
+
+  /** Logs in; a server error is retried a few times (and counted) before it fails the start. */
+  private async logIn(): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.ctx.routing.setState(this.id, 'available');
+        return;
+      } catch (error) {
+        if (!(error instanceof HttpError && error.status >= 500) || attempt >= 4) throw error;
+        this.ctx.fail(`${this.id} logging in (attempt ${attempt})`, error);
+        await sleepMs(250 * 2 ** attempt, this.ctx.signal);
+      }
+    }
   }
 
   async stop(options: { logOff: boolean }): Promise<void> {
