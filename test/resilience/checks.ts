@@ -45,7 +45,7 @@ export async function readStream(natsUrl: string, namespace: string, stream: str
   const nc = await connect({ servers: natsUrl.split(','), timeout: 5000 });
   try {
     const name = namespacedStream(namespace, stream);
-    const jsm = await nc.jetstreamManager();
+    const jsm = await nc.jetstreamManager({ timeout: 30_000 });
     const info = await jsm.streams.info(name);
     const out: StreamEvent[] = [];
     if (info.state.messages === 0) return out;
