@@ -178,6 +178,15 @@ describe('platform over HTTP (real NATS, Postgres, Redis)', () => {
       expect(response.status).toBe(201);
     });
 
+    it('answers a path parameter over the router limit with 414 problem+json', async () => {
+      await expectProblem(await call(`/v1/notes/${'a'.repeat(500)}`, { token: admin() }), 414, 'HTTP.URI_TOO_LONG');
+    });
+
+    it('answers request headers over the parser limit with 431 problem+json', async () => {
+      const response = await call('/v1/notes', { token: admin(), headers: { 'x-padding': 'p'.repeat(20_000) } });
+      await expectProblem(response, 431, 'HTTP.HEADERS_TOO_LARGE');
+    });
+
     it('answers an unknown route with 404 problem+json', async () => {
       await expectProblem(await call('/v1/nowhere', { token: admin() }), 404, 'HTTP.NOT_FOUND');
     });

@@ -43,7 +43,19 @@ const FASTIFY_ERRORS: Record<string, { status: number; code: string; title: stri
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'HTTP.INVALID_CONTENT_LENGTH', title: 'Invalid content length' },
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'HTTP.MALFORMED_JSON', title: 'Malformed JSON' },
   FST_ERR_BAD_URL: { status: 400, code: 'HTTP.BAD_URL', title: 'Bad URL' },
+  FST_ERR_MAX_PARAM_LENGTH: { status: 414, code: 'HTTP.URI_TOO_LONG', title: 'URI too long' },
 };
+
+/**
+ * A complete raw HTTP/1.1 response carrying problem+json, for failures Node's HTTP parser reports before any
+ * request exists (headers too large, malformed request line, request timeout).
+ */
+export function rawProblemResponse(status: 400 | 408 | 431, detail: string): string {
+  const titles = { 400: 'Bad request', 408: 'Request timeout', 431: 'Request header fields too large' } as const;
+  const codes = { 400: 'HTTP.BAD_REQUEST', 408: 'HTTP.REQUEST_TIMEOUT', 431: 'HTTP.HEADERS_TOO_LARGE' } as const;
+  const body = JSON.stringify(build(status, titles[status], codes[status], detail, undefined));
+  return `HTTP/1.1 ${status} ${titles[status]}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+}
 
 /**
  * Maps any thrown value to problem details. Unknown errors become a generic 500 that reveals nothing

@@ -2,9 +2,13 @@ import type { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Logger } from 'nestjs-pino';
+import { Logger as NestLogger } from '@nestjs/common';
+import type { Socket } from 'node:net';
 import { ConfigValidationError, platformEnvSchema, type PlatformConfig } from '../config/platform-config';
+import { rawProblemResponse } from '../errors/problem-details';
+import { sendProblem } from '../errors/problem-details.filter';
 import { PLATFORM_CONFIG } from '../config/tokens';
 import { MetricsRegistry } from '../metrics/metrics.registry';
 
@@ -28,8 +32,27 @@ export function createHttpAdapter(
     trustProxy: true,
     logger: false,
     return503OnClosing: true,
+    // Router-level failures (a path parameter over the length limit, a malformed URL) as problem+json.
+    frameworkErrors: (error: Error, request: { url: string }, reply: unknown) =>
+      sendProblem(reply as FastifyReply, error, request.url, frameworkLogger),
+    // Failures of Node's HTTP parser, before a request exists, as problem+json too.
+    clientErrorHandler: (error: Error & { code?: string }, socket: Socket) => {
+      if (error.code === 'ECONNRESET' || socket.destroyed) return;
+      if (socket.writable) {
+        socket.write(
+          error.code === 'HPE_HEADER_OVERFLOW'
+            ? rawProblemResponse(431, 'The request headers are larger than the server accepts.')
+            : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+              ? rawProblemResponse(408, 'The request was not received in time.')
+              : rawProblemResponse(400, 'The request could not be parsed as HTTP.'),
+        );
+      }
+      socket.destroy(error);
+    },
   });
 }
+
+const frameworkLogger = new NestLogger('HTTP');
 
 /**
  * Wires the platform into a created (not yet listening) app: logger, `+json` media types,
