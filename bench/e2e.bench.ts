@@ -86,6 +86,7 @@ export async function run(): Promise<BenchResult> {
       'intake 202 p50 ms': round(percentile(intakeSorted, 50), 1),
       'intake 202 p99 ms': round(percentile(intakeSorted, 99), 1),
       'simulator errors': stats.errors,
+      ...(stats.lastErrors.length > 0 ? { 'last error': stats.lastErrors[stats.lastErrors.length - 1] ?? '' } : {}),
       'load avg (1 min) at start': round(load, 2),
     };
     return {
