@@ -1,4 +1,4 @@
-# One image for every service: docker build --build-arg SERVICE=routing -t switchboard-routing .
+# One image for every service and the web app: docker build --build-arg SERVICE=routing -t switchboard-routing .
 # TypeScript runs through @swc-node/register, exactly as in development (no separate build step).
 FROM node:20-bookworm-slim
 
@@ -16,11 +16,12 @@ RUN npm ci --no-audit --no-fund --include=dev && npm cache clean --force
 COPY tsconfig.json tsconfig.base.json .swcrc ./
 COPY libs ./libs
 COPY services ./services
+COPY apps ./apps
 COPY scripts/healthcheck.js ./scripts/healthcheck.js
 
 ARG SERVICE
-RUN test -n "$SERVICE" && test -f "services/$SERVICE/src/main.ts" \
-    || (echo "build with --build-arg SERVICE=<intake|routing|analytics|notify>" >&2 && exit 1)
+RUN test -n "$SERVICE" && (test -f "services/$SERVICE/src/main.ts" || test -f "apps/$SERVICE/src/main.ts") \
+    || (echo "build with --build-arg SERVICE=<intake|routing|analytics|notify|web>" >&2 && exit 1)
 ENV SERVICE=${SERVICE}
 
 USER node
@@ -28,4 +29,4 @@ USER node
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
     CMD ["node", "scripts/healthcheck.js", "/health/live"]
 
-CMD ["sh", "-c", "exec node -r @swc-node/register services/$SERVICE/src/main.ts"]
+CMD ["sh", "-c", "if [ -f services/$SERVICE/src/main.ts ]; then exec node -r @swc-node/register services/$SERVICE/src/main.ts; else exec node -r @swc-node/register apps/$SERVICE/src/main.ts; fi"]

@@ -27,8 +27,18 @@ const APPS = [
 const SERVERS = ['nats', 'postgres', 'redis'] as const;
 
 describe('docker-compose.yml', () => {
-  it('defines the three servers and the four services', () => {
-    expect(Object.keys(compose.services).sort()).toEqual([...SERVERS, ...APPS.map(([name]) => name)].sort());
+  it('defines the three servers, the four services and the web app', () => {
+    expect(Object.keys(compose.services).sort()).toEqual([...SERVERS, ...APPS.map(([name]) => name), 'web'].sort());
+  });
+
+  it('builds the web app from the same Dockerfile, pointed at the four services, started after them', () => {
+    const web = compose.services.web;
+    expect(web.build?.args?.SERVICE).toBe('web');
+    expect(web.ports).toContain('3000:3000');
+    for (const [name, port] of APPS) {
+      expect(new URL(web.environment?.[`${name.toUpperCase()}_URL`] ?? '').host).toBe(`${name}:${port}`);
+      expect(web.depends_on?.[name]?.condition).toBe('service_healthy');
+    }
   });
 
   it('runs NATS with JetStream and persistent storage', () => {
@@ -78,6 +88,8 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^FROM node:20-bookworm-slim/m);
     expect(dockerfile).toMatch(/^ARG SERVICE$/m);
     expect(dockerfile).toMatch(/^CMD .*services\/\$SERVICE\/src\/main\.ts/m);
+    expect(dockerfile).toMatch(/^CMD .*apps\/\$SERVICE\/src\/main\.ts/m);
+    expect(dockerfile).toMatch(/^COPY apps \.\/apps$/m);
   });
 
   it('runs as a non-root user with a health check', () => {
