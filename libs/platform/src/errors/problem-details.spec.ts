@@ -53,4 +53,19 @@ describe('problem details (RFC 9457)', () => {
     expect(isRetryable(new AppError('x', { code: 'X', retryable: true }))).toBe(true);
     expect(isRetryable(new Error('socket hang up'))).toBe(true);
   });
+
+  it('answers a dependency that is briefly unavailable with 503 and Retry-After, not 500', () => {
+    const poolTimeout = new Error('timeout exceeded when trying to connect');
+    const deadlock = Object.assign(new Error('query failed'), { driverError: Object.assign(new Error('deadlock detected'), { code: '40P01' }) });
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    for (const error of [poolTimeout, deadlock, refused]) {
+      const { problem, headers } = toProblem(error, '/v1/x');
+      expect([problem.status, problem.code, headers['retry-after']]).toEqual([503, 'DEPENDENCY.UNAVAILABLE', '1']);
+    }
+  });
+
+  it('keeps a defect a 500 that reveals nothing', () => {
+    const { problem } = toProblem(new TypeError("Cannot read properties of undefined (reading 'id')"));
+    expect([problem.status, problem.code, problem.detail]).toEqual([500, 'INTERNAL', 'An unexpected error occurred.']);
+  });
 });

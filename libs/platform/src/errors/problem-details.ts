@@ -102,10 +102,45 @@ export function toProblem(error: unknown, instance?: string): { problem: Problem
   if (error instanceof SyntaxError && /JSON/i.test(error.message)) {
     return { problem: build(400, 'Malformed JSON', 'HTTP.MALFORMED_JSON', error.message, instance), headers: {} };
   }
+  if (isDependencyUnavailable(error)) {
+    return {
+      problem: build(503, 'Service unavailable', 'DEPENDENCY.UNAVAILABLE', 'A dependency is briefly unavailable or overloaded; retry shortly.', instance),
+      headers: { 'retry-after': '1' },
+    };
+  }
   return {
     problem: build(500, 'Internal server error', 'INTERNAL', 'An unexpected error occurred.', instance),
     headers: {},
   };
+}
+
+/** Network failures, and PostgreSQL's conflict, overload and shutdown classes: worth a retry, not a bug. */
+const TRANSIENT_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN',
+  '40001', // serialization_failure
+  '40P01', // deadlock_detected
+  '55P03', // lock_not_available
+  '53300', // too_many_connections
+  '57014', // query_canceled (statement timeout)
+  '57P01', '57P02', '57P03', // admin shutdown, crash shutdown, cannot connect now
+  '08000', '08003', '08006', '08001', '08004', // connection exceptions
+]);
+const TRANSIENT_MESSAGES =
+  /timeout exceeded when trying to connect|Connection terminated|Connection is closed|MaxRetriesPerRequest|Reached the max retries per request|connection (?:closed|draining)|TIMEOUT/;
+
+/**
+ * Whether an unknown error is a dependency (PostgreSQL, Redis, NATS) failing for the moment — pool exhausted,
+ * connection lost, deadlock, lock timeout — rather than a defect: such requests get 503 with Retry-After.
+ */
+export function isDependencyUnavailable(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
+    const candidate = e as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown; name?: unknown };
+    if (typeof candidate.code === 'string' && TRANSIENT_CODES.has(candidate.code)) return true;
+    if (candidate.name === 'MaxRetriesPerRequestError') return true;
+    if (typeof candidate.message === 'string' && TRANSIENT_MESSAGES.test(candidate.message)) return true;
+    e = candidate.driverError ?? candidate.cause;
+  }
+  return false;
 }
 
 function build(
