@@ -1,8 +1,8 @@
 import { shortFaultProfile } from './profiles';
 import { runScenario, type ScenarioResult } from './scenario';
 
-// Starts its own NATS, PostgreSQL and Redis and the four services as processes: 105–160 s at a load average of 12
-// on two cores, about ten minutes above 25 (start-up of the services is most of it).
+// Starts its own NATS, PostgreSQL and Redis and the four services as processes: 60 s on a calm two-core machine,
+// 105–160 s at a load average of 12, about ten minutes above 25 (start-up of the services is most of it).
 jest.setTimeout(900_000);
 
 describe('fault suite (short form): kill -9 of each service, NATS, PostgreSQL and Redis restarts under load', () => {
