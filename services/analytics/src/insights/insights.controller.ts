@@ -1,6 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, NotFoundError, type Principal, ZodValidationPipe } from '@switchboard/platform';
+import { CurrentPrincipal, NotFoundError, type Principal, Roles, ZodValidationPipe } from '@switchboard/platform';
 import { z } from 'zod';
 import { InteractionInsightRepository } from './interaction-insight.repository';
 import { summaryOf } from './interaction-insights.use-case';
@@ -14,6 +14,7 @@ export class InsightsController {
 
   /** The customer-side trajectory and counts of one interaction; agents see only their own interactions. */
   @Get(':id/insights')
+  @Roles('agent', 'supervisor', 'admin')
   async insights(
     @CurrentPrincipal() principal: Principal,
     @Param('id', new ZodValidationPipe(idSchema, 'id')) id: string,

@@ -26,7 +26,8 @@ const sinceSchema = z.string().regex(/^\d{1,18}$/, 'a cursor from a previous mes
 @Injectable()
 export class WebSocketGateway implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('WebSocket');
-  private readonly wss = new WebSocketServer({ noServer: true });
+  // Clients send acks and pings of a few dozen bytes; a larger frame closes the socket with 1009.
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(
