@@ -30,6 +30,7 @@ export { createRandom, hashString, type Random } from './core/random';
 export { poissonArrivals, take } from './core/arrivals';
 export { SimClock, sleepMs } from './core/clock';
 export { IntakeClient, type IngestResult } from './clients/intake.client';
+export { AnalyticsClient } from './clients/analytics.client';
 export { RoutingClient, type AgentView } from './clients/routing.client';
 export { NotifySocket, offerDataSchema, type OfferData, type WireNotification } from './clients/notify.socket';
 export { TokenIssuer, DEVELOPMENT_JWT_SECRET } from './clients/tokens';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { createEvent } from '@switchboard/contracts';
+import { AnalyticsClient } from '../clients/analytics.client';
 import { IntakeClient } from '../clients/intake.client';
 import { RoutingClient } from '../clients/routing.client';
 import { DEVELOPMENT_JWT_SECRET, TokenIssuer } from '../clients/tokens';
@@ -57,6 +58,7 @@ export class Simulator {
   readonly tokens: TokenIssuer;
   readonly intake: IntakeClient;
   readonly routing: RoutingClient;
+  readonly analytics: AnalyticsClient;
   readonly urls: ServiceUrls;
   readonly clock: SimClock;
   readonly runId: string;
@@ -84,6 +86,7 @@ export class Simulator {
     this.tokens = new TokenIssuer(this.scenario.tenant, options.jwtSecret ?? process.env['JWT_SECRET'] ?? DEVELOPMENT_JWT_SECRET);
     this.intake = new IntakeClient(this.urls.intake, this.tokens);
     this.routing = new RoutingClient(this.urls.routing, this.tokens);
+    this.analytics = new AnalyticsClient(this.urls.analytics, this.tokens);
     this.clock = new SimClock(this.scenario.speed);
     this.random = createRandom(seed);
     this.rateFactor = options.rateFactor ?? 1;
@@ -120,7 +123,7 @@ export class Simulator {
 
   /** Queues, agents, settings and the Twilio integration as the scenario says (idempotent). */
   setup(): Promise<{ agents: number; queues: number }> {
-    return setupTenant(this.scenario, { routing: this.routing, intake: this.intake });
+    return setupTenant(this.scenario, { routing: this.routing, intake: this.intake, analytics: this.analytics });
   }
 
   /** Logs the agents in and starts the traffic; returns once every agent is connected. */

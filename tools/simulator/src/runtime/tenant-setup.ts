@@ -1,3 +1,4 @@
+import type { AnalyticsClient } from '../clients/analytics.client';
 import type { IntakeClient } from '../clients/intake.client';
 import type { RoutingClient } from '../clients/routing.client';
 import { expandAgentIds, type AgentGroup, type Scenario } from '../scenario/scenario.schema';
@@ -32,11 +33,16 @@ async function inParallel<T>(items: readonly T[], limit: number, work: (item: T)
 }
 
 /**
- * Makes the tenant look like the scenario: queues, agents (skills, capacity, tenure), routing settings and,
- * when any contact goes through Twilio, the Twilio integration. Every call is a PUT: running it twice
+ * Makes the tenant look like the scenario: queues (in routing, and their service-level targets in analytics when
+ * given its client), agents (skills, capacity, tenure), routing settings and, when any contact goes through Twilio,
+ * the Twilio integration. Every call is a PUT: running it twice
  * changes nothing.
  */
-export async function setupTenant(scenario: Scenario, clients: { routing: RoutingClient; intake: IntakeClient }, now = new Date()): Promise<{ agents: number; queues: number }> {
+export async function setupTenant(
+  scenario: Scenario,
+  clients: { routing: RoutingClient; intake: IntakeClient; analytics?: AnalyticsClient },
+  now = new Date(),
+): Promise<{ agents: number; queues: number }> {
   await inParallel(scenario.queues, 8, (queue) =>
     clients.routing.putQueue(queue.id, {
       name: queue.name ?? queue.id,
@@ -50,6 +56,8 @@ export async function setupTenant(scenario: Scenario, clients: { routing: Routin
       overflow: queue.overflow,
     }),
   );
+  const analytics = clients.analytics;
+  if (analytics) await inParallel(scenario.queues, 8, (queue) => analytics.putSla(queue.id, queue.sla));
   const agents = agentSpecs(scenario);
   await inParallel(agents, 16, (agent) =>
     clients.routing.putAgent(agent.id, {
