@@ -15,6 +15,7 @@ const shared = {
     '^@switchboard/contracts$': '<rootDir>/libs/contracts/src/index.ts',
     '^@switchboard/platform$': '<rootDir>/libs/platform/src/index.ts',
     '^@switchboard/testing$': '<rootDir>/libs/testing/src/index.ts',
+    '^@switchboard/cluster$': '<rootDir>/tools/cluster/src/index.ts',
   },
   testEnvironment: 'node',
   rootDir: __dirname,

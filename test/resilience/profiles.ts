@@ -1,4 +1,4 @@
-import { SERVICES } from '../../tools/cluster/src';
+import { SERVICES } from '@switchboard/cluster';
 import {
   killAndRestart,
   killEachInTurn,

@@ -9,7 +9,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, snapshotHead } from '../../tools/cluster/src';
+import { ROOT, snapshotHead } from '@switchboard/cluster';
 import { faultProfile, scaleProfile, shortFaultProfile } from './profiles';
 import { runScenario, type ScenarioOptions } from './scenario';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { CLUSTER_JWT_SECRET, Deployment, pause, type DeploymentOptions, type ServiceName } from '../../tools/cluster/src';
+import { CLUSTER_JWT_SECRET, Deployment, pause, type DeploymentOptions, type ServiceName } from '@switchboard/cluster';
 import { clean, formatTable, runChecks, type CheckRow } from './checks';
 import { Traffic, type TrafficOptions } from './traffic';
 
