@@ -25,6 +25,8 @@ export const platformEnvSchema = z.object({
     .string()
     .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case SQL identifier')
     .optional(),
+  /** Connections in the service's PostgreSQL pool. */
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
   /** Prefix for every Redis key; defaults to `sb:<service>:`. */
   REDIS_PREFIX: z.string().max(64).optional(),
@@ -42,7 +44,7 @@ export interface PlatformConfig {
   http: { host: string; port: number; bodyLimitBytes: number };
   logLevel: PlatformEnv['LOG_LEVEL'];
   nats: { url: string; namespace: string; streamReplicas?: number; ackWaitMs?: number };
-  database: { url: string; schema: string };
+  database: { url: string; schema: string; poolMax: number };
   redis: { url: string; keyPrefix: string };
   auth: { jwtSecret: string };
   shutdownGraceMs: number;
@@ -94,7 +96,7 @@ export function toPlatformConfig(service: string, defaultPort: number, env: Plat
       ...(env.NATS_STREAM_REPLICAS ? { streamReplicas: env.NATS_STREAM_REPLICAS } : {}),
       ...(env.NATS_ACK_WAIT_MS ? { ackWaitMs: env.NATS_ACK_WAIT_MS } : {}),
     },
-    database: { url: env.DATABASE_URL, schema: env.DB_SCHEMA ?? service.replace(/-/g, '_') },
+    database: { url: env.DATABASE_URL, schema: env.DB_SCHEMA ?? service.replace(/-/g, '_'), poolMax: env.DB_POOL_MAX },
     redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_PREFIX ?? `sb:${service}:` },
     auth: { jwtSecret: env.JWT_SECRET },
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,

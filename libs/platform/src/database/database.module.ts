@@ -44,7 +44,7 @@ export class DatabaseModule {
               migrationsTableName: 'migrations',
               synchronize: false,
               logging: ['error' as const],
-              extra: { max: 10, connectionTimeoutMillis: 5000 },
+              extra: { max: config.database.poolMax, connectionTimeoutMillis: 5000 },
               retryAttempts: 3,
               retryDelay: 1000,
             };

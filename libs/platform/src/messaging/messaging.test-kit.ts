@@ -42,7 +42,7 @@ export function testConfig(namespace: string, overrides: Partial<PlatformConfig>
     http: { host: '127.0.0.1', port: 0, bodyLimitBytes: 1024 * 1024 },
     logLevel: 'silent',
     nats: { url: NATS_URL, namespace },
-    database: { url: 'postgres://unused/test', schema: 'unused' },
+    database: { url: 'postgres://unused/test', schema: 'unused', poolMax: 1 },
     redis: { url: 'redis://unused', keyPrefix: 'unused:' },
     auth: { jwtSecret: 'unused-unused-unused' },
     shutdownGraceMs: 5000,
