@@ -20,6 +20,19 @@ function postgresBin(name: string): string {
   return findBinary(name, [...versions.map((v) => join(root, v, 'bin', name)), `/usr/bin/${name}`, `/usr/local/bin/${name}`]);
 }
 
+/** Starts a server process and waits until it accepts connections on `port` (failing at once if it exits). */
+async function spawnUntilListening(process: ManagedProcess, port: number): Promise<void> {
+  process.spawn();
+  await waitFor(
+    `${process.name} listening`,
+    async () => {
+      process.assertAlive();
+      return portOpen(port);
+    },
+    START_TIMEOUT_MS,
+  );
+}
+
 /** One nats-server with JetStream, alone or as a node of a cluster. Its store survives restarts. */
 export class NatsNode {
   readonly process: ManagedProcess;
@@ -45,16 +58,8 @@ export class NatsNode {
     return `nats://127.0.0.1:${this.port}`;
   }
 
-  async start(): Promise<void> {
-    this.process.spawn();
-    await waitFor(
-      `${this.process.name} listening`,
-      async () => {
-        this.process.assertAlive();
-        return portOpen(this.port);
-      },
-      START_TIMEOUT_MS,
-    );
+  start(): Promise<void> {
+    return spawnUntilListening(this.process, this.port);
   }
 
   async kill9(): Promise<void> {
@@ -136,16 +141,8 @@ export class RedisServer {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  async start(): Promise<void> {
-    this.process.spawn();
-    await waitFor(
-      'redis listening',
-      async () => {
-        this.process.assertAlive();
-        return portOpen(this.port);
-      },
-      START_TIMEOUT_MS,
-    );
+  start(): Promise<void> {
+    return spawnUntilListening(this.process, this.port);
   }
 
   async kill9(): Promise<void> {
