@@ -46,6 +46,11 @@ describe('planConsumers', () => {
       ['analytics-insights', 256],
       ['analytics-cc_interactions', undefined],
     ]);
+    expect([...(plans[0]?.typeConcurrency ?? [])]).toEqual([
+      ['interaction.utterance', 256],
+      ['interaction.ended', 64],
+    ]);
+    expect(plans[1]?.typeConcurrency.size).toBe(0);
   });
 
   it('keeps every handler of a type, in registration order', () => {

@@ -6,7 +6,10 @@ import type { MessageContext } from './on-event.decorator';
 export interface HandlerBinding {
   types: readonly EventType[];
   consumer?: string;
-  /** Handlers in flight wanted for the binding's consumer (the largest of a consumer's bindings applies). */
+  /**
+   * Handlers of this binding in flight at once per process; its consumer admits the largest figure of its bindings, so a
+   * batching handler can ask for many while the other types of the same consumer stay at their own (or the service's) limit.
+   */
   concurrency?: number;
   /** For logs: `ClassName.method`. */
   name: string;
@@ -21,6 +24,8 @@ export interface ConsumerPlan {
   handlers: Map<EventType, HandlerBinding[]>;
   /** Handlers in flight per process when a binding asked for more than the service's default. */
   concurrency?: number;
+  /** Per event type, the most of its messages in flight at once when a binding of the type named a concurrency. */
+  typeConcurrency: Map<EventType, number>;
 }
 
 /**
@@ -36,10 +41,13 @@ export function planConsumers(service: string, bindings: readonly HandlerBinding
       const key = `${stream.name}/${durable}`;
       let plan = plans.get(key);
       if (!plan) {
-        plan = { durable, stream, handlers: new Map() };
+        plan = { durable, stream, handlers: new Map(), typeConcurrency: new Map() };
         plans.set(key, plan);
       }
-      if (binding.concurrency !== undefined) plan.concurrency = Math.max(plan.concurrency ?? 0, binding.concurrency);
+      if (binding.concurrency !== undefined) {
+        plan.concurrency = Math.max(plan.concurrency ?? 0, binding.concurrency);
+        plan.typeConcurrency.set(type, Math.max(plan.typeConcurrency.get(type) ?? 0, binding.concurrency));
+      }
       const list = plan.handlers.get(type) ?? [];
       list.push(binding);
       plan.handlers.set(type, list);

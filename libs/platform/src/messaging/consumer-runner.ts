@@ -13,7 +13,7 @@ import {
 import type { ConsumerPlan } from './consumer-plan';
 import { JetStreamDeadLetterSink, type DeadLetterSink } from './dead-letter';
 import { errorMessage, JS_ERR, jsErrorCode } from './jetstream-errors';
-import { KeyedScheduler } from './keyed-scheduler';
+import { KeyedScheduler, Semaphore } from './keyed-scheduler';
 import { MessageProcessor } from './message-processor';
 import type { ConsumerTuning } from './messaging.options';
 import { NO_METRICS, type MessagingMetrics } from './messaging.metrics';
@@ -25,6 +25,11 @@ export interface ConsumerRunnerOptions {
   names: Namer;
   plan: ConsumerPlan;
   tuning: ConsumerTuning;
+  /**
+   * Per event type, the most of its messages in flight at once when below the consumer's concurrency: a consumer raised
+   * for one batching handler does not let its other types crowd the database with as many.
+   */
+  typeLimits?: ReadonlyMap<string, number>;
   metrics?: MessagingMetrics;
   deadLetters?: DeadLetterSink;
   random?: () => number;
@@ -96,6 +101,7 @@ const RESTART_DELAY_MS = 1000;
 export class ConsumerRunner {
   private readonly logger: Logger;
   private readonly scheduler: KeyedScheduler;
+  private readonly typeLimiters = new Map<string, Semaphore>();
   private readonly processor: MessageProcessor;
   private readonly stream: string;
   private readonly config: Partial<ConsumerConfig> & { durable_name: string };
@@ -109,6 +115,7 @@ export class ConsumerRunner {
     const { nc, names, plan, tuning } = options;
     this.logger = new Logger(`Consumer ${plan.durable}`);
     this.scheduler = new KeyedScheduler(tuning.concurrency);
+    for (const [type, limit] of options.typeLimits ?? []) if (limit < tuning.concurrency) this.typeLimiters.set(type, new Semaphore(limit));
     this.stream = names.stream(plan.stream.name);
     this.config = consumerConfig(plan, names, tuning);
     this.processor = new MessageProcessor({
@@ -202,14 +209,16 @@ export class ConsumerRunner {
       }
       const key = classified.kind === 'event' ? classified.key : `#${msg.seq}`;
       const keepAlive = this.keepAlive(msg);
-      this.scheduler.run(key, () => {
+      const limiter = classified.kind === 'event' ? this.typeLimiters.get(classified.event.type) : undefined;
+      const start = (): Promise<void> => {
         clearInterval(keepAlive);
         return this.processor.process(msg, classified);
-      });
+      };
+      this.scheduler.run(key, () => (limiter ? limiter.run(start) : start()));
     }
   }
 
-  /** While a message waits behind earlier messages of its key, tells JetStream it is in progress so its ack wait does not lapse. */
+  /** While a message waits behind earlier messages of its key (or for its type's limit), tells JetStream it is in progress so its ack wait does not lapse. */
   private keepAlive(msg: { working(): void }): NodeJS.Timeout {
     const timer = setInterval(() => {
       try {

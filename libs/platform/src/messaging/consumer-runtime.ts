@@ -50,6 +50,7 @@ export class ConsumerRuntime implements OnApplicationBootstrap, BeforeApplicatio
           service: this.config.service,
           names,
           plan,
+          typeLimits: new Map([...plan.handlers.keys()].map((type) => [type, plan.typeConcurrency.get(type) ?? tuning.concurrency])),
           tuning:
             plan.concurrency === undefined
               ? tuning

@@ -1,4 +1,4 @@
-import { KeyedScheduler } from './keyed-scheduler';
+import { KeyedScheduler, Semaphore } from './keyed-scheduler';
 
 function gate() {
   let open!: () => void;
@@ -78,5 +78,36 @@ describe('KeyedScheduler', () => {
     await expect(scheduler.idle(20)).resolves.toBe(false);
     g.open();
     await expect(scheduler.idle(1000)).resolves.toBe(true);
+  });
+});
+
+describe('Semaphore', () => {
+  it('runs at most its limit at once, the rest in arrival order, and passes on failures', async () => {
+    const semaphore = new Semaphore(2);
+    const gates = [gate(), gate(), gate(), gate()];
+    let running = 0;
+    let peak = 0;
+    const order: number[] = [];
+    const runs = gates.map((g, i) =>
+      semaphore.run(async () => {
+        running += 1;
+        peak = Math.max(peak, running);
+        order.push(i);
+        await g.opened;
+        running -= 1;
+        if (i === 0) throw new Error('boom');
+        return i;
+      }),
+    );
+    await tick();
+    expect(order).toEqual([0, 1]);
+    gates[0]?.open();
+    await expect(runs[0]).rejects.toThrow('boom');
+    await tick();
+    expect(order).toEqual([0, 1, 2]);
+    for (const g of gates) g.open();
+    await expect(Promise.all(runs.slice(1))).resolves.toEqual([1, 2, 3]);
+    expect(order).toEqual([0, 1, 2, 3]);
+    expect(peak).toBe(2);
   });
 });

@@ -54,3 +54,26 @@ export class KeyedScheduler {
     }
   }
 }
+
+/** At most `limit` tasks running at once; the others wait in arrival order. */
+export class Semaphore {
+  private running = 0;
+  private readonly waiters: (() => void)[] = [];
+
+  constructor(readonly limit: number) {
+    if (!Number.isInteger(limit) || limit < 1) throw new Error(`limit must be a positive integer, got ${limit}`);
+  }
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running >= this.limit) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    else this.running += 1;
+    try {
+      return await task();
+    } finally {
+      const next = this.waiters.shift();
+      // The slot passes straight to the next waiter, so that a newcomer cannot take it in between.
+      if (next) next();
+      else this.running -= 1;
+    }
+  }
+}
