@@ -204,20 +204,23 @@ async function token(role: 'supervisor' | 'agent', sub: string): Promise<string>
   return signToken({ tenant: DEMO_TENANT, role, sub }, process.env.JWT_SECRET || DEFAULT_JWT_SECRET, '12h');
 }
 
-/** The first agent of the demo tenant (the simulator creates them), or undefined when none appears in time. */
-async function firstAgent(supervisor: string, waitMs: number): Promise<string | undefined> {
+/** The agent a person drives from the console: the demo scenario's `human: true` agent (else its first agent). */
+async function consoleAgent(): Promise<string | undefined> {
+  const { DEMO_SCENARIO_PATH, loadScenarioFile } = await import('../tools/simulator/src');
+  const agents = loadScenarioFile(DEMO_SCENARIO_PATH).agents;
+  return (agents.find((agent) => agent.human) ?? agents[0])?.id;
+}
+
+/** Resolves with `agentId` once routing knows it (the simulator creates the agents), or undefined when it does not appear in time. */
+async function agentCreated(supervisor: string, agentId: string, waitMs: number): Promise<string | undefined> {
   const deadline = Date.now() + waitMs;
   while (!stopping) {
     try {
-      const response = await fetch(`http://127.0.0.1:${SERVICES[1].port}/v1/agents`, {
+      const response = await fetch(`http://127.0.0.1:${SERVICES[1].port}/v1/agents/${encodeURIComponent(agentId)}`, {
         headers: { authorization: `Bearer ${supervisor}` },
         signal: AbortSignal.timeout(2000),
       });
-      if (response.ok) {
-        const body = (await response.json()) as { items?: { id?: unknown }[] };
-        const ids = (body.items ?? []).map((agent) => agent.id).filter((id): id is string => typeof id === 'string').sort();
-        if (ids.length > 0) return ids[0];
-      }
+      if (response.ok) return agentId;
     } catch {
       // Not yet.
     }
@@ -274,9 +277,10 @@ async function main(): Promise<void> {
   let consoleLine: string;
   try {
     supervisor = await token('supervisor', 'demo-supervisor');
-    const agentId = simulating ? await firstAgent(supervisor, AGENT_WAIT_MS) : undefined;
+    const wanted = simulating ? await consoleAgent() : undefined;
+    const agentId = wanted ? await agentCreated(supervisor, wanted, AGENT_WAIT_MS) : undefined;
     consoleLine = agentId
-      ? `http://127.0.0.1:${WEB.port}/console#token=${await token('agent', agentId)}   (agent ${agentId})`
+      ? `http://127.0.0.1:${WEB.port}/console#token=${await token('agent', agentId)}   (you are agent ${agentId}: the simulator sends you contacts and leaves them to you)`
       : `http://127.0.0.1:${WEB.port}/console   (sign in with: npm run token -- --tenant ${DEMO_TENANT} --role agent --sub <agent id>)`;
   } catch (error) {
     supervisor = `(could not sign a token: ${error instanceof Error ? error.message : String(error)})`;

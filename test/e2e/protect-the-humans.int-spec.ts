@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { expectEventually, pollUntil, uniqueTenant } from '@switchboard/testing';
-import { loadScenarioFile, NotifySocket, requestJson, Simulator, TokenIssuer, type WireNotification } from '../../tools/simulator/src';
+import { loadScenarioFile, NotifySocket, parseScenario, requestJson, Simulator, TokenIssuer, type WireNotification } from '../../tools/simulator/src';
 import { startSystem, type RunningSystem } from './system';
 
 interface Kpis {
@@ -114,4 +114,44 @@ describe('end to end: a contact center that protects its people', () => {
     expect(byQueue['support']).toMatchObject({ offered: 4, answered: 4, abandoned: 0 });
     expect(byQueue['after-hours']).toMatchObject({ offered: 1, answered: 0, abandoned: 1 });
   }, 90_000);
+
+  it("leaves a human agent's offers to the person at the console, and plays the customer once they accept", async () => {
+    const humanTenant = uniqueTenant('e2e-human');
+    const scenario = parseScenario({
+      tenant: humanTenant,
+      seed: 3,
+      speed: 20,
+      queues: [{ id: 'desk', channel: 'chat', requiredSkills: { desk: 1 }, wrapUpSeconds: 0, offerTimeoutSeconds: 30 }],
+      agents: [{ id: 'you', name: 'Sam Person', skills: { desk: 2 }, human: true }],
+      script: [{ label: 'first', queue: 'desk', persona: 'routine', customer: { id: 'cust-first' } }],
+    });
+    const human = new Simulator({ scenario, urls: system.urls, jwtSecret: system.jwtSecret });
+    const tokens = new TokenIssuer(humanTenant, system.jwtSecret);
+    const person = new NotifySocket(system.urls.notify, tokens.agent('you'));
+    const offers: WireNotification[] = [];
+    person.on('notification', (n) => {
+      if (n.kind === 'offer') offers.push(n);
+    });
+    try {
+      await person.connect();
+      await human.start();
+      const offer = await expectEventually(() => {
+        expect(offers).toHaveLength(1);
+        return offers[0]!;
+      }, { timeoutMs: 15_000, description: "the offer on the person's socket" });
+      // Nobody but the person answers it: the accept succeeds (no 409), and the simulator waited for it.
+      const contact = human.contact('first')!;
+      expect(contact.agent).toBeUndefined();
+      await requestJson('POST', `${system.urls.routing}/v1/offers/${String(offer.data['offerId'])}/accept`, { token: tokens.agent('you') });
+      await human.done();
+      expect(contact.agent?.id).toBe('you');
+      expect(human.stats).toMatchObject({ contactsAnswered: 1, offersAccepted: 1, errors: 0 });
+      // The person's inbox is theirs to acknowledge: the offer is still unacknowledged there.
+      const inbox = await requestJson<{ items: { id: string }[] }>('GET', `${system.urls.notify}/v1/inbox`, { token: tokens.agent('you') });
+      expect(inbox.items.map((item) => item.id)).toContain(offer.id);
+    } finally {
+      await human.stop();
+      await person.close();
+    }
+  }, 60_000);
 });

@@ -8,9 +8,14 @@ import type { SimulatedAgentSpec } from './tenant-setup';
 /** What the simulator does with an offer the agent accepted: start the conversation (false: not one of ours). */
 export type AssignContact = (interactionId: string, agent: SimulatedAgent) => boolean;
 
+/** How often the simulator looks whether a person accepted an offer in the console. */
+const HUMAN_POLL_MS = 500;
+
 /**
  * An agent at a desk: logs in, listens on notify's WebSocket, answers offers through routing (accepting
  * most, rejecting or missing a few), talks, wraps up (routing's timer), and takes breaks between contacts.
+ * A human agent (`human: true`) is only watched: a person answers its offers in the agent console, and the
+ * conversation starts when routing shows the interaction assigned to it.
  */
 export class SimulatedAgent {
   readonly socket: NotifySocket;
@@ -47,7 +52,7 @@ export class SimulatedAgent {
   async start(): Promise<void> {
     await this.socket.connect();
     if (this.spec.group.startState === 'available') await this.logIn();
-    if (this.spec.group.behaviour.breakEverySeconds > 0) void this.breaks();
+    if (this.spec.group.behaviour.breakEverySeconds > 0 && !this.spec.group.human) void this.breaks();
   }
 
   /** Logs in; a server error is retried a few times (and counted) before it fails the start. */
@@ -79,14 +84,15 @@ export class SimulatedAgent {
     this.received.push(n);
     if (this.received.length > 200) this.received.shift();
     this.ctx.observer.onNotification?.(this.id, n, at);
-    this.socket.ack(n.id);
+    // A person's inbox is theirs to acknowledge, in the console.
+    if (!this.spec.group.human) this.socket.ack(n.id);
     switch (n.kind) {
       case 'offer': {
         const offer = offerDataSchema.safeParse(n.data);
         if (!offer.success) return;
         this.ctx.stats.offersReceived += 1;
         this.ctx.observer.onOffer?.(this.id, offer.data, at);
-        void this.answer(offer.data);
+        void (this.spec.group.human ? this.watchHumanAnswer(offer.data) : this.answer(offer.data));
         return;
       }
       case 'kudos':
@@ -127,6 +133,31 @@ export class SimulatedAgent {
     this.ctx.stats.offersAccepted += 1;
     this.active += 1;
     if (!this.assign(offer.interactionId, this)) this.onUnknownOffer(offer.interactionId, this);
+  }
+
+  /**
+   * Follows an offer a person answers in the console: once routing shows the interaction assigned to this agent, the
+   * customer's side of the conversation starts. Gives up when the offer expires or goes to someone else.
+   */
+  private async watchHumanAnswer(offer: OfferData): Promise<void> {
+    const deadline = Date.parse(offer.expiresAt) + 2_000;
+    while (Date.now() < deadline) {
+      if (!(await sleepMs(HUMAN_POLL_MS, this.ctx.signal))) return;
+      let log: { status?: unknown; agentId?: unknown };
+      try {
+        log = await this.ctx.routing.decisionLog(offer.interactionId);
+      } catch (error) {
+        if (error instanceof HttpError && error.status === 404) return;
+        continue;
+      }
+      if (log.status === 'assigned' && log.agentId === this.id) {
+        this.ctx.stats.offersAccepted += 1;
+        this.active += 1;
+        if (!this.assign(offer.interactionId, this)) this.onUnknownOffer(offer.interactionId, this);
+        return;
+      }
+      if (log.status !== 'offered') return;
+    }
   }
 
   /** After missing offers routing may mark the agent `not_responding`; the agent notices and logs back in. */

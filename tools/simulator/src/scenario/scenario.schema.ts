@@ -36,6 +36,11 @@ export const agentGroupSchema = z.strictObject({
   tenureDays: z.number().int().min(0).max(20_000).default(400),
   /** Whether the agent logs in at the start (`available`) or stays `offline`. */
   startState: z.enum(['available', 'offline']).default('available'),
+  /**
+   * A person drives this agent from the agent console: the simulator logs it in and starts the conversation once the person
+   * accepts an offer there, but never answers its offers, acknowledges its notifications or sends it on a break.
+   */
+  human: z.boolean().default(false),
   behaviour: agentBehaviourSchema.default(agentBehaviourSchema.parse({})),
 });
 export type AgentGroup = z.infer<typeof agentGroupSchema>;
