@@ -6,7 +6,7 @@ import { SERVICE_SOURCE } from '../config/analytics.config';
 import type { AbuseCategory } from '../scoring/abuse-detector';
 import { ScorerProvider } from '../scoring/scorer.provider';
 import type { UtteranceScore } from '../scoring/utterance-scorer';
-import { GroupCommit } from './group-commit';
+import { GroupCommit } from '../shared/group-commit';
 import { InteractionInsightRepository, type InteractionInsight } from './interaction-insight.repository';
 
 const CONSUMER = 'analytics-insights';

@@ -1,55 +1,36 @@
 import { Injectable } from '@nestjs/common';
 import type { CloudEvent } from '@switchboard/contracts';
-import { IdempotencyService, OnEvent } from '@switchboard/platform';
-import { KpiSnapshotPublisher } from './kpi-snapshot.publisher';
-import { KpiRepository } from './kpi.repository';
+import { OnEvent } from '@switchboard/platform';
+import { KpiFactsUseCase } from './kpi-facts.use-case';
 
-const CONSUMER = 'analytics-kpis';
+/** Handlers of the KPI consumers in flight at once, so that the events arriving together share a transaction. */
+const IN_FLIGHT = 512;
 
 /**
  * Interaction and presence events → the facts the KPIs are computed from (own durable consumers, so that utterance
- * scoring never holds KPIs back). Each event is applied once; the tenant's live snapshot is then refreshed.
+ * scoring never holds KPIs back). Decoding and validation are the platform's; ack after the batch commits.
  */
 @Injectable()
 export class KpiEventsHandler {
-  constructor(
-    private readonly idempotency: IdempotencyService,
-    private readonly repository: KpiRepository,
-    private readonly snapshots: KpiSnapshotPublisher,
-  ) {}
+  constructor(private readonly facts: KpiFactsUseCase) {}
 
-  @OnEvent('interaction.created', { consumer: 'kpis' })
+  @OnEvent('interaction.created', { consumer: 'kpis', concurrency: IN_FLIGHT })
   async created(event: CloudEvent<'interaction.created'>): Promise<void> {
-    const { interactionId, queueId, customer, channel } = event.data;
-    await this.apply(event.id, event.tenantid, (manager) =>
-      this.repository.recordCreated(manager, event.tenantid, { interactionId, queueId, customerId: customer.id, channel }, new Date(event.time)),
-    );
+    await this.facts.record(event);
   }
 
-  @OnEvent('interaction.answered', { consumer: 'kpis' })
+  @OnEvent('interaction.answered', { consumer: 'kpis', concurrency: IN_FLIGHT })
   async answered(event: CloudEvent<'interaction.answered'>): Promise<void> {
-    await this.apply(event.id, event.tenantid, (manager) =>
-      this.repository.recordAnswered(manager, event.tenantid, event.data.interactionId, event.data.agentId, new Date(event.time)),
-    );
+    await this.facts.record(event);
   }
 
-  @OnEvent('interaction.ended', { consumer: 'kpis' })
+  @OnEvent('interaction.ended', { consumer: 'kpis', concurrency: IN_FLIGHT })
   async ended(event: CloudEvent<'interaction.ended'>): Promise<void> {
-    const { interactionId, reason, agentId } = event.data;
-    await this.apply(event.id, event.tenantid, (manager) =>
-      this.repository.recordEnded(manager, event.tenantid, interactionId, reason, agentId, new Date(event.time)),
-    );
+    await this.facts.record(event);
   }
 
-  @OnEvent('agent.state_changed', { consumer: 'kpis' })
+  @OnEvent('agent.state_changed', { consumer: 'kpis', concurrency: IN_FLIGHT })
   async stateChanged(event: CloudEvent<'agent.state_changed'>): Promise<void> {
-    await this.apply(event.id, event.tenantid, (manager) =>
-      this.repository.recordAgentState(manager, event.tenantid, event.data.agentId, event.data.state, new Date(event.time)),
-    );
-  }
-
-  private async apply(eventId: string, tenant: string, work: Parameters<IdempotencyService['runOnce']>[2]): Promise<void> {
-    const outcome = await this.idempotency.runOnce(CONSUMER, eventId, work);
-    if (!outcome.duplicate) this.snapshots.touch(tenant);
+    await this.facts.record(event);
   }
 }

@@ -17,6 +17,57 @@ export interface AgentStateNow {
   since: Date;
 }
 
+/** What one event says about a contact; absent columns are unknown. */
+export interface ContactFact {
+  tenant: string;
+  interactionId: string;
+  queueId?: string;
+  customerId?: string;
+  channel?: string;
+  createdAt?: Date;
+  answeredAt?: Date;
+  agentId?: string;
+  endedAt?: Date;
+  endReason?: string;
+}
+
+export interface AgentStateFact {
+  tenant: string;
+  agentId: string;
+  state: AgentState;
+  at: Date;
+}
+
+/** `known` with the columns it lacks taken from `later`. */
+function firstKnown(known: ContactFact, later: ContactFact): ContactFact {
+  const merged: ContactFact = { ...known };
+  for (const [key, value] of Object.entries(later) as [keyof ContactFact, ContactFact[keyof ContactFact]][]) {
+    if (merged[key] === undefined && value !== undefined) Object.assign(merged, { [key]: value });
+  }
+  return merged;
+}
+
+function byTenantThen<T extends { tenant: string }>(key: (row: T) => string): (a: T, b: T) => number {
+  return (a, b) => (a.tenant === b.tenant ? compare(key(a), key(b)) : compare(a.tenant, b.tenant));
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Splits changes into rounds in which each agent appears once, keeping each agent's changes in order. */
+function rounds(changes: readonly AgentStateFact[]): AgentStateFact[][] {
+  const result: AgentStateFact[][] = [];
+  const seen = new Map<string, number>();
+  for (const change of changes) {
+    const key = `${change.tenant}/${change.agentId}`;
+    const index = seen.get(key) ?? 0;
+    seen.set(key, index + 1);
+    (result[index] ??= []).push(change);
+  }
+  return result;
+}
+
 interface ContactRow {
   offered: number;
   answered: number;
@@ -49,75 +100,91 @@ export class KpiRepository {
     this.queue = `${schema}.kpi_queue`;
   }
 
-  async recordCreated(
-    manager: EntityManager,
-    tenant: string,
-    contact: { interactionId: string; queueId: string; customerId: string; channel: string },
-    at: Date,
-  ): Promise<void> {
+  /**
+   * Adds what a batch of events says about contacts, one row per interaction (`facts` of one interaction merged, the
+   * first known value of each column kept). Every column keeps its first known value: the first arrival, answer and end
+   * count, so a replay changes nothing.
+   */
+  async recordContacts(manager: EntityManager, facts: readonly ContactFact[]): Promise<void> {
+    if (facts.length === 0) return;
+    const merged = new Map<string, ContactFact>();
+    for (const fact of facts) {
+      const key = `${fact.tenant}/${fact.interactionId}`;
+      const known = merged.get(key);
+      merged.set(key, known === undefined ? { ...fact } : firstKnown(known, fact));
+    }
+    // A stable row order keeps concurrent batches from deadlocking on each other.
+    const rows = [...merged.values()].sort(byTenantThen((row) => row.interactionId));
+    const column = <K extends keyof ContactFact>(key: K): (ContactFact[K] | null)[] => rows.map((row) => row[key] ?? null);
     await manager.query(
-      `INSERT INTO ${this.contact} AS c (tenant, interaction_id, queue_id, customer_id, channel, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO ${this.contact} AS c (tenant, interaction_id, queue_id, customer_id, channel, created_at, answered_at, agent_id, ended_at, end_reason)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[],
+         $9::timestamptz[], $10::text[])
        ON CONFLICT (tenant, interaction_id) DO UPDATE SET
          queue_id = COALESCE(c.queue_id, EXCLUDED.queue_id),
          customer_id = COALESCE(c.customer_id, EXCLUDED.customer_id),
          channel = COALESCE(c.channel, EXCLUDED.channel),
-         created_at = COALESCE(c.created_at, EXCLUDED.created_at)`,
-      [tenant, contact.interactionId, contact.queueId, contact.customerId, contact.channel, at],
-    );
-    await manager.query(
-      `INSERT INTO ${this.queue} AS q (tenant, queue_id) VALUES ($1, $2)
-       ON CONFLICT (tenant, queue_id) DO UPDATE SET last_seen_at = now() WHERE q.last_seen_at < now() - interval '1 minute'`,
-      [tenant, contact.queueId],
-    );
-  }
-
-  /** The first answer counts. */
-  async recordAnswered(manager: EntityManager, tenant: string, interactionId: string, agentId: string | undefined, at: Date): Promise<void> {
-    await manager.query(
-      `INSERT INTO ${this.contact} AS c (tenant, interaction_id, answered_at, agent_id) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (tenant, interaction_id) DO UPDATE SET
+         created_at = COALESCE(c.created_at, EXCLUDED.created_at),
          answered_at = COALESCE(c.answered_at, EXCLUDED.answered_at),
-         agent_id = COALESCE(c.agent_id, EXCLUDED.agent_id)`,
-      [tenant, interactionId, at, agentId ?? null],
-    );
-  }
-
-  /** The first end counts. */
-  async recordEnded(
-    manager: EntityManager,
-    tenant: string,
-    interactionId: string,
-    reason: string,
-    agentId: string | undefined,
-    at: Date,
-  ): Promise<void> {
-    await manager.query(
-      `INSERT INTO ${this.contact} AS c (tenant, interaction_id, ended_at, end_reason, agent_id) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (tenant, interaction_id) DO UPDATE SET
+         agent_id = COALESCE(c.agent_id, EXCLUDED.agent_id),
          ended_at = COALESCE(c.ended_at, EXCLUDED.ended_at),
-         end_reason = COALESCE(c.end_reason, EXCLUDED.end_reason),
-         agent_id = COALESCE(c.agent_id, EXCLUDED.agent_id)`,
-      [tenant, interactionId, at, reason, agentId ?? null],
+         end_reason = COALESCE(c.end_reason, EXCLUDED.end_reason)`,
+      [
+        column('tenant'),
+        column('interactionId'),
+        column('queueId'),
+        column('customerId'),
+        column('channel'),
+        column('createdAt'),
+        column('answeredAt'),
+        column('agentId'),
+        column('endedAt'),
+        column('endReason'),
+      ],
     );
   }
 
   /**
-   * The agent is in `state` from `at` until their next known change. A change that arrives late cuts the span it falls
-   * into and ends where the next known change starts, so the spans stay a partition of time in any arrival order.
+   * Records the queues contacts arrived in (new ones, and `last_seen_at` of known ones at most once a minute). A queue
+   * seen within the minute is not touched, so busy queues take no row lock per contact.
    */
-  async recordAgentState(manager: EntityManager, tenant: string, agentId: string, state: AgentState, at: Date): Promise<void> {
+  async sawQueues(manager: EntityManager, queues: readonly { tenant: string; queueId: string }[]): Promise<void> {
+    if (queues.length === 0) return;
+    const distinct = new Map(queues.map((queue) => [`${queue.tenant}/${queue.queueId}`, queue]));
+    const rows = [...distinct.values()].sort(byTenantThen((row) => row.queueId));
     await manager.query(
-      `UPDATE ${this.span} SET ended_at = $3
-       WHERE tenant = $1 AND agent_id = $2 AND started_at < $3 AND (ended_at IS NULL OR ended_at > $3)`,
-      [tenant, agentId, at],
+      `WITH seen AS (SELECT * FROM unnest($1::text[], $2::text[]) AS v(tenant, queue_id)),
+         added AS (INSERT INTO ${this.queue} (tenant, queue_id) SELECT tenant, queue_id FROM seen ON CONFLICT (tenant, queue_id) DO NOTHING)
+       UPDATE ${this.queue} q SET last_seen_at = now() FROM seen
+       WHERE q.tenant = seen.tenant AND q.queue_id = seen.queue_id AND q.last_seen_at < now() - interval '1 minute'`,
+      [rows.map((row) => row.tenant), rows.map((row) => row.queueId)],
     );
-    await manager.query(
-      `INSERT INTO ${this.span} (tenant, agent_id, started_at, state, ended_at)
-       VALUES ($1, $2, $3, $4, (SELECT min(started_at) FROM ${this.span} WHERE tenant = $1 AND agent_id = $2 AND started_at > $3))
-       ON CONFLICT (tenant, agent_id, started_at) DO NOTHING`,
-      [tenant, agentId, at, state],
-    );
+  }
+
+  /**
+   * Agent state changes, in order: the agent is in `state` from `at` until their next known change. A change that arrives
+   * late cuts the span it falls into and ends where the next known change starts, so the spans stay a partition of time
+   * in any arrival order. Changes of different agents are written together; an agent's later changes in the same batch
+   * follow in a further pair of statements.
+   */
+  async recordAgentStates(manager: EntityManager, changes: readonly AgentStateFact[]): Promise<void> {
+    for (const round of rounds(changes)) {
+      const params = [round.map((c) => c.tenant), round.map((c) => c.agentId), round.map((c) => c.at), round.map((c) => c.state)];
+      await manager.query(
+        `UPDATE ${this.span} s SET ended_at = v.at
+         FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS v(tenant, agent_id, at)
+         WHERE s.tenant = v.tenant AND s.agent_id = v.agent_id AND s.started_at < v.at AND (s.ended_at IS NULL OR s.ended_at > v.at)`,
+        params.slice(0, 3),
+      );
+      await manager.query(
+        `INSERT INTO ${this.span} (tenant, agent_id, started_at, state, ended_at)
+         SELECT v.tenant, v.agent_id, v.at, v.state,
+           (SELECT min(x.started_at) FROM ${this.span} x WHERE x.tenant = v.tenant AND x.agent_id = v.agent_id AND x.started_at > v.at)
+         FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[]) AS v(tenant, agent_id, at, state)
+         ON CONFLICT (tenant, agent_id, started_at) DO NOTHING`,
+        params,
+      );
+    }
   }
 
   async setTarget(tenant: string, queueId: string, target: SlaTarget): Promise<void> {
