@@ -5,7 +5,8 @@ import { createSentimentScorer } from '../services/analytics/src/scoring/sentime
 import { sharedUtteranceScorer } from '../services/analytics/src/scoring/utterance-scorer';
 import { buildEvent, createTestNamespace, startTestApp, uniqueTenant } from '../libs/testing/src';
 import { EventPublisher, namespacedSubject, NATS_CONNECTION } from '../libs/platform/src';
-import type { NatsConnection } from 'nats';
+import type { JetStreamManager, NatsConnection } from 'nats';
+import type { AnyCloudEvent } from '../libs/contracts/src';
 import { AppModule } from '../services/analytics/src/app.module';
 import { figure, percentile, rate, round, type BenchResult, type Figure } from './harness';
 
@@ -34,9 +35,9 @@ function throughput(corpus: readonly string[], score: (text: string) => unknown,
   return rate(count, (used.user + used.system) / 1000);
 }
 
-/** `ANALYTICS_BENCH=quality,speed,lag` (default all three) picks the parts to run. */
+/** `ANALYTICS_BENCH=quality,speed,lag,kpis` (default all four) picks the parts to run. */
 function parts(): Set<string> {
-  const wanted = (process.env['ANALYTICS_BENCH'] ?? 'quality,speed,lag').split(',').map((part) => part.trim());
+  const wanted = (process.env['ANALYTICS_BENCH'] ?? 'quality,speed,lag,kpis').split(',').map((part) => part.trim());
   return new Set(wanted);
 }
 
@@ -47,6 +48,7 @@ export async function run(): Promise<BenchResult> {
   if (selected.has('quality')) figures.push(...qualityFigures());
   if (selected.has('speed')) figures.push(...speedFigures(corpus));
   if (selected.has('lag')) figures.push(...(await consumerLag(corpus)));
+  if (selected.has('kpis')) figures.push(...(await kpiConsumer()));
   return { suite: 'analytics', figures };
 }
 
@@ -150,4 +152,91 @@ async function consumerLag(corpus: readonly string[]): Promise<Figure[]> {
     await app.close();
     await ns.cleanup();
   }
+}
+
+/**
+ * A contact center's lifecycle events (per contact: created, answered, agent busy, ended, agent wrap-up, agent available;
+ * 10 queues, 200 agents) published as one backlog into a running analytics app; measures how fast the KPI consumers
+ * (`analytics-kpis` on interactions and on agents) work it off, from the first publish until none is pending.
+ */
+async function kpiConsumer(): Promise<Figure[]> {
+  const ns = createTestNamespace('bench_kpis');
+  const app = await startTestApp(AppModule, ns);
+  try {
+    const publisher = app.app.get(EventPublisher);
+    const nc = app.app.get<NatsConnection>(NATS_CONNECTION);
+    const jsm = await nc.jetstreamManager();
+    const tenant = uniqueTenant('bench');
+    const contacts = Number(process.env['ANALYTICS_BENCH_KPI_CONTACTS'] ?? 1000);
+    const t0 = Date.now() - 3_600_000;
+    const events: AnyCloudEvent[] = [];
+    const at = (ms: number): string => new Date(t0 + ms).toISOString();
+    for (let i = 0; i < contacts; i++) {
+      const interactionId = `int-${i}`;
+      const agentId = `agent-${i % 200}`;
+      const created = i * 50;
+      const answered = created + 2000 + (i % 7) * 1000;
+      const ended = answered + 30_000 + (i % 13) * 1000;
+      events.push(
+        buildEvent('interaction.created', { tenantid: tenant, time: at(created), data: { interactionId, queueId: `q-${i % 10}`, customer: { id: `c-${i % 700}` } } }),
+        buildEvent('interaction.answered', { tenantid: tenant, time: at(answered), data: { interactionId, agentId } }),
+        buildEvent('agent.state_changed', { tenantid: tenant, time: at(answered), data: { agentId, state: 'busy' } }),
+        buildEvent('interaction.ended', { tenantid: tenant, time: at(ended), data: { interactionId, reason: 'completed', agentId } }),
+        buildEvent('agent.state_changed', { tenantid: tenant, time: at(ended), data: { agentId, state: 'wrap_up' } }),
+        buildEvent('agent.state_changed', { tenantid: tenant, time: at(ended + 5000), data: { agentId, state: 'available' } }),
+      );
+    }
+    events.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+    const durables = await kpiDurables(jsm, ns.natsNamespace);
+    const start = performance.now();
+    const cpu = process.cpuUsage();
+    for (let i = 0; i < events.length; i += 500) await publisher.publishMany(events.slice(i, i + 500), { validated: true, sharedInbox: true });
+    const published = performance.now() - start;
+    const deadline = start + 120_000;
+    let left = events.length;
+    while (performance.now() < deadline) {
+      left = await outstanding(jsm, durables);
+      if (left === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const elapsed = performance.now() - start;
+    const used = process.cpuUsage(cpu);
+    const done = events.length - left;
+    return [
+      figure({
+        name: 'KPI consumer throughput (backlog of contact and presence events, 10 queues, 200 agents)',
+        unit: 'events/s',
+        value: Math.round(rate(done, elapsed)),
+        ceiling: { name: 'JetStream publish (same run)', value: Math.round(rate(events.length, published)) },
+        target: { kind: 'min', value: 500 },
+        extra: { events: events.length, applied: done, wallSeconds: round(elapsed / 1000, 1), cpuMicrosPerEvent: round((used.user + used.system) / Math.max(1, done), 1) },
+      }),
+    ];
+  } finally {
+    await app.close();
+    await ns.cleanup();
+  }
+}
+
+/** The streams and names of the KPI durables of a namespace. */
+async function kpiDurables(jsm: JetStreamManager, namespace: string): Promise<{ stream: string; durable: string }[]> {
+  const found: { stream: string; durable: string }[] = [];
+  for await (const stream of jsm.streams.list()) {
+    if (!stream.config.name.startsWith(namespace.toUpperCase())) continue;
+    for await (const consumer of jsm.consumers.list(stream.config.name)) {
+      if (consumer.name.endsWith('analytics-kpis')) found.push({ stream: stream.config.name, durable: consumer.name });
+    }
+  }
+  if (found.length === 0) throw new Error('no analytics-kpis durable found');
+  return found;
+}
+
+/** Messages of the durables not yet acked. */
+async function outstanding(jsm: JetStreamManager, durables: readonly { stream: string; durable: string }[]): Promise<number> {
+  let left = 0;
+  for (const { stream, durable } of durables) {
+    const info = await jsm.consumers.info(stream, durable);
+    left += info.num_pending + info.num_ack_pending;
+  }
+  return left;
 }
