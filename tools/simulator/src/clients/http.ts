@@ -1,4 +1,11 @@
+import { Agent, request, type Dispatcher } from 'undici';
 import { sleepMs } from '../core/clock';
+
+/**
+ * One keep-alive connection pool per origin for every request the simulator makes: undici's request API costs a
+ * fraction of the CPU of fetch, which matters when the simulator shares a machine with the services it loads.
+ */
+const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 128 });
 
 /** A non-2xx answer from a Switchboard service, with its problem+json body. */
 export class HttpError extends Error {
@@ -44,15 +51,19 @@ export async function requestJson<T = unknown>(method: string, url: string, opti
   }
   const retries = options.retries ?? 3;
   for (let attempt = 0; ; attempt += 1) {
-    let response: Response;
+    let status: number;
+    let responseHeaders: Record<string, string | string[] | undefined>;
+    let text: string;
     try {
-      response = await fetch(url, { method, headers, body, signal: options.signal });
+      const response = await request(url, { method: method as Dispatcher.HttpMethod, headers, body, signal: options.signal, dispatcher });
+      status = response.statusCode;
+      responseHeaders = response.headers;
+      text = await response.body.text();
     } catch (error) {
       if (attempt >= retries || options.signal?.aborted) throw error;
       await sleepMs(200 * 2 ** attempt, options.signal);
       continue;
     }
-    const text = await response.text();
     let parsed: unknown = undefined;
     if (text) {
       try {
@@ -61,12 +72,12 @@ export async function requestJson<T = unknown>(method: string, url: string, opti
         parsed = text;
       }
     }
-    if (response.ok) return parsed as T;
-    if ((response.status === 429 || response.status === 503) && attempt < retries) {
-      const retryAfter = Number(response.headers.get('retry-after'));
+    if (status >= 200 && status < 300) return parsed as T;
+    if ((status === 429 || status === 503) && attempt < retries) {
+      const retryAfter = Number(responseHeaders['retry-after']);
       await sleepMs(Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter, 10) * 1000 : 250 * 2 ** attempt, options.signal);
       continue;
     }
-    throw new HttpError(method, url, response.status, parsed);
+    throw new HttpError(method, url, status, parsed);
   }
 }
