@@ -1,5 +1,7 @@
-import { NaiveBayes, words } from './naive-bayes';
+import { NaiveBayes } from './naive-bayes';
 import { ProfanityMatcher } from './profanity-matcher';
+import { Vocabulary } from './vocabulary';
+import { WordSequence } from './words';
 
 export type AbuseCategory = 'profanity' | 'abusive_language' | 'insult' | 'threat' | 'sexual_harassment';
 
@@ -12,10 +14,13 @@ export interface AbuseVerdict {
 export const ABUSE_THRESHOLDS = { alone: 14, withProfanity: 0 } as const;
 
 /** Letters spelled out with separators ("f.u.c.k", "s h i t") are joined before matching. */
-const SPELLED_OUT = /\b(?:[a-z][\s.\-_*]){2,}[a-z]\b/gi;
+const SPELLED_OUT = /\b(?:[a-z][\s.\-_*]){2,}[a-z]\b/i;
+const SPELLED_OUT_ALL = new RegExp(SPELLED_OUT.source, 'gi');
 
-function joinSpelledOut(text: string): string {
-  return text.replace(SPELLED_OUT, (run) => run.replace(/[\s.\-_*]/g, ''));
+/** The text with spelled-out runs joined, or undefined when it has none (the common case, tested without a copy). */
+function joinSpelledOut(text: string): string | undefined {
+  if (!SPELLED_OUT.test(text)) return undefined;
+  return text.replace(SPELLED_OUT_ALL, (run) => run.replace(/[\s.\-_*]/g, ''));
 }
 
 /** Profanity aimed at the listener counts as abuse whatever the learned model says. */
@@ -52,35 +57,38 @@ export interface AbuseTrainingRow {
  * patterns for insults, threats and harassment that contain no profanity.
  */
 export class AbuseDetector {
-  private readonly matcher: ProfanityMatcher;
-  private readonly model: NaiveBayes;
-  private readonly abusiveIndex: number;
+  private readonly matcher = new ProfanityMatcher();
+  private readonly odds: (words: WordSequence) => number;
+  private readonly words: WordSequence;
 
-  constructor(training: readonly AbuseTrainingRow[]) {
-    this.model = NaiveBayes.train(
+  /** `vocabulary` may be shared with other models so that one {@link WordSequence} of a text serves them all. */
+  constructor(training: readonly AbuseTrainingRow[], vocabulary = new Vocabulary()) {
+    const model = NaiveBayes.train(
       training.map((row) => ({ text: row.text, label: row.abusive ? 'abusive' : 'neither' })),
+      vocabulary,
       1,
       true,
     );
-    this.abusiveIndex = this.model.classes.indexOf('abusive');
-    this.matcher = new ProfanityMatcher();
+    const abusive = model.classes.indexOf('abusive');
+    this.odds = model.logOdds(abusive, 1 - abusive);
+    this.words = new WordSequence(vocabulary);
   }
 
-  logOdds(textWords: readonly string[]): number {
-    const scores = this.model.logPosteriorsOf(textWords);
-    return (scores[this.abusiveIndex] as number) - (scores[1 - this.abusiveIndex] as number);
+  /** Log-odds of abusive over neither from the learned model alone. */
+  logOdds(text: string): number {
+    return this.odds(this.words.read(text));
   }
 
-  detect(text: string, textWords: readonly string[] = words(text)): AbuseVerdict {
+  /** `words`: the text's words read with this detector's vocabulary (read here when absent). */
+  detect(text: string, words: WordSequence = this.words.read(text)): AbuseVerdict {
     const categories: AbuseCategory[] = [];
     for (const [category, pattern] of PATTERNS) {
       if (!categories.includes(category) && pattern.test(text)) categories.push(category);
     }
     const joined = joinSpelledOut(text);
-    const profane = this.matcher.hasMatch(text) || (joined !== text && this.matcher.hasMatch(joined));
-    const odds = this.logOdds(textWords);
-    if (profane && (odds > ABUSE_THRESHOLDS.withProfanity || AT_THE_LISTENER.test(text))) categories.push('profanity');
-    else if (odds > ABUSE_THRESHOLDS.alone) categories.push('abusive_language');
+    const profane = this.matcher.hasMatch(text) || (joined !== undefined && joined !== text && this.matcher.hasMatch(joined));
+    if (profane && (this.odds(words) > ABUSE_THRESHOLDS.withProfanity || AT_THE_LISTENER.test(text))) categories.push('profanity');
+    else if (!profane && this.odds(words) > ABUSE_THRESHOLDS.alone) categories.push('abusive_language');
     return { detected: categories.length > 0, categories };
   }
 }

@@ -1,4 +1,6 @@
-import { NaiveBayes, words } from './naive-bayes';
+import { NaiveBayes } from './naive-bayes';
+import { Vocabulary } from './vocabulary';
+import { WordSequence } from './words';
 
 /**
  * Gratitude and praise phrases. Words and phrases collected from the CLINC150 `thank_you` TRAIN examples that the
@@ -26,18 +28,23 @@ export class IntentClassifier {
   private readonly model: NaiveBayes;
   private readonly smallTalk: Uint8Array;
   private readonly thankYou: number;
+  private readonly words: WordSequence;
 
-  constructor(data: IntentTrainingData) {
+  /** `vocabulary` may be shared with other models so that one {@link WordSequence} of a text serves them all. */
+  constructor(data: IntentTrainingData, vocabulary = new Vocabulary()) {
     this.model = NaiveBayes.train(
       data.train.map(([text, label]) => ({ text, label })),
+      vocabulary,
       0.1,
     );
     this.smallTalk = Uint8Array.from(this.model.classes, (c) => (data.smallTalkIntents.has(c) ? 1 : 0));
     this.thankYou = this.model.classes.indexOf('thank_you');
+    this.words = new WordSequence(vocabulary);
   }
 
-  classify(text: string, textWords: readonly string[] = words(text)): IntentVerdict {
-    const best = this.model.best(this.model.logPosteriorsOf(textWords));
+  /** `words`: the text's words read with this classifier's vocabulary (read here when absent). */
+  classify(text: string, words: WordSequence = this.words.read(text)): IntentVerdict {
+    const best = this.model.best(this.model.logPosteriorsOf(words));
     return { smallTalk: this.smallTalk[best] === 1, gratitude: best === this.thankYou || GRATITUDE.test(text) };
   }
 }

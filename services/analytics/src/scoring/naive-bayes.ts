@@ -1,121 +1,124 @@
-/** Lower-cased words; letters, digits and apostrophes make words. */
-export function words(text: string): string[] {
-  const out: string[] = [];
-  const lower = text.toLowerCase();
-  let start = -1;
-  for (let i = 0; i <= lower.length; i++) {
-    const c = i < lower.length ? lower.charCodeAt(i) : 32;
-    const wordChar = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 39 || c > 127;
-    if (wordChar) {
-      if (start < 0) start = i;
-    } else if (start >= 0) {
-      out.push(lower.slice(start, i));
-      start = -1;
-    }
-  }
-  return out;
-}
+import { PairTable, type Vocabulary } from './vocabulary';
+import { words, type WordSequence } from './words';
 
-/** The model's features of a text: its words (unigrams), then each pair of adjacent words (bigrams). */
-export function wordFeatures(text: string): string[] {
-  const unigrams = words(text);
-  const features = unigrams.slice();
-  for (let i = 1; i < unigrams.length; i++) features.push(`${unigrams[i - 1] as string} ${unigrams[i] as string}`);
-  return features;
-}
+export { words } from './words';
 
-interface Gains {
+/** Sparse per-feature gains in compressed rows: feature f owns entries `offsets[f] … offsets[f + 1] − 1`. */
+interface Rows {
+  offsets: Int32Array;
   classes: Uint16Array;
   gains: Float64Array;
 }
 
+function rowsOf(counts: Map<number, number>, features: number, classCount: number, alpha: number): Rows {
+  const offsets = new Int32Array(features + 1);
+  for (const key of counts.keys()) offsets[Math.floor(key / classCount) + 1]++;
+  for (let f = 0; f < features; f++) offsets[f + 1] = (offsets[f + 1] as number) + (offsets[f] as number);
+  const fill = offsets.slice(0, features);
+  const classes = new Uint16Array(counts.size);
+  const gains = new Float64Array(counts.size);
+  for (const [key, count] of counts) {
+    const feature = Math.floor(key / classCount);
+    const at = (fill[feature] as number) + 0;
+    fill[feature] = at + 1;
+    classes[at] = key % classCount;
+    gains[at] = Math.log((count + alpha) / alpha);
+  }
+  return { offsets, classes, gains };
+}
+
+function addRow(scores: Float64Array, rows: Rows, feature: number): void {
+  const { offsets, classes, gains } = rows;
+  const end = offsets[feature + 1] as number;
+  for (let j = offsets[feature] as number; j < end; j++) {
+    const k = classes[j] as number;
+    scores[k] = (scores[k] as number) + (gains[j] as number);
+  }
+}
+
 /**
  * Multinomial naive Bayes with Laplace smoothing over word uni- and bigrams (Manning, Raghavan & Schütze,
- * "Introduction to Information Retrieval", §13.2). `logPosteriors` returns the unnormalised log posterior per class.
+ * "Introduction to Information Retrieval", §13.2), over the ids of a shared {@link Vocabulary}. Trained once at start
+ * into precomputed tables: per word id, and per bigram (a pair of ids → a row), the classes that saw the feature and
+ * their log-probability gain over an unseen feature, so that scoring is array reads and adds.
  */
 export class NaiveBayes {
-  /**
-   * Per feature, the classes that saw it and their log-probability gain over an unseen feature (sparse): unigrams by
-   * word id, bigrams by `first id × words + second id`, so that scoring looks up numbers instead of building and
-   * hashing bigram strings.
-   */
-  private readonly wordIds = new Map<string, number>();
-  private unigrams: (Gains | undefined)[] = [];
-  private readonly bigrams = new Map<number, Gains>();
+  /** Rows by word id (ids the model never saw have no row or an empty one). */
+  private unigrams!: Rows;
+  /** Bigram (first id, second id) → its row in `bigramRows`. */
+  private readonly bigrams = new PairTable(1024);
+  private bigramRows!: Rows;
   private priors = new Float64Array(0);
   private unknown = new Float64Array(0);
+  private readonly scores: Float64Array;
 
-  private constructor(readonly classes: readonly string[]) {}
+  private constructor(readonly classes: readonly string[]) {
+    this.scores = new Float64Array(classes.length);
+  }
 
-  static train(examples: Iterable<{ text: string; label: string }>, alpha = 1, uniformPrior = false): NaiveBayes {
-    const counts = new Map<string, Map<string, number>>();
-    const docs = new Map<string, number>();
-    const tokens = new Map<string, number>();
-    const vocabulary = new Set<string>();
-    for (const { text, label } of examples) {
-      let classCounts = counts.get(label);
-      if (!classCounts) {
-        classCounts = new Map();
-        counts.set(label, classCounts);
-      }
-      const features = wordFeatures(text);
-      for (const feature of features) {
-        classCounts.set(feature, (classCounts.get(feature) ?? 0) + 1);
-        vocabulary.add(feature);
-      }
-      docs.set(label, (docs.get(label) ?? 0) + 1);
-      tokens.set(label, (tokens.get(label) ?? 0) + features.length);
-    }
-    const classes = [...counts.keys()].sort();
+  static train(
+    examples: Iterable<{ text: string; label: string }>,
+    vocabulary: Vocabulary,
+    alpha = 1,
+    uniformPrior = false,
+  ): NaiveBayes {
+    const rows: { ids: number[]; label: string }[] = [];
+    for (const { text, label } of examples) rows.push({ ids: words(text).map((word) => vocabulary.add(word)), label });
+    const classes = [...new Set(rows.map((row) => row.label))].sort();
+    const classIndex = new Map(classes.map((c, k) => [c, k]));
+    const C = classes.length;
     const model = new NaiveBayes(classes);
-    const totalDocs = [...docs.values()].reduce((a, b) => a + b, 0);
-    const denominators = classes.map((c) => (tokens.get(c) ?? 0) + alpha * (vocabulary.size + 1));
-    model.priors = Float64Array.from(classes, (c) =>
-      uniformPrior ? 0 : Math.log((docs.get(c) ?? 0) / totalDocs),
-    );
-    model.unknown = Float64Array.from(denominators, (d) => Math.log(alpha / d));
-    for (const feature of vocabulary) if (!feature.includes(' ')) model.wordIds.set(feature, model.wordIds.size);
-    model.unigrams = new Array<Gains | undefined>(model.wordIds.size);
-    const size = model.wordIds.size;
-    for (const feature of vocabulary) {
-      const seen = classes.flatMap((c, k) => ((counts.get(c)?.get(feature) ?? 0) > 0 ? [k] : []));
-      const gains: Gains = {
-        classes: Uint16Array.from(seen),
-        gains: Float64Array.from(seen, (k) => Math.log(((counts.get(classes[k] as string)?.get(feature) ?? 0) + alpha) / alpha)),
-      };
-      const space = feature.indexOf(' ');
-      if (space < 0) {
-        model.unigrams[model.wordIds.get(feature) as number] = gains;
-      } else {
-        // Both words of a bigram occurred as unigrams in the same text, so both have ids.
-        const first = model.wordIds.get(feature.slice(0, space)) as number;
-        const second = model.wordIds.get(feature.slice(space + 1)) as number;
-        model.bigrams.set(first * size + second, gains);
+    const docs = new Float64Array(C);
+    const tokens = new Float64Array(C);
+    const unigramCounts = new Map<number, number>();
+    const bigramCounts = new Map<number, number>();
+    const seenWords = new Set<number>();
+    for (const { ids, label } of rows) {
+      const k = classIndex.get(label) as number;
+      docs[k]++;
+      tokens[k] += ids.length === 0 ? 0 : 2 * ids.length - 1;
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i] as number;
+        seenWords.add(id);
+        unigramCounts.set(id * C + k, (unigramCounts.get(id * C + k) ?? 0) + 1);
+        if (i === 0) continue;
+        const first = ids[i - 1] as number;
+        let bigram = model.bigrams.get(first, id);
+        if (bigram < 0) {
+          bigram = model.bigrams.size;
+          model.bigrams.set(first, id, bigram);
+        }
+        bigramCounts.set(bigram * C + k, (bigramCounts.get(bigram * C + k) ?? 0) + 1);
       }
     }
+    const features = seenWords.size + model.bigrams.size;
+    const totalDocs = rows.length;
+    model.priors = Float64Array.from(docs, (d) => (uniformPrior ? 0 : Math.log(d / totalDocs)));
+    model.unknown = Float64Array.from(tokens, (t) => Math.log(alpha / (t + alpha * (features + 1))));
+    model.unigrams = rowsOf(unigramCounts, vocabulary.size, C, alpha);
+    model.bigramRows = rowsOf(bigramCounts, model.bigrams.size, C, alpha);
     return model;
   }
 
   /**
-   * log P(c) + Σ log P(feature | c) over the unigrams and bigrams of `textWords` (the output of {@link words}): every
-   * feature first as unseen in every class, then the sparse gains added, unigrams before bigrams.
+   * log P(c) + Σ log P(feature | c) over the unigrams and bigrams of `words`: every feature first as unseen in every
+   * class, then the sparse gains added. The returned array is reused by the next call.
    */
-  logPosteriorsOf(textWords: readonly string[]): Float64Array {
-    const length = textWords.length;
-    const n = length === 0 ? 0 : 2 * length - 1;
-    const scores = new Float64Array(this.priors.length);
+  logPosteriorsOf(words: WordSequence): Float64Array {
+    const { ids, count } = words;
+    const n = count === 0 ? 0 : 2 * count - 1;
+    const scores = this.scores;
     for (let k = 0; k < scores.length; k++) scores[k] = (this.priors[k] as number) + n * (this.unknown[k] as number);
-    const ids = new Float64Array(length);
-    for (let i = 0; i < length; i++) {
-      const id = this.wordIds.get(textWords[i] as string);
-      ids[i] = id ?? -1;
-      if (id !== undefined) addGains(scores, this.unigrams[id]);
-    }
-    const size = this.wordIds.size;
-    for (let i = 1; i < length; i++) {
-      const first = ids[i - 1] as number;
-      const second = ids[i] as number;
-      if (first >= 0 && second >= 0) addGains(scores, this.bigrams.get(first * size + second));
+    const known = this.unigrams.offsets.length - 1;
+    let previous = -1;
+    for (let i = 0; i < count; i++) {
+      const id = ids[i] as number;
+      if (id >= 0 && id < known) addRow(scores, this.unigrams, id);
+      if (previous >= 0 && id >= 0) {
+        const bigram = this.bigrams.get(previous, id);
+        if (bigram >= 0) addRow(scores, this.bigramRows, bigram);
+      }
+      previous = id;
     }
     return scores;
   }
@@ -126,13 +129,42 @@ export class NaiveBayes {
     for (let k = 1; k < scores.length; k++) if ((scores[k] as number) > (scores[best] as number)) best = k;
     return best;
   }
-}
 
-function addGains(scores: Float64Array, entry: Gains | undefined): void {
-  if (entry === undefined) return;
-  const { classes, gains } = entry;
-  for (let j = 0; j < classes.length; j++) {
-    const k = classes[j] as number;
-    scores[k] = (scores[k] as number) + (gains[j] as number);
+  /**
+   * The log-odds of class `a` over class `b` as one number per feature (the difference of their gains) and one per
+   * text length: a two-class model scored with one read per feature.
+   */
+  logOdds(a: number, b: number): (words: WordSequence) => number {
+    const delta = (rows: Rows, features: number): Float64Array => {
+      const out = new Float64Array(features);
+      for (let f = 0; f < features; f++) {
+        for (let j = rows.offsets[f] as number; j < (rows.offsets[f + 1] as number); j++) {
+          const k = rows.classes[j] as number;
+          if (k === a) out[f] = (out[f] as number) + (rows.gains[j] as number);
+          else if (k === b) out[f] = (out[f] as number) - (rows.gains[j] as number);
+        }
+      }
+      return out;
+    };
+    const unigrams = delta(this.unigrams, this.unigrams.offsets.length - 1);
+    const bigrams = delta(this.bigramRows, this.bigramRows.offsets.length - 1);
+    const prior = (this.priors[a] as number) - (this.priors[b] as number);
+    const unknown = (this.unknown[a] as number) - (this.unknown[b] as number);
+    const table = this.bigrams;
+    const known = unigrams.length;
+    return ({ ids, count }: WordSequence): number => {
+      let sum = prior + (count === 0 ? 0 : 2 * count - 1) * unknown;
+      let previous = -1;
+      for (let i = 0; i < count; i++) {
+        const id = ids[i] as number;
+        if (id >= 0 && id < known) sum += unigrams[id] as number;
+        if (previous >= 0 && id >= 0) {
+          const bigram = table.get(previous, id);
+          if (bigram >= 0) sum += bigrams[bigram] as number;
+        }
+        previous = id;
+      }
+      return sum;
+    };
   }
 }

@@ -28,9 +28,15 @@ interface StatefulTransformer {
 
 const escape = (chars: readonly number[]): string => String.fromCharCode(...chars).replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
 
-/** A pattern as a regular expression over the transformed text, without its word-boundary and whitelist conditions. */
-function patternSource(nodes: readonly PatternNode[]): string {
-  return nodes
+interface Pattern {
+  nodes: PatternNode[];
+  requireWordBoundaryAtStart: boolean;
+  requireWordBoundaryAtEnd: boolean;
+}
+
+/** A pattern as a regular expression over the transformed text, with its word boundaries (as obscenity compiles it), without its whitelist. */
+function patternSource(pattern: Pattern): string {
+  const body = pattern.nodes
     .map((node) => {
       if (node.kind === LITERAL) return escape(node.chars ?? []);
       if (node.kind === WILDCARD) return '[\\s\\S]';
@@ -39,15 +45,16 @@ function patternSource(nodes: readonly PatternNode[]): string {
       throw new Error(`unexpected pattern node kind ${node.kind}`);
     })
     .join('');
+  return `${pattern.requireWordBoundaryAtStart ? '\\b' : ''}${body}${pattern.requireWordBoundaryAtEnd ? '\\b' : ''}`;
 }
 
 /**
  * npm `obscenity`'s English profanity matcher behind an exact pre-check. The matcher runs over a hundred regular
  * expressions on a transformed copy of the text (confusables, leetspeak, lower case, collapsed repeats), and most text
  * holds no profanity at all. For ASCII text the pre-check builds the same transformed copy (with obscenity's own
- * transformers, tabulated) and tests it once against all blacklisted patterns joined into one regular expression,
- * without their word-boundary and whitelist conditions (so it matches whenever the matcher could); when it does not
- * match, the matcher is skipped. Other text always goes to the
+ * transformers, tabulated) and tests it once against all blacklisted patterns joined into one regular expression, with
+ * their word boundaries but without the whitelist (so it matches whenever the matcher could); when it does not match,
+ * the matcher is skipped. Other text always goes to the
  * matcher. The answers are identical (`profanity-matcher.spec.ts` compares them on every labelled text).
  */
 export class ProfanityMatcher {
@@ -84,7 +91,7 @@ export class ProfanityMatcher {
       for (let i = 0; i < 8; i++) if (instance.transform(c) !== undefined) kept++;
       this.keep[c] = kept;
     }
-    this.anyPattern = new RegExp(englishDataset.build().blacklistedTerms.map((term) => patternSource(term.pattern.nodes as PatternNode[])).join('|'));
+    this.anyPattern = new RegExp(englishDataset.build().blacklistedTerms.map((term) => patternSource(term.pattern as unknown as Pattern)).join('|'));
   }
 
   hasMatch(text: string): boolean {

@@ -1,9 +1,9 @@
 import type { Sentiment } from '@switchboard/contracts';
 import { BOOSTERS, C_INCR, IDIOMS, NEGATIONS, N_SCALAR } from './vader-constants';
 import { EMOJI_AS_EMOTICON, vaderLexicon } from './vader-lexicon';
+import { HASH_SEED, hashStep, PairTable, Vocabulary } from './vocabulary';
 
 const ALPHA = 15;
-const PUNCTUATION = new Set('!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~');
 
 export function normalize(score: number): number {
   const value = score / Math.sqrt(score * score + ALPHA);
@@ -12,6 +12,14 @@ export function normalize(score: number): number {
 
 export function labelOf(compound: number): Sentiment['label'] {
   return compound >= 0.05 ? 'positive' : compound <= -0.05 ? 'negative' : 'neutral';
+}
+
+/** ASCII punctuation (Python's string.punctuation), stripped from both ends of a token. */
+const PUNCTUATION = new Uint8Array(128);
+for (const c of '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~') PUNCTUATION[c.charCodeAt(0)] = 1;
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11 || c === 160;
 }
 
 /** Python's str.isupper(): at least one cased character and no lower-case one. */
@@ -34,128 +42,284 @@ function isUpper(word: string): boolean {
   return cased;
 }
 
-/** Strips leading and trailing punctuation unless that leaves two characters or fewer (emoticons such as ":)" stay). */
-function stripPunctuation(token: string): string {
-  let start = 0;
-  let end = token.length;
-  while (start < end && PUNCTUATION.has(token[start] as string)) start++;
-  while (end > start && PUNCTUATION.has(token[end - 1] as string)) end--;
-  if (end - start <= 2) return token;
-  return start === 0 && end === token.length ? token : token.slice(start, end);
-}
-
-function isNegation(word: string): boolean {
-  return NEGATIONS.has(word) || word.includes("n't");
-}
-
 export interface SentimentScorer {
   score(text: string): Sentiment;
   compound(text: string): number;
+}
+
+/** Words the rules look for by name. */
+const RULE_WORDS = ['no', 'but', 'kind', 'of', 'least', 'at', 'very', 'never', 'so', 'this', 'without', 'doubt', 'or', 'nor'] as const;
+type RuleWord = (typeof RULE_WORDS)[number];
+
+/**
+ * Everything the rules know about a token, precomputed at start per vocabulary id: its valence (and whether the
+ * lexicon rates it), its booster/dampener increment, whether it negates, whether it can start or end an idiom.
+ */
+class VaderTables {
+  readonly vocabulary = new Vocabulary();
+  readonly rated: Uint8Array;
+  readonly valence: Float64Array;
+  readonly boost: Float64Array;
+  readonly negation: Uint8Array;
+  readonly inIdiom: Uint8Array;
+  /** Two-word idioms and multi-word boosters: pair of ids → index into `idiomValues` / `boostValues`. */
+  readonly idioms2 = new PairTable();
+  readonly boosters2 = new PairTable();
+  /** Three-word idioms: (first, second) → prefix, then (prefix, third) → index into `idiomValues`. */
+  readonly prefixes3 = new PairTable();
+  readonly idioms3 = new PairTable();
+  readonly idiomValues: number[] = [];
+  readonly boostValues: number[] = [];
+  readonly id: Record<RuleWord, number>;
+
+  constructor(lexicon: ReadonlyMap<string, number>) {
+    const v = this.vocabulary;
+    for (const word of lexicon.keys()) v.add(word);
+    for (const word of [...BOOSTERS.keys(), ...IDIOMS.keys()]) for (const part of word.split(' ')) v.add(part);
+    for (const word of [...NEGATIONS, ...RULE_WORDS]) v.add(word);
+    const size = v.size;
+    this.rated = new Uint8Array(size);
+    this.valence = new Float64Array(size);
+    this.boost = new Float64Array(size);
+    this.negation = new Uint8Array(size);
+    this.inIdiom = new Uint8Array(size);
+    for (let id = 0; id < size; id++) {
+      const word = v.wordOf(id);
+      const valence = lexicon.get(word);
+      if (valence !== undefined) {
+        this.rated[id] = 1;
+        this.valence[id] = valence;
+      }
+      this.boost[id] = BOOSTERS.get(word) ?? 0;
+      this.negation[id] = NEGATIONS.has(word) || word.includes("n't") ? 1 : 0;
+    }
+    for (const [phrase, value] of IDIOMS) {
+      const ids = phrase.split(' ').map((part) => v.idOf(part));
+      for (const id of ids) this.inIdiom[id] = 1;
+      this.idiomValues.push(value);
+      if (ids.length === 2) this.idioms2.set(ids[0] as number, ids[1] as number, this.idiomValues.length - 1);
+      if (ids.length === 3) {
+        let prefix = this.prefixes3.get(ids[0] as number, ids[1] as number);
+        if (prefix < 0) {
+          prefix = this.prefixes3.size;
+          this.prefixes3.set(ids[0] as number, ids[1] as number, prefix);
+        }
+        this.idioms3.set(prefix, ids[2] as number, this.idiomValues.length - 1);
+      }
+    }
+    for (const [phrase, value] of BOOSTERS) {
+      const ids = phrase.split(' ').map((part) => v.idOf(part));
+      if (ids.length !== 2) continue;
+      for (const id of ids) this.inIdiom[id] = 1;
+      this.boostValues.push(value);
+      this.boosters2.set(ids[0] as number, ids[1] as number, this.boostValues.length - 1);
+    }
+    this.id = Object.fromEntries(RULE_WORDS.map((word) => [word, v.idOf(word)])) as Record<RuleWord, number>;
+  }
+
+  idiom2(a: number, b: number): number | undefined {
+    if (a < 0 || b < 0) return undefined;
+    const at = this.idioms2.get(a, b);
+    return at < 0 ? undefined : this.idiomValues[at];
+  }
+
+  idiom3(a: number, b: number, c: number): number | undefined {
+    if (a < 0 || b < 0 || c < 0) return undefined;
+    const prefix = this.prefixes3.get(a, b);
+    const at = prefix < 0 ? -1 : this.idioms3.get(prefix, c);
+    return at < 0 ? undefined : this.idiomValues[at];
+  }
+
+  booster2(a: number, b: number): number {
+    if (a < 0 || b < 0) return 0;
+    const at = this.boosters2.get(a, b);
+    return at < 0 ? 0 : (this.boostValues[at] as number);
+  }
+}
+
+/**
+ * The tokens of one text as VADER reads them (whitespace-separated, leading/trailing punctuation stripped unless two
+ * characters or fewer would remain, emoji as emoticons, looked up lower-cased): vocabulary id (−1 unknown), whether
+ * the token is ALL CAPS, whether it negates; plus the text's "!" and "?" counts. Reused from text to text.
+ */
+class VaderTokens {
+  ids = new Int32Array(128);
+  upper = new Uint8Array(128);
+  negation = new Uint8Array(128);
+  count = 0;
+  exclamations = 0;
+  questions = 0;
+
+  constructor(private readonly tables: VaderTables) {}
+
+  read(text: string): void {
+    this.count = 0;
+    this.exclamations = 0;
+    this.questions = 0;
+    let start = -1;
+    let ascii = true;
+    const length = text.length;
+    for (let i = 0; i <= length; i++) {
+      const c = i < length ? text.charCodeAt(i) : 32;
+      if (isSpace(c)) {
+        if (start >= 0) {
+          this.token(text, start, i, ascii);
+          start = -1;
+        }
+        continue;
+      }
+      if (start < 0) {
+        start = i;
+        ascii = true;
+      }
+      if (c > 127) ascii = false;
+      else if (c === 33) this.exclamations++;
+      else if (c === 63) this.questions++;
+    }
+  }
+
+  private token(text: string, start: number, end: number, ascii: boolean): void {
+    let s = start;
+    let e = end;
+    while (s < e && text.charCodeAt(s) < 128 && PUNCTUATION[text.charCodeAt(s)] === 1) s++;
+    while (e > s && text.charCodeAt(e - 1) < 128 && PUNCTUATION[text.charCodeAt(e - 1)] === 1) e--;
+    if (e - s <= 2) {
+      s = start;
+      e = end;
+    }
+    if (this.count === this.ids.length) this.grow();
+    const at = this.count++;
+    const tables = this.tables;
+    if (!ascii) {
+      const raw = text.slice(s, e);
+      const token = EMOJI_AS_EMOTICON.get(raw) ?? raw;
+      const lower = token.toLowerCase();
+      const id = tables.vocabulary.idOf(lower);
+      this.ids[at] = id;
+      this.upper[at] = isUpper(token) ? 1 : 0;
+      this.negation[at] = id >= 0 ? (tables.negation[id] as number) : lower.includes("n't") ? 1 : 0;
+      return;
+    }
+    let hash = HASH_SEED;
+    let capitals = false;
+    let small = false;
+    let contraction = false;
+    for (let i = s; i < e; i++) {
+      let c = text.charCodeAt(i);
+      if (c >= 65 && c <= 90) {
+        capitals = true;
+        c += 32;
+      } else if (c >= 97 && c <= 122) small = true;
+      else if (c === 39 && i > s && i + 1 < e && (text.charCodeAt(i - 1) | 32) === 110 && (text.charCodeAt(i + 1) | 32) === 116) {
+        contraction = true;
+      }
+      hash = hashStep(hash, c);
+    }
+    const id = tables.vocabulary.idOfRange(text, s, e, hash);
+    this.ids[at] = id;
+    this.upper[at] = capitals && !small ? 1 : 0;
+    this.negation[at] = id >= 0 ? (tables.negation[id] as number) : contraction ? 1 : 0;
+  }
+
+  private grow(): void {
+    const size = this.ids.length * 2;
+    const ids = new Int32Array(size);
+    const upper = new Uint8Array(size);
+    const negation = new Uint8Array(size);
+    ids.set(this.ids);
+    upper.set(this.upper);
+    negation.set(this.negation);
+    this.ids = ids;
+    this.upper = upper;
+    this.negation = negation;
+  }
 }
 
 /**
  * VADER (Hutto & Gilbert 2014) compound score: lexicon valence adjusted by boosters/dampeners within three words,
  * negation within three words (×−0.74), "no" before a rated word, ALL-CAPS emphasis in mixed-case text, "least",
  * "kind of", idioms, the "but" shift (before ×0.5, after ×1.5), and "!"/"?" amplification; emoji map onto emoticons.
- * One pass over whitespace tokens with map lookups only.
+ * Tokens are looked up once in a vocabulary built from the lexicon and the rule words at start; the rules then compare
+ * and index integer ids, with no string built per token.
  */
 export function createSentimentScorer(lexicon: ReadonlyMap<string, number> = vaderLexicon()): SentimentScorer {
-  const words: string[] = [];
-  const lower: string[] = [];
-  const sentiments: number[] = [];
-
-  const tokenize = (text: string): void => {
-    words.length = 0;
-    lower.length = 0;
-    let start = -1;
-    for (let i = 0; i <= text.length; i++) {
-      const c = i < text.length ? text.charCodeAt(i) : 32;
-      const space = c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11 || c === 160;
-      if (space) {
-        if (start >= 0) {
-          let token = stripPunctuation(text.slice(start, i));
-          const emoticon = EMOJI_AS_EMOTICON.get(token);
-          if (emoticon !== undefined) token = emoticon;
-          words.push(token);
-          lower.push(token.toLowerCase());
-          start = -1;
-        }
-      } else if (start < 0) start = i;
-    }
-  };
+  const t = new VaderTables(lexicon);
+  const tokens = new VaderTokens(t);
+  const { rated, valence: lexiconValence, boost, inIdiom } = t;
+  const ID = t.id;
 
   const scalarIncDec = (index: number, valence: number, capDiff: boolean): number => {
-    const word = lower[index] as string;
-    let scalar = BOOSTERS.get(word);
-    if (scalar === undefined) return 0;
+    const id = tokens.ids[index] as number;
+    if (id < 0) return 0;
+    let scalar = boost[id] as number;
+    if (scalar === 0) return 0;
     if (valence < 0) scalar = -scalar;
-    if (capDiff && isUpper(words[index] as string)) scalar += valence > 0 ? C_INCR : -C_INCR;
+    if (capDiff && tokens.upper[index] === 1) scalar += valence > 0 ? C_INCR : -C_INCR;
     return scalar;
   };
 
   const negationCheck = (valence: number, startI: number, i: number): number => {
-    const w1 = lower[i - 1] as string;
-    if (startI === 0) return isNegation(w1) ? valence * N_SCALAR : valence;
-    const w2 = lower[i - 2] as string;
+    const ids = tokens.ids;
+    const neg = tokens.negation;
+    const w1 = ids[i - 1] as number;
+    if (startI === 0) return neg[i - 1] === 1 ? valence * N_SCALAR : valence;
+    const w2 = ids[i - 2] as number;
     if (startI === 1) {
-      if (w2 === 'never' && (w1 === 'so' || w1 === 'this')) return valence * 1.25;
-      if (w2 === 'without' && w1 === 'doubt') return valence;
-      return isNegation(w2) ? valence * N_SCALAR : valence;
+      if (w2 === ID.never && (w1 === ID.so || w1 === ID.this)) return valence * 1.25;
+      if (w2 === ID.without && w1 === ID.doubt) return valence;
+      return neg[i - 2] === 1 ? valence * N_SCALAR : valence;
     }
-    const w3 = lower[i - 3] as string;
-    if (w3 === 'never' && (w2 === 'so' || w2 === 'this' || w1 === 'so' || w1 === 'this')) return valence * 1.25;
-    if (w3 === 'without' && (w2 === 'doubt' || w1 === 'doubt')) return valence;
-    return isNegation(w3) ? valence * N_SCALAR : valence;
+    const w3 = ids[i - 3] as number;
+    if (w3 === ID.never && (w2 === ID.so || w2 === ID.this || w1 === ID.so || w1 === ID.this)) return valence * 1.25;
+    if (w3 === ID.without && (w2 === ID.doubt || w1 === ID.doubt)) return valence;
+    return neg[i - 3] === 1 ? valence * N_SCALAR : valence;
   };
 
+  const idiomWord = (id: number): boolean => id >= 0 && inIdiom[id] === 1;
+
+  /** Only called with i ≥ 3. Most windows hold no idiom word at all and return at once. */
   const idiomsCheck = (valence: number, i: number): number => {
-    const w0 = lower[i] as string;
-    const w1 = lower[i - 1] as string;
-    const w2 = lower[i - 2] as string;
-    const w3 = lower[i - 3] as string;
-    const threeTwoOne = `${w3} ${w2} ${w1}`;
-    const threeTwo = `${w3} ${w2}`;
-    const twoOne = `${w2} ${w1}`;
-    for (const sequence of [`${w1} ${w0}`, `${w2} ${w1} ${w0}`, twoOne, threeTwoOne, threeTwo]) {
-      const idiom = IDIOMS.get(sequence);
-      if (idiom !== undefined) {
-        valence = idiom;
-        break;
-      }
-    }
-    if (lower.length - 1 > i) {
-      const idiom = IDIOMS.get(`${w0} ${lower[i + 1] as string}`);
-      if (idiom !== undefined) valence = idiom;
-    }
-    if (lower.length - 1 > i + 1) {
-      const idiom = IDIOMS.get(`${w0} ${lower[i + 1] as string} ${lower[i + 2] as string}`);
-      if (idiom !== undefined) valence = idiom;
-    }
-    for (const ngram of [threeTwoOne, threeTwo, twoOne]) {
-      const boost = BOOSTERS.get(ngram);
-      if (boost !== undefined) valence += boost;
-    }
-    return valence;
+    const ids = tokens.ids;
+    const n = tokens.count;
+    const w0 = ids[i] as number;
+    const w1 = ids[i - 1] as number;
+    const w2 = ids[i - 2] as number;
+    const w3 = ids[i - 3] as number;
+    const next1 = n - 1 > i ? (ids[i + 1] as number) : -1;
+    const next2 = n - 1 > i + 1 ? (ids[i + 2] as number) : -1;
+    if (!idiomWord(w1) && !idiomWord(w2) && !(idiomWord(w0) && idiomWord(next1))) return valence;
+    const found =
+      t.idiom2(w1, w0) ?? t.idiom3(w2, w1, w0) ?? t.idiom2(w2, w1) ?? t.idiom3(w3, w2, w1) ?? t.idiom2(w3, w2);
+    if (found !== undefined) valence = found;
+    if (next1 >= 0) valence = t.idiom2(w0, next1) ?? valence;
+    if (next2 >= 0) valence = t.idiom3(w0, next1, next2) ?? valence;
+    // Multi-word boosters ("kind of", "sort of", "just enough") are two words: only the pairs can match.
+    return valence + t.booster2(w3, w2) + t.booster2(w2, w1);
   };
 
   const valenceAt = (i: number, capDiff: boolean): number => {
-    const item = lower[i] as string;
-    const rated = lexicon.get(item);
-    if (rated === undefined) return 0;
-    let valence = rated;
-    const n = lower.length;
-    if (item === 'no' && i !== n - 1 && lexicon.has(lower[i + 1] as string)) valence = 0;
+    const ids = tokens.ids;
+    const n = tokens.count;
+    const item = ids[i] as number;
+    if (item < 0 || rated[item] === 0) return 0;
+    const ratedValence = lexiconValence[item] as number;
+    let valence = ratedValence;
+    const isRated = (index: number): boolean => {
+      const id = ids[index] as number;
+      return id >= 0 && rated[id] === 1;
+    };
+    if (item === ID.no && i !== n - 1 && isRated(i + 1)) valence = 0;
     if (
-      (i > 0 && lower[i - 1] === 'no') ||
-      (i > 1 && lower[i - 2] === 'no') ||
-      (i > 2 && lower[i - 3] === 'no' && (lower[i - 1] === 'or' || lower[i - 1] === 'nor'))
+      (i > 0 && ids[i - 1] === ID.no) ||
+      (i > 1 && ids[i - 2] === ID.no) ||
+      (i > 2 && ids[i - 3] === ID.no && (ids[i - 1] === ID.or || ids[i - 1] === ID.nor))
     ) {
-      valence = rated * N_SCALAR;
+      valence = ratedValence * N_SCALAR;
     }
-    if (capDiff && isUpper(words[i] as string)) valence += valence > 0 ? C_INCR : -C_INCR;
+    if (capDiff && tokens.upper[i] === 1) valence += valence > 0 ? C_INCR : -C_INCR;
     for (let startI = 0; startI < 3; startI++) {
       const before = i - (startI + 1);
-      if (before >= 0 && !lexicon.has(lower[before] as string)) {
+      if (before >= 0 && !isRated(before)) {
         let scalar = scalarIncDec(before, valence, capDiff);
         if (startI === 1 && scalar !== 0) scalar *= 0.95;
         if (startI === 2 && scalar !== 0) scalar *= 0.9;
@@ -165,46 +329,40 @@ export function createSentimentScorer(lexicon: ReadonlyMap<string, number> = vad
       }
     }
     // "least" flips the valence unless it reads "at least" / "very least".
-    if (i > 1 && !lexicon.has(lower[i - 1] as string) && lower[i - 1] === 'least') {
-      if (lower[i - 2] !== 'at' && lower[i - 2] !== 'very') valence *= N_SCALAR;
-    } else if (i > 0 && !lexicon.has(lower[i - 1] as string) && lower[i - 1] === 'least') {
+    if (i > 1 && !isRated(i - 1) && ids[i - 1] === ID.least) {
+      if (ids[i - 2] !== ID.at && ids[i - 2] !== ID.very) valence *= N_SCALAR;
+    } else if (i > 0 && !isRated(i - 1) && ids[i - 1] === ID.least) {
       valence *= N_SCALAR;
     }
     return valence;
   };
 
   const compound = (text: string): number => {
-    tokenize(text);
-    const n = words.length;
+    tokens.read(text);
+    const n = tokens.count;
     if (n === 0) return 0;
+    const ids = tokens.ids;
     let upper = 0;
-    for (let i = 0; i < n; i++) if (isUpper(words[i] as string)) upper++;
+    for (let i = 0; i < n; i++) upper += tokens.upper[i] as number;
     const capDiff = upper > 0 && upper < n;
-    sentiments.length = 0;
     let butIndex = -1;
     for (let i = 0; i < n; i++) {
-      const item = lower[i] as string;
-      if (butIndex < 0 && item === 'but') butIndex = i;
-      if (BOOSTERS.has(item) || (item === 'kind' && i < n - 1 && lower[i + 1] === 'of')) {
-        sentiments.push(0);
-        continue;
+      if (ids[i] === ID.but) {
+        butIndex = i;
+        break;
       }
-      sentiments.push(valenceAt(i, capDiff));
     }
     let sum = 0;
     for (let i = 0; i < n; i++) {
-      const s = sentiments[i] as number;
+      const id = ids[i] as number;
+      if (id < 0) continue;
+      if (boost[id] !== 0 || (id === ID.kind && i < n - 1 && ids[i + 1] === ID.of)) continue;
+      const s = valenceAt(i, capDiff);
       sum += butIndex < 0 ? s : i < butIndex ? s * 0.5 : i > butIndex ? s * 1.5 : s;
     }
     if (sum === 0) return 0;
-    let exclamations = 0;
-    let questions = 0;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 33) exclamations++;
-      else if (c === 63) questions++;
-    }
-    let amplifier = Math.min(exclamations, 4) * 0.292;
+    const questions = tokens.questions;
+    let amplifier = Math.min(tokens.exclamations, 4) * 0.292;
     if (questions > 1) amplifier += questions <= 3 ? questions * 0.18 : 0.96;
     sum += sum > 0 ? amplifier : -amplifier;
     return Math.round(normalize(sum) * 10000) / 10000;
@@ -218,4 +376,3 @@ export function createSentimentScorer(lexicon: ReadonlyMap<string, number> = vad
     },
   };
 }
-

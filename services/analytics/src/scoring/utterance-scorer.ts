@@ -2,8 +2,9 @@ import type { Sentiment } from '@switchboard/contracts';
 import { loadAbuseRows, loadIntents } from '../evaluation/data-files';
 import { AbuseDetector, type AbuseVerdict } from './abuse-detector';
 import { IntentClassifier } from './intent-classifier';
-import { words } from './naive-bayes';
 import { createSentimentScorer, type SentimentScorer } from './sentiment';
+import { Vocabulary } from './vocabulary';
+import { WordSequence } from './words';
 
 export interface UtteranceScore {
   sentiment: Sentiment;
@@ -14,18 +15,24 @@ export interface UtteranceScore {
 
 /** Pure, synchronous scoring of one utterance; the same instance serves HTTP and the event consumer. */
 export class UtteranceScorer {
+  private readonly words: WordSequence;
+
+  /** `vocabulary`: the one both models were trained with, so that the text's words are read once for both. */
   constructor(
     private readonly sentiment: SentimentScorer,
     private readonly abuse: AbuseDetector,
     private readonly intents: IntentClassifier,
-  ) {}
+    vocabulary: Vocabulary,
+  ) {
+    this.words = new WordSequence(vocabulary);
+  }
 
   score(text: string): UtteranceScore {
-    const textWords = words(text);
-    const intent = this.intents.classify(text, textWords);
+    const words = this.words.read(text);
+    const intent = this.intents.classify(text, words);
     return {
       sentiment: this.sentiment.score(text),
-      abusive: this.abuse.detect(text, textWords),
+      abusive: this.abuse.detect(text, words),
       gratitude: { detected: intent.gratitude },
       smallTalk: { detected: intent.smallTalk },
     };
@@ -36,10 +43,14 @@ let shared: UtteranceScorer | undefined;
 
 /** Builds (once per process) the scorer from the lexicon package and the labelled data beside the repository. */
 export function sharedUtteranceScorer(): UtteranceScorer {
-  shared ??= new UtteranceScorer(
-    createSentimentScorer(),
-    new AbuseDetector(loadAbuseRows()),
-    new IntentClassifier(loadIntents()),
-  );
+  if (shared === undefined) {
+    const vocabulary = new Vocabulary();
+    shared = new UtteranceScorer(
+      createSentimentScorer(),
+      new AbuseDetector(loadAbuseRows(), vocabulary),
+      new IntentClassifier(loadIntents(), vocabulary),
+      vocabulary,
+    );
+  }
   return shared;
 }
