@@ -156,6 +156,7 @@ export class ConsumerRunner {
     void this.messages?.close();
     await this.loop;
     const finished = await this.scheduler.idle(graceMs);
+    this.processor.flushAcks();
     if (!finished) {
       this.logger.warn(`${this.scheduler.size} handler(s) still running after ${graceMs} ms; their messages stay un-acked and will be redelivered`);
     }

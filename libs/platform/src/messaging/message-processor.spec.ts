@@ -72,6 +72,8 @@ async function run(processor: MessageProcessor, msg: JsMsg): Promise<void> {
   const classified = processor.classify(msg);
   if (classified.kind === 'skip') processor.skip(msg, classified);
   else await processor.process(msg, classified);
+  // Acks go out together at the next turn of the event loop.
+  await new Promise((resolve) => setImmediate(resolve));
 }
 
 describe('MessageProcessor', () => {
@@ -101,6 +103,23 @@ describe('MessageProcessor', () => {
     expect(settled).toEqual(['ack']);
     expect(handle).not.toHaveBeenCalled();
     expect(records).toHaveLength(0);
+  });
+
+  it('sends the acks of one turn of the event loop together, after it', async () => {
+    const { processor } = setup(async () => undefined);
+    const sent: string[] = [];
+    const msgs = ['a', 'b', 'c'].map((name) => {
+      const { msg } = fakeMsg('not even json', { subject: 'ns.cc.acme.interaction.created' });
+      (msg as { ack: () => void }).ack = () => sent.push(name);
+      return msg;
+    });
+    for (const msg of msgs) {
+      const classified = processor.classify(msg);
+      if (classified.kind === 'skip') processor.skip(msg, classified);
+    }
+    expect(sent).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sent).toEqual(['a', 'b', 'c']);
   });
 
   it('dead-letters and terms a body that is not JSON', async () => {

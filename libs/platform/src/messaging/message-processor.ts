@@ -41,7 +41,23 @@ const decoder = new TextDecoder();
  * never succeed or has used up its deliveries. A message is termed only after its dead letter record is stored.
  */
 export class MessageProcessor {
+  private acks: JsMsg[] = [];
+
   constructor(private readonly deps: MessageProcessorDeps) {}
+
+  /**
+   * Sends the acks queued so far. Acks are queued and sent together once per turn of the event loop, so that the acks of
+   * a pulled batch (skipped messages, a batch committed together) go out in one socket write instead of one each.
+   */
+  flushAcks(): void {
+    const acks = this.acks;
+    this.acks = [];
+    for (const msg of acks) settle(() => msg.ack(), this.deps.logger);
+  }
+
+  private ack(msg: JsMsg): void {
+    if (this.acks.push(msg) === 1) setImmediate(() => this.flushAcks());
+  }
 
   /** Synchronous first step: whether this consumer handles the message, and under which ordering key. */
   classify(msg: JsMsg): Classified {
@@ -81,7 +97,7 @@ export class MessageProcessor {
 
   /** Acks a message this consumer has no handler for. */
   skip(msg: JsMsg, classified: Extract<Classified, { kind: 'skip' }>): void {
-    settle(() => msg.ack(), this.deps.logger);
+    this.ack(msg);
     this.deps.metrics.consumed(this.deps.plan.durable, isEventType(classified.type) ? classified.type : 'unknown', 'skipped');
   }
 
@@ -111,7 +127,7 @@ export class MessageProcessor {
       return;
     }
     this.deps.metrics.handled(durable, event.type, (performance.now() - started) / 1000);
-    settle(() => msg.ack(), this.deps.logger);
+    this.ack(msg);
     this.deps.metrics.consumed(durable, event.type, 'acked');
   }
 
