@@ -69,7 +69,7 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
         `SELECT id, event FROM ${this.table} WHERE published_at IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
       );
       if (rows.length === 0) return 0;
-      await this.publisher.publishMany(rows.map((row) => row.event));
+      await this.publisher.publishMany(rows.map((row) => row.event), { sharedInbox: true });
       await manager.query(`UPDATE ${this.table} SET published_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
       await manager.query(`DELETE FROM ${this.table} WHERE published_at < now() - interval '1 hour'`);
       return rows.length;
