@@ -3,17 +3,20 @@ import type { CloudEvent } from '@switchboard/contracts';
 import { OnEvent } from '@switchboard/platform';
 import { InteractionInsightsUseCase } from './interaction-insights.use-case';
 
+/** Lifecycle events of each type in flight, so that those arriving together share a transaction. */
+const LIFECYCLE_IN_FLIGHT = 64;
+
 /** Interaction events → per-interaction insights. Decoding and validation are the platform's; ack after the work commits. */
 @Injectable()
 export class InteractionEventsHandler {
   constructor(private readonly insights: InteractionInsightsUseCase) {}
 
-  @OnEvent('interaction.created')
+  @OnEvent('interaction.created', { concurrency: LIFECYCLE_IN_FLIGHT })
   async created(event: CloudEvent<'interaction.created'>): Promise<void> {
     await this.insights.created(event);
   }
 
-  @OnEvent('interaction.answered')
+  @OnEvent('interaction.answered', { concurrency: LIFECYCLE_IN_FLIGHT })
   async answered(event: CloudEvent<'interaction.answered'>): Promise<void> {
     await this.insights.answered(event);
   }
@@ -24,7 +27,7 @@ export class InteractionEventsHandler {
     await this.insights.utterance(event);
   }
 
-  @OnEvent('interaction.ended')
+  @OnEvent('interaction.ended', { concurrency: LIFECYCLE_IN_FLIGHT })
   async ended(event: CloudEvent<'interaction.ended'>): Promise<void> {
     await this.insights.ended(event);
   }

@@ -60,6 +60,26 @@ function toInsight(row: Row): InteractionInsight {
   };
 }
 
+/** What an event says about an interaction's people and origin; absent fields are unknown. */
+export interface InteractionContext {
+  tenant: string;
+  interactionId: string;
+  agentId?: string;
+  customerId?: string;
+  queueId?: string;
+  channel?: string;
+}
+
+function definedOf(context: InteractionContext): Partial<InteractionContext> {
+  return Object.fromEntries(Object.entries(context).filter(([, value]) => value !== undefined));
+}
+
+/** A stable row order keeps concurrent batches from deadlocking on each other. */
+function byInteraction(a: { tenant: string; interactionId: string }, b: { tenant: string; interactionId: string }): number {
+  if (a.tenant !== b.tenant) return a.tenant < b.tenant ? -1 : 1;
+  return a.interactionId < b.interactionId ? -1 : a.interactionId > b.interactionId ? 1 : 0;
+}
+
 export interface ScoredUtterance {
   compound: number;
   abusive: boolean;
@@ -80,22 +100,30 @@ export class InteractionInsightRepository {
     this.table = `${quoteIdent(schema)}.interaction_insight`;
   }
 
-  async recordContext(
-    manager: EntityManager,
-    tenant: string,
-    interactionId: string,
-    context: { agentId?: string; customerId?: string; queueId?: string; channel?: string },
-  ): Promise<void> {
+  /**
+   * Records who and what each interaction is about, several interactions in one statement; a later known value replaces
+   * an earlier one (`contexts` in arrival order).
+   */
+  async recordContexts(manager: EntityManager, contexts: readonly InteractionContext[]): Promise<void> {
+    if (contexts.length === 0) return;
+    const merged = new Map<string, InteractionContext>();
+    for (const context of contexts) {
+      const key = `${context.tenant}/${context.interactionId}`;
+      const known = merged.get(key);
+      merged.set(key, known === undefined ? context : { ...known, ...definedOf(context) });
+    }
+    const rows = [...merged.values()].sort(byInteraction);
+    const column = (key: 'agentId' | 'customerId' | 'queueId' | 'channel'): (string | null)[] => rows.map((row) => row[key] ?? null);
     await manager.query(
-      `INSERT INTO ${this.table} (tenant, interaction_id, agent_id, customer_id, queue_id, channel)
-       VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO ${this.table} AS i (tenant, interaction_id, agent_id, customer_id, queue_id, channel)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
        ON CONFLICT (tenant, interaction_id) DO UPDATE SET
-         agent_id = COALESCE(EXCLUDED.agent_id, interaction_insight.agent_id),
-         customer_id = COALESCE(EXCLUDED.customer_id, interaction_insight.customer_id),
-         queue_id = COALESCE(EXCLUDED.queue_id, interaction_insight.queue_id),
-         channel = COALESCE(EXCLUDED.channel, interaction_insight.channel),
+         agent_id = COALESCE(EXCLUDED.agent_id, i.agent_id),
+         customer_id = COALESCE(EXCLUDED.customer_id, i.customer_id),
+         queue_id = COALESCE(EXCLUDED.queue_id, i.queue_id),
+         channel = COALESCE(EXCLUDED.channel, i.channel),
          updated_at = now()`,
-      [tenant, interactionId, context.agentId ?? null, context.customerId ?? null, context.queueId ?? null, context.channel ?? null],
+      [rows.map((row) => row.tenant), rows.map((row) => row.interactionId), column('agentId'), column('customerId'), column('queueId'), column('channel')],
     );
   }
 
@@ -134,8 +162,7 @@ export class InteractionInsightRepository {
       group.gratitude ||= score.gratitude;
       group.smallTalk += score.smallTalk ? 1 : 0;
     }
-    // A stable row order keeps concurrent batches from deadlocking on each other.
-    const rows = [...groups.values()].sort((a, b) => (a.tenant === b.tenant ? (a.interactionId < b.interactionId ? -1 : 1) : a.tenant < b.tenant ? -1 : 1));
+    const rows = [...groups.values()].sort(byInteraction);
     const result: { tenant: string; interaction_id: string; agent_id: string | null; customer_id: string | null }[] = await manager.query(
       `INSERT INTO ${this.table} AS i (tenant, interaction_id, utterances, sentiment_sum, sentiment_start, sentiment_end, sentiment_min,
          abusive_count, gratitude, small_talk_count)
@@ -172,15 +199,22 @@ export class InteractionInsightRepository {
     );
   }
 
-  async markEnded(manager: EntityManager, tenant: string, interactionId: string, agentId: string | undefined, at: Date): Promise<InteractionInsight> {
-    const rows: Row[] = await manager.query(
-      `INSERT INTO ${this.table} AS i (tenant, interaction_id, agent_id, ended_at) VALUES ($1, $2, $3, $4)
+  /** Marks interactions ended (each at most once per call) and returns their aggregates, keyed `tenant/interactionId`. */
+  async markEnded(
+    manager: EntityManager,
+    ends: readonly { tenant: string; interactionId: string; agentId?: string; at: Date }[],
+  ): Promise<Map<string, InteractionInsight>> {
+    if (ends.length === 0) return new Map();
+    const rows = [...ends].sort(byInteraction);
+    const result: Row[] = await manager.query(
+      `INSERT INTO ${this.table} AS i (tenant, interaction_id, agent_id, ended_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[])
        ON CONFLICT (tenant, interaction_id) DO UPDATE SET
-         ended_at = $4, agent_id = COALESCE(i.agent_id, $3), updated_at = now()
+         ended_at = EXCLUDED.ended_at, agent_id = COALESCE(i.agent_id, EXCLUDED.agent_id), updated_at = now()
        RETURNING ${COLUMNS}`,
-      [tenant, interactionId, agentId ?? null, at],
+      [rows.map((row) => row.tenant), rows.map((row) => row.interactionId), rows.map((row) => row.agentId ?? null), rows.map((row) => row.at)],
     );
-    return toInsight(rows[0] as Row);
+    return new Map(result.map((row) => [`${row.tenant}/${row.interaction_id}`, toInsight(row)]));
   }
 
   async find(tenant: string, interactionId: string): Promise<InteractionInsight | undefined> {

@@ -7,12 +7,21 @@ import type { AbuseCategory } from '../scoring/abuse-detector';
 import { ScorerProvider } from '../scoring/scorer.provider';
 import type { UtteranceScore } from '../scoring/utterance-scorer';
 import { GroupCommit } from '../shared/group-commit';
-import { InteractionInsightRepository, type InteractionInsight } from './interaction-insight.repository';
+import { rounds } from '../shared/rounds';
+import { InteractionInsightRepository, type InteractionContext, type InteractionInsight } from './interaction-insight.repository';
 
 const CONSUMER = 'analytics-insights';
-/** Utterances per transaction at most, and transactions writing utterances at a time. */
+/** Events per transaction at most, and transactions writing them at a time (utterances; lifecycle events). */
 const MAX_BATCH = 500;
 const MAX_WRITES = 2;
+
+type LifecycleEvent = CloudEvent<'interaction.created'> | CloudEvent<'interaction.answered'> | CloudEvent<'interaction.ended'>;
+
+function contextOf(event: CloudEvent<'interaction.created'> | CloudEvent<'interaction.answered'>): InteractionContext {
+  const base = { tenant: event.tenantid, interactionId: event.data.interactionId };
+  if (event.type === 'interaction.answered') return event.data.agentId === undefined ? base : { ...base, agentId: event.data.agentId };
+  return { ...base, customerId: event.data.customer.id, queueId: event.data.queueId, channel: event.data.channel };
+}
 
 interface ScoredEvent {
   event: CloudEvent<'interaction.utterance'>;
@@ -69,22 +78,21 @@ export class InteractionInsightsUseCase {
   ) {}
 
   private readonly utterances = new GroupCommit<ScoredEvent>((items) => this.writeUtterances(items), MAX_BATCH, MAX_WRITES);
+  private readonly lifecycle = new GroupCommit<LifecycleEvent>((events) => this.writeLifecycle(events), MAX_BATCH, MAX_WRITES);
 
+  /** Records the interaction's customer, queue and channel; resolves once committed (with the other events of its batch). */
   async created(event: CloudEvent<'interaction.created'>): Promise<void> {
-    await this.idempotency.runOnce(CONSUMER, event.id, (manager) =>
-      this.repository.recordContext(manager, event.tenantid, event.data.interactionId, {
-        customerId: event.data.customer.id,
-        queueId: event.data.queueId,
-        channel: event.data.channel,
-      }),
-    );
+    await this.lifecycle.add(event);
   }
 
+  /** Records the answering agent; resolves once committed. */
   async answered(event: CloudEvent<'interaction.answered'>): Promise<void> {
-    const agentId = event.data.agentId;
-    await this.idempotency.runOnce(CONSUMER, event.id, (manager) =>
-      this.repository.recordContext(manager, event.tenantid, event.data.interactionId, agentId === undefined ? {} : { agentId }),
-    );
+    await this.lifecycle.add(event);
+  }
+
+  /** Marks the interaction ended and publishes its summary (outbox); resolves once committed. */
+  async ended(event: CloudEvent<'interaction.ended'>): Promise<void> {
+    await this.lifecycle.add(event);
   }
 
   /**
@@ -154,18 +162,41 @@ export class InteractionInsightsUseCase {
     return follow;
   }
 
-  async ended(event: CloudEvent<'interaction.ended'>): Promise<void> {
-    const outcome = await this.idempotency.runOnce(CONSUMER, event.id, async (manager) => {
-      const insight = await this.repository.markEnded(
-        manager,
-        event.tenantid,
-        event.data.interactionId,
-        event.data.agentId,
-        new Date(event.time),
-      );
-      await this.outbox.enqueue(manager, [this.event(event, 'analytics.interaction_summarized', summaryOf(insight))]);
+  /**
+   * One transaction for the lifecycle events that arrived together: their processed ids, one upsert of the interactions'
+   * context, one of their ends (returning the aggregates) and the summaries in the outbox.
+   */
+  private async writeLifecycle(events: LifecycleEvent[]): Promise<void> {
+    const summarized = await this.dataSource.transaction(async (manager) => {
+      const fresh = await this.idempotency.claim(manager, CONSUMER, events.map((event) => event.id));
+      const todo = events.filter((event) => fresh.delete(event.id));
+      const contexts: InteractionContext[] = [];
+      const ends: CloudEvent<'interaction.ended'>[] = [];
+      for (const event of todo) {
+        if (event.type === 'interaction.ended') ends.push(event);
+        else contexts.push(contextOf(event));
+      }
+      await this.repository.recordContexts(manager, contexts);
+      const summaries: AnyCloudEvent[] = [];
+      for (const round of rounds(ends, (event) => `${event.tenantid}/${event.data.interactionId}`)) {
+        const insights = await this.repository.markEnded(
+          manager,
+          round.map((event) => ({
+            tenant: event.tenantid,
+            interactionId: event.data.interactionId,
+            at: new Date(event.time),
+            ...(event.data.agentId === undefined ? {} : { agentId: event.data.agentId }),
+          })),
+        );
+        for (const event of round) {
+          const insight = insights.get(`${event.tenantid}/${event.data.interactionId}`);
+          if (insight) summaries.push(this.event(event, 'analytics.interaction_summarized', summaryOf(insight)));
+        }
+      }
+      await this.outbox.enqueue(manager, summaries);
+      return summaries.length > 0;
     });
-    if (!outcome.duplicate) this.outbox.kick();
+    if (summarized) this.outbox.kick();
   }
 
   private event<T extends 'analytics.utterance_scored' | 'analytics.abuse_detected' | 'analytics.kudos' | 'analytics.interaction_summarized'>(

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AgentState } from '@switchboard/contracts';
 import { quoteIdent } from '@switchboard/platform';
 import { DataSource, type EntityManager } from 'typeorm';
+import { rounds } from '../shared/rounds';
 import type { AgentTime, ContactAggregates, SlaTarget } from './kpi-model';
 
 export interface QueueRecord {
@@ -53,19 +54,6 @@ function byTenantThen<T extends { tenant: string }>(key: (row: T) => string): (a
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Splits changes into rounds in which each agent appears once, keeping each agent's changes in order. */
-function rounds(changes: readonly AgentStateFact[]): AgentStateFact[][] {
-  const result: AgentStateFact[][] = [];
-  const seen = new Map<string, number>();
-  for (const change of changes) {
-    const key = `${change.tenant}/${change.agentId}`;
-    const index = seen.get(key) ?? 0;
-    seen.set(key, index + 1);
-    (result[index] ??= []).push(change);
-  }
-  return result;
 }
 
 interface ContactRow {
@@ -168,7 +156,7 @@ export class KpiRepository {
    * follow in a further pair of statements.
    */
   async recordAgentStates(manager: EntityManager, changes: readonly AgentStateFact[]): Promise<void> {
-    for (const round of rounds(changes)) {
+    for (const round of rounds(changes, (change) => `${change.tenant}/${change.agentId}`)) {
       const params = [round.map((c) => c.tenant), round.map((c) => c.agentId), round.map((c) => c.at), round.map((c) => c.state)];
       await manager.query(
         `UPDATE ${this.span} s SET ended_at = v.at
