@@ -1,4 +1,5 @@
 import { buildEvent, createTestNamespace, deleteRedisKeys, expectEventually, TEST_REDIS_URL, uniqueTenant, type TestNamespace } from '@switchboard/testing';
+import { request as httpRequest } from 'node:http';
 import { IntakeHarness } from '../../test/intake.harness';
 
 jest.setTimeout(30_000);
@@ -105,6 +106,41 @@ describe('POST /v1/events and GET /v1/events', () => {
     expect(tooMany.body['code']).toBe('INTAKE.BATCH_TOO_LARGE');
   });
 
+  it('answers alike in its direct lane (Content-Length) and through Fastify (chunked): statuses, media types, bodies, metrics', async () => {
+    const tenant = uniqueTenant();
+    const token = h.token(tenant);
+    const event = () => buildEvent('interaction.created', { tenantid: tenant });
+    const json = (value: unknown) => JSON.stringify(value);
+    const other = uniqueTenant();
+    const cases: { name: string; contentType?: string; token?: string; body: () => string }[] = [
+      { name: 'accepted', body: () => json(event()) },
+      { name: 'a batch', contentType: 'application/cloudevents-batch+json', body: () => json([event(), event()]) },
+      { name: 'malformed (+json)', body: () => '{"id": "x",' },
+      { name: 'malformed (json)', contentType: 'application/json', body: () => '{"id": "x",\n "type": }' },
+      { name: 'empty', body: () => '' },
+      { name: 'invalid event', body: () => json({ ...event(), type: 'interaction.exploded' }) },
+      { name: 'prototype poisoning', body: () => '{"__proto__": {"x": 1}}' },
+      { name: 'no token', token: '', body: () => json(event()) },
+      { name: 'bad token', token: 'not-a-jwt', body: () => json(event()) },
+      { name: 'agent token', token: h.token(tenant, 'agent'), body: () => json(event()) },
+      { name: 'other tenant', body: () => json(buildEvent('interaction.created', { tenantid: other })) },
+    ];
+    const metricCount = async (status: number) => {
+      const text = (await h.request('GET', '/metrics')).body['text'] as string;
+      const line = text.split('\n').find((l) => l.startsWith(`sb_http_request_duration_seconds_count{method="POST",route="/v1/events",status="${status}"}`));
+      return Number(line?.split(' ').pop() ?? 0);
+    };
+    const acceptedBefore = await metricCount(202);
+    for (const c of cases) {
+      const headers = { 'content-type': c.contentType ?? 'application/cloudevents+json', ...(c.token === '' ? {} : { authorization: `Bearer ${c.token ?? token}` }) };
+      const [direct, viaFastify] = [await rawPost(h.url, headers, c.body(), false), await rawPost(h.url, headers, c.body(), true)];
+      expect({ case: c.name, status: direct.status, type: direct.contentType, body: direct.body }).toEqual({ case: c.name, status: viaFastify.status, type: viaFastify.contentType, body: viaFastify.body });
+      expect(direct.traceparent === undefined).toBe(viaFastify.traceparent === undefined);
+    }
+    // Both lanes count their requests in the platform's request metric (two accepted cases, one request per lane each).
+    expect((await metricCount(202)) - acceptedBefore).toBe(4);
+  });
+
   it('counts re-sent and repeated ids as duplicates and publishes each id once', async () => {
     const tenant = uniqueTenant();
     const a = buildEvent('interaction.created', { tenantid: tenant });
@@ -178,3 +214,25 @@ describe('POST /v1/events and GET /v1/events', () => {
     expect((await h.request('GET', '/v1/events', { token: h.token(tenant, 'agent') })).status).toBe(403);
   });
 });
+
+/** A POST with a Content-Length (intake's direct lane) or chunked (Fastify's path); problem bodies without their per-request parts. */
+function rawPost(url: string, headers: Record<string, string>, body: string, chunked: boolean): Promise<{ status: number; contentType?: string; traceparent?: string; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${url}/v1/events`, { method: 'POST', headers: chunked ? { ...headers, 'transfer-encoding': 'chunked' } : { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => {
+        const header = res.headers['traceparent'];
+        resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'], traceparent: typeof header === 'string' ? header : undefined, body: text ? JSON.parse(text) : undefined });
+      });
+    });
+    req.on('error', reject);
+    if (chunked && body.length > 0) {
+      // Two chunks, so that Fastify reads a body that arrived in pieces.
+      req.write(body.slice(0, 5));
+      req.write(body.slice(5));
+    } else req.write(body);
+    req.end();
+  });
+}
