@@ -154,6 +154,11 @@ describe('web app in Chromium', () => {
     await expectEventually(async () => expect(await text(page, '#transcript')).toContain('anything else?'));
     await expectEventually(async () => expect(await text(page, '#kudos')).toContain('you have been wonderful'), { timeoutMs: 15_000 });
 
+    // A reload keeps the conversation in progress, its transcript and its sentiment.
+    await page.reload();
+    await expectEventually(async () => expect(await text(page, '[data-field="interaction"]')).toBe(interactionId), { timeoutMs: 15_000 });
+    await expectEventually(async () => expect(await text(page, '#transcript')).toContain('anything else?'), { timeoutMs: 15_000 });
+
     await page.screenshot({ path: artifactPath('console.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();

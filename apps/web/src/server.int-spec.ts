@@ -59,6 +59,9 @@ describe('web server', () => {
     expect(badId.json()).toMatchObject({ code: 'VALIDATION.INVALID_INPUT' });
     const unknownParam = await app.inject({ method: 'GET', url: '/api/console/v1/interactions/i-1/transcript?foo=1' });
     expect(unknownParam.statusCode).toBe(400);
+    const badSince = await app.inject({ method: 'GET', url: '/api/console/v1/interactions/i-1/transcript?access_token=x&since=yesterday' });
+    expect(badSince.statusCode).toBe(400);
+    expect(badSince.json().detail).toContain('since');
     const noToken = await app.inject({ method: 'GET', url: '/api/console/v1/interactions/i-1/transcript' });
     expect(noToken.statusCode).toBe(401);
     expect(noToken.json()).toMatchObject({ code: 'AUTH.TOKEN_INVALID' });

@@ -8,6 +8,8 @@ const PAGE = 'console';
 const STATE_LABELS = { available: 'Available', busy: 'Busy', wrap_up: 'Wrap-up', break: 'Break', offline: 'Offline', not_responding: 'Not responding' };
 const WELLBEING_LABELS = { ok: 'OK', elevated: 'Elevated', high: 'High strain', critical: 'Critical' };
 const INSIGHTS_POLL_MS = 2000;
+/** The transcript replays what was said from this long before the offer was accepted (a reload, a reconnect). */
+const TRANSCRIPT_LOOKBACK_MS = 120_000;
 
 const state = {
   token: undefined,
@@ -122,8 +124,32 @@ async function answer(offer, action) {
 
 // ---------- current conversation ----------
 
+/** The conversation in progress survives a reload of the page (this tab only): where it is kept. */
+function conversationKey() {
+  return `switchboard.console.conversation.${claimsOf(state.token).tenant}.${state.agentId}`;
+}
+
+function keepConversation(conversation) {
+  try {
+    if (conversation) sessionStorage.setItem(conversationKey(), JSON.stringify(conversation));
+    else sessionStorage.removeItem(conversationKey());
+  } catch {
+    // Storage unavailable (private mode, quota): the conversation just does not survive a reload.
+  }
+}
+
+function keptConversation() {
+  try {
+    const kept = JSON.parse(sessionStorage.getItem(conversationKey()) ?? 'null');
+    return kept && typeof kept.interactionId === 'string' ? kept : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function startConversation(conversation) {
   stopConversation();
+  keepConversation(conversation);
   state.current = { ...conversation, insights: undefined, utterances: [], scores: new Map(), latestCompound: undefined, timer: undefined };
   renderCurrent();
   state.current.timer = setInterval(() => void pollInsights(), INSIGHTS_POLL_MS);
@@ -139,7 +165,8 @@ function stopConversation() {
 }
 
 function openTranscript(interactionId) {
-  const query = new URLSearchParams({ access_token: state.token });
+  const acceptedAt = Date.parse(state.current?.acceptedAt ?? '') || Date.now();
+  const query = new URLSearchParams({ access_token: state.token, since: new Date(acceptedAt - TRANSCRIPT_LOOKBACK_MS).toISOString() });
   const source = new EventSource(`/api/console/v1/interactions/${encodeURIComponent(interactionId)}/transcript?${query}`);
   state.transcript = source;
   const parse = (event) => {
@@ -193,6 +220,7 @@ async function pollInsights() {
     current.insights = await api(state.token, 'analytics', `/v1/interactions/${encodeURIComponent(current.interactionId)}/insights`);
     if (current.insights?.ended) {
       current.ended = true;
+      keepConversation(undefined);
       clearInterval(current.timer);
     }
   } catch {
@@ -358,8 +386,16 @@ async function loadInitial() {
   }
   if (wellbeing.status === 'fulfilled') renderWellbeing(wellbeing.value);
   if (inbox.status === 'fulfilled') {
-    for (const item of (inbox.value?.items ?? []).filter((n) => n.kind === 'kudos').slice(-10)) onNotification({ type: 'notification', ...item });
+    const items = inbox.value?.items ?? [];
+    for (const item of items.filter((n) => n.kind === 'kudos').slice(-10)) onNotification({ type: 'notification', ...item });
+    // Offers still open when the page was reloaded come back (the WebSocket only replays what was never delivered).
+    for (const item of items.filter((n) => n.kind === 'offer' && !n.ackedAt)) onNotification({ type: 'notification', ...item });
   }
+  // The conversation in progress before a reload (analytics' insights then tell whether it has ended meanwhile),
+  // unless the agent has logged off since.
+  const kept = keptConversation();
+  if (kept && !state.current && !(agent.status === 'fulfilled' && agent.value.state === 'offline')) startConversation(kept);
+  else if (kept && !state.current) keepConversation(undefined);
 }
 
 function signOut(message) {

@@ -1,7 +1,7 @@
-import { subjectFor } from '@switchboard/contracts';
-import { namespacedSubject } from '@switchboard/platform';
+import { streamForType, subjectFor } from '@switchboard/contracts';
+import { namespacedStream, namespacedSubject } from '@switchboard/platform';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { NatsConnection, Subscription } from 'nats';
+import { DeliverPolicy, type NatsConnection, type Subscription } from 'nats';
 import { z } from 'zod';
 import { sendProblem } from '../problem';
 
@@ -9,9 +9,17 @@ const HEARTBEAT_MS = 15_000;
 const AUTHORIZE_POLL_MS = 500;
 /** Events kept while the caller's access is being confirmed. */
 const MAX_BUFFERED = 500;
+/** How far back `since` may reach, and how many of the tenant's events of one type a replay reads at most. */
+const MAX_HISTORY_MS = 24 * 3_600_000;
+const MAX_HISTORY_EVENTS = 50_000;
+const HISTORY_BATCH = 500;
 
 const paramsSchema = z.strictObject({ id: z.string().min(1).max(128).regex(/^[A-Za-z0-9._:@+-]+$/, 'an interaction id') });
-const querySchema = z.strictObject({ access_token: z.string().min(1).max(4096).optional() });
+const querySchema = z.strictObject({
+  access_token: z.string().min(1).max(4096).optional(),
+  /** Replay what was said since this time (ISO 8601, at most 24 h back) before the live events. */
+  since: z.iso.datetime({ offset: true }).optional(),
+});
 const claimsSchema = z.object({ tenant: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/) });
 
 const utteranceSchema = z.object({
@@ -131,19 +139,21 @@ export function registerTranscriptStream(app: FastifyInstance, options: Transcri
           },
         }),
       );
-    listen('interaction.utterance', (json) => {
+    const onUtterance = (json: unknown, send: (chunk: string) => void): void => {
       const event = utteranceSchema.safeParse(json);
       if (!event.success || event.data.data.interactionId !== interactionId) return;
       const { utteranceId, speaker, text, offsetMs } = event.data.data;
       seq += 1;
-      write(`event: utterance\ndata: ${JSON.stringify({ key: utteranceId ?? event.data.id, seq, speaker, text, offsetMs })}\n\n`);
-    });
-    listen('analytics.utterance_scored', (json) => {
+      send(`event: utterance\ndata: ${JSON.stringify({ key: utteranceId ?? event.data.id, seq, speaker, text, offsetMs })}\n\n`);
+    };
+    const onScore = (json: unknown, send: (chunk: string) => void): void => {
       const event = scoreSchema.safeParse(json);
       if (!event.success || event.data.data.interactionId !== interactionId) return;
       const { utteranceId, sentiment, abusive, gratitude } = event.data.data;
-      write(`event: score\ndata: ${JSON.stringify({ key: utteranceId, compound: sentiment.compound, abusive: abusive.detected, categories: abusive.categories, gratitude })}\n\n`);
-    });
+      send(`event: score\ndata: ${JSON.stringify({ key: utteranceId, compound: sentiment.compound, abusive: abusive.detected, categories: abusive.categories, gratitude })}\n\n`);
+    };
+    listen('interaction.utterance', (json) => onUtterance(json, write));
+    listen('analytics.utterance_scored', (json) => onScore(json, write));
     const stop = () => {
       if (!open) return;
       open = false;
@@ -170,7 +180,67 @@ export function registerTranscriptStream(app: FastifyInstance, options: Transcri
       'x-accel-buffering': 'no',
     });
     reply.raw.write('retry: 2000\n\n');
+    if (query.data.since) {
+      // What was said before the stream opened (a reload, a reconnect) comes first; live events meanwhile wait in the
+      // buffer. The page keys utterances and scores, so one seen both ways shows once.
+      const since = new Date(Math.max(Date.parse(query.data.since), Date.now() - MAX_HISTORY_MS));
+      const history = (chunk: string): void => {
+        if (open) reply.raw.write(chunk);
+      };
+      try {
+        await replay(options, tenant, 'interaction.utterance', since, () => open, (json) => onUtterance(json, history));
+        await replay(options, tenant, 'analytics.utterance_scored', since, () => open, (json) => onScore(json, history));
+      } catch (error) {
+        request.log.warn({ err: error }, 'transcript history could not be read');
+      }
+    }
     live = true;
     for (const chunk of buffered.splice(0)) reply.raw.write(chunk);
   });
+}
+
+/**
+ * Reads the tenant's events of one type since `since` from their stream (an ordered consumer: nothing durable is left
+ * behind) and hands each to `handle`; bounded by MAX_HISTORY_EVENTS.
+ */
+async function replay(
+  options: TranscriptStreamOptions,
+  tenant: string,
+  type: 'interaction.utterance' | 'analytics.utterance_scored',
+  since: Date,
+  open: () => boolean,
+  handle: (json: unknown) => void,
+): Promise<void> {
+  const stream = namespacedStream(options.namespace, streamForType(type).name);
+  const subject = namespacedSubject(options.namespace, subjectFor(tenant, type));
+  // The tenant's latest event of the type bounds the read: none, or none since `since`, means nothing to replay.
+  let last: { seq: number; time: Date };
+  try {
+    last = await (await options.nats.jetstreamManager()).streams.getMessage(stream, { last_by_subj: subject });
+  } catch (error) {
+    if (error instanceof Error && /no message found|not found/i.test(error.message)) return;
+    throw error;
+  }
+  if (last.time.getTime() < since.getTime()) return;
+  const consumer = await options.nats.jetstream().consumers.get(stream, {
+    filterSubjects: subject,
+    deliver_policy: DeliverPolicy.StartTime,
+    opt_start_time: since.toISOString(),
+  });
+  for (let read = 0; open() && read < MAX_HISTORY_EVENTS; ) {
+    let done = true;
+    let got = 0;
+    for await (const message of await consumer.fetch({ max_messages: HISTORY_BATCH, expires: 2_000 })) {
+      got += 1;
+      done = message.seq >= last.seq || message.info.pending === 0;
+      try {
+        handle(message.json());
+      } catch {
+        // Not JSON: not an event of ours.
+      }
+      if (done) break;
+    }
+    read += got;
+    if (done || got === 0) return;
+  }
 }
