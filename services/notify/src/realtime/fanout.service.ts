@@ -2,33 +2,25 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { createRedisClient, PLATFORM_CONFIG, REDIS, type PlatformConfig } from '@switchboard/platform';
 import type { Redis } from 'ioredis';
-import { z } from 'zod';
 import type { NotificationRecord } from '../notifications/notification.repository';
+import { decodeItems, encodeBatch, type FanoutItem } from './fanout-message';
 import { SocketRegistry } from './socket-registry';
 import { toWire } from './wire-message';
-
-const fanoutItemSchema = z.object({
-  tenant: z.string().min(1),
-  recipient: z.string().min(1),
-  id: z.string().min(1),
-  message: z.string().min(1),
-});
-/** One Redis message per committed batch; `origin` is the replica that pushed it to its own sockets already. */
-const fanoutBatchSchema = z.object({ origin: z.string().min(1), items: z.array(fanoutItemSchema) });
-
-type FanoutItem = z.infer<typeof fanoutItemSchema>;
 
 /**
  * Pushes persisted notifications to the sockets of every replica. The replica that committed them
  * hands them to its own sockets at once, then announces the whole batch in one Redis pub/sub message
- * that the other replicas hand to the sockets they hold. Each message is serialised once, whatever
- * the number of sockets that receive it.
+ * that the other replicas hand to the sockets they hold (the origin skips its own announcement after
+ * comparing its first bytes). Each message is serialised once, whatever the number of sockets that
+ * receive it.
  */
 @Injectable()
 export class FanoutService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Fanout');
   private readonly channel: string;
   private readonly replicaId = randomUUID();
+  /** `<replicaId>\n`: how this replica's own announcements begin. */
+  private readonly ownPrefix = Buffer.from(`${this.replicaId}\n`, 'utf8');
   private subscriber: Redis | undefined;
 
   constructor(
@@ -36,13 +28,15 @@ export class FanoutService implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     private readonly registry: SocketRegistry,
   ) {
-    // Channels are not keys: the prefix is applied here so test runs and deployments stay apart.
-    this.channel = `${config.redis.keyPrefix}fanout`;
+    // Channels are not keys: the prefix is applied here so test runs and deployments stay apart. The
+    // suffix is the announcement format's version: replicas of another format do not read each other.
+    this.channel = `${config.redis.keyPrefix}fanout.v2`;
   }
 
   async onApplicationBootstrap(): Promise<void> {
     this.subscriber = createRedisClient(this.config.redis, `${this.config.service}-fanout`);
-    this.subscriber.on('message', (_channel: string, raw: string) => this.onMessage(raw));
+    // Buffers: a replica's own announcement is recognised without decoding it.
+    this.subscriber.on('messageBuffer', (_channel: Buffer, raw: Buffer) => this.onMessage(raw));
     await this.subscriber.subscribe(this.channel);
   }
 
@@ -55,7 +49,7 @@ export class FanoutService implements OnApplicationBootstrap, OnApplicationShutd
     if (records.length === 0) return;
     const items: FanoutItem[] = records.map((n) => ({ tenant: n.tenant, recipient: n.recipient, id: n.id, message: JSON.stringify(toWire(n)) }));
     this.deliverLocally(items);
-    await this.redis.publish(this.channel, JSON.stringify({ origin: this.replicaId, items }));
+    await this.redis.publish(this.channel, encodeBatch(this.replicaId, items));
   }
 
   private deliverLocally(items: readonly FanoutItem[]): void {
@@ -67,20 +61,15 @@ export class FanoutService implements OnApplicationBootstrap, OnApplicationShutd
     }
   }
 
-  private onMessage(raw: string): void {
-    let parsed: unknown;
+  private onMessage(raw: Buffer): void {
+    if (raw.length >= this.ownPrefix.length && raw.compare(this.ownPrefix, 0, this.ownPrefix.length, 0, this.ownPrefix.length) === 0) return;
+    let items: FanoutItem[];
     try {
-      parsed = JSON.parse(raw);
-    } catch {
-      this.logger.warn('fan-out message is not JSON; ignored');
+      items = decodeItems(raw.toString('utf8'));
+    } catch (error) {
+      this.logger.warn(`fan-out message invalid; ignored: ${error instanceof Error ? error.message : String(error)}`);
       return;
     }
-    const result = fanoutBatchSchema.safeParse(parsed);
-    if (!result.success) {
-      this.logger.warn(`fan-out message invalid: ${result.error.message}`);
-      return;
-    }
-    if (result.data.origin === this.replicaId) return;
-    this.deliverLocally(result.data.items);
+    this.deliverLocally(items);
   }
 }
