@@ -1,9 +1,12 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { subjectFor } from '@switchboard/contracts';
-import { namespacedSubject } from '@switchboard/platform';
+import { streamForType, subjectFor, type AnyCloudEvent } from '@switchboard/contracts';
+import { namespacedStream, namespacedSubject } from '@switchboard/platform';
 import { buildEvent, createTestNamespace, startTestApp, TEST_NATS_URL, uniqueTenant } from '@switchboard/testing';
 import { connect } from 'nats';
 import { Agent, request } from 'undici';
@@ -20,6 +23,21 @@ const WEBHOOKS = 4_000;
 const RAW = 10_000;
 
 /**
+ * CPU time (ms) of the calling thread (Linux: `/proc/thread-self/stat`, 10 ms ticks; NaN elsewhere). The service,
+ * the clients and the producer share one process, so `process.cpuUsage` cannot tell their costs apart; this can.
+ * Also injected into the worker threads' code.
+ */
+function threadCpuMs(): number {
+  try {
+    const stat: string = require('node:fs').readFileSync('/proc/thread-self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
  * The 1,000 WebSocket clients live in a worker thread (their own event loop, as they would be on
  * other machines); they report how many notifications arrived and their latency from the moment
  * the event was created by the publisher (`data.quote` holds that time) to the moment it arrived.
@@ -27,6 +45,7 @@ const RAW = 10_000;
 const CLIENTS_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { WebSocket } = require('ws');
+${threadCpuMs.toString()}
 let latencies = [];
 let waiting;
 function check() {
@@ -57,6 +76,8 @@ parentPort.on('message', async (command) => {
   } else if (command.type === 'expect') {
     waiting = { count: command.count };
     check();
+  } else if (command.type === 'cpu') {
+    parentPort.postMessage({ type: 'cpu', ms: threadCpuMs() });
   } else if (command.type === 'close') {
     for (const ws of sockets) ws.terminate();
     parentPort.postMessage({ type: 'closed' });
@@ -66,24 +87,32 @@ parentPort.on('message', async (command) => {
 
 /**
  * The producer (routing/analytics in production) lives in a worker thread of its own too. It publishes
- * valid CloudEvents prepared by the main thread, as `EventPublisher` does (same subjects, headers and
- * message ids), stamping `data.quote` with the time the event is published.
+ * valid CloudEvents prepared by the main thread, as `EventPublisher.publishMany(…, { sharedInbox: true })`
+ * does (same subjects, headers, message ids and expected stream; acks on one shared inbox through
+ * `JetStreamPipeline`, not a request each, so that the load generator costs little of the machine's
+ * CPU), stamping `data.quote` with the time the event is published. A burst's events are handed to
+ * the worker before the clock starts.
  */
 const PUBLISHER_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { connect, headers } = require('nats');
+const { JetStreamPipeline } = require(workerData.pipelineModule);
+${threadCpuMs.toString()}
 const encoder = new TextEncoder();
 let nc;
-let js;
+let pipeline;
+let prepared = [];
 function publishOne(job) {
   const h = headers();
   h.set('ce-tenantid', job.tenant);
   h.set('ce-type', job.type);
   h.set('ce-id', job.id);
-  return js.publish(job.subject, encoder.encode(job.body.replace('__QUOTE__', String(Date.now()))), { msgID: job.id, headers: h, timeout: 30000 });
+  h.set('Nats-Msg-Id', job.id);
+  h.set('Nats-Expected-Stream', job.stream);
+  return pipeline.publish(job.subject, encoder.encode(job.body.replace('__QUOTE__', String(Date.now()))), h);
 }
 async function burst(jobs) {
-  for (let i = 0; i < jobs.length; i += 500) await Promise.all(jobs.slice(i, i + 500).map(publishOne));
+  for (let i = 0; i < jobs.length; i += 1000) await Promise.all(jobs.slice(i, i + 1000).map(publishOne));
 }
 async function paced(jobs, perSecond) {
   const start = performance.now();
@@ -101,14 +130,20 @@ parentPort.on('message', async (command) => {
   try {
     if (command.type === 'connect') {
       nc = await connect({ servers: workerData.servers });
-      js = nc.jetstream();
+      pipeline = new JetStreamPipeline(nc, 30000);
       parentPort.postMessage({ type: 'connected' });
+    } else if (command.type === 'prepare') {
+      prepared = command.jobs;
+      parentPort.postMessage({ type: 'prepared' });
     } else if (command.type === 'burst') {
-      await burst(command.jobs);
+      await burst(command.jobs ?? prepared);
       parentPort.postMessage({ type: 'published' });
     } else if (command.type === 'paced') {
       parentPort.postMessage({ type: 'published', ms: await paced(command.jobs, command.perSecond) });
+    } else if (command.type === 'cpu') {
+      parentPort.postMessage({ type: 'cpu', ms: threadCpuMs() });
     } else if (command.type === 'close') {
+      pipeline.close();
       await nc.close();
       parentPort.postMessage({ type: 'closed' });
     }
@@ -123,7 +158,15 @@ interface PublishJob {
   type: string;
   id: string;
   subject: string;
+  stream: string;
   body: string;
+}
+
+/** What the producer publishes for `event`: its subject, stream, headers and body, as `EventPublisher` would. */
+function publishJob(namespace: string, event: AnyCloudEvent): PublishJob {
+  const subject = namespacedSubject(namespace, subjectFor(event.tenantid, event.type));
+  const stream = namespacedStream(namespace, streamForType(event.type).name);
+  return { tenant: event.tenantid, type: event.type, id: event.id, subject, stream, body: JSON.stringify(event) };
 }
 
 /** A worker thread running `code`, answering commands with messages of a given type (or `failed`). */
@@ -149,13 +192,18 @@ class Peer {
     });
   }
 
+  /** CPU time (ms) the worker's thread has used so far. */
+  async cpuMs(): Promise<number> {
+    return (await this.request<{ ms: number }>({ type: 'cpu' }, 'cpu')).ms;
+  }
+
   async terminate(): Promise<void> {
     await this.worker.terminate();
   }
 }
 
 class Clients {
-  private readonly peer: Peer;
+  readonly peer: Peer;
 
   constructor(urls: string[]) {
     this.peer = new Peer(CLIENTS_WORKER, { urls });
@@ -175,6 +223,51 @@ class Clients {
     await this.peer.request({ type: 'close' }, 'closed');
     await this.peer.terminate();
   }
+}
+
+interface CpuSnapshot {
+  service: number;
+  clients: number;
+  producer: number;
+  process: NodeJS.CpuUsage;
+}
+
+async function cpuSnapshot(clients: Clients, producer: Peer): Promise<CpuSnapshot> {
+  return { service: threadCpuMs(), clients: await clients.peer.cpuMs(), producer: await producer.cpuMs(), process: process.cpuUsage() };
+}
+
+/** CPU ms per 1,000 messages of each thread (the service's is the main thread) and of the whole process between two snapshots. */
+function cpuPer1000(before: CpuSnapshot, after: CpuSnapshot, messages: number): Record<'service' | 'clients' | 'producer' | 'process', number> {
+  const per1000 = (ms: number) => round((ms / messages) * 1000, 1);
+  const processMs = (after.process.user - before.process.user + after.process.system - before.process.system) / 1000;
+  return {
+    service: per1000(after.service - before.service),
+    clients: per1000(after.clients - before.clients),
+    producer: per1000(after.producer - before.producer),
+    process: per1000(processMs),
+  };
+}
+
+/**
+ * `NOTIFY_BENCH_CPU_PROF=<dir>`: a CPU profile of the service's thread during the burst, written to
+ * `<dir>/notify-burst-<time>.cpuprofile` (open it in Chrome DevTools or speedscope).
+ */
+async function startProfile(): Promise<{ stop(): Promise<void> } | undefined> {
+  const dir = process.env['NOTIFY_BENCH_CPU_PROF'];
+  if (!dir) return undefined;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await session.post('Profiler.stop');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, `notify-burst-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
 }
 
 async function rawPublishRate(ns: string): Promise<number> {
@@ -222,7 +315,9 @@ export async function run(): Promise<BenchResult> {
   const clients = new Clients(
     Array.from({ length: CLIENTS }, (_, i) => `${wsUrl}/v1/ws?access_token=${app.token({ tenant, role: 'agent', sub: `a${i}` })}`),
   );
-  const producer = new Peer(PUBLISHER_WORKER, { servers: TEST_NATS_URL });
+  // The class alone (it imports only nats), not the platform's index, which would load NestJS into the worker.
+  const pipelineModule = join(__dirname, '../libs/platform/src/messaging/jetstream-pipeline.ts');
+  const producer = new Peer(PUBLISHER_WORKER, { servers: TEST_NATS_URL, pipelineModule });
   try {
     const raw = await rawPublishRate(ns.natsNamespace);
     await Promise.all([clients.connect(), producer.request({ type: 'connect' }, 'connected')]);
@@ -230,9 +325,7 @@ export async function run(): Promise<BenchResult> {
     const kudos = (count: number): PublishJob[] =>
       Array.from({ length: count }, () => {
         const n = sequence++;
-        const event = buildEvent('analytics.kudos', { tenantid: tenant, data: { interactionId: `i-${n}`, agentId: `a${n % CLIENTS}`, quote: '__QUOTE__' } });
-        const subject = namespacedSubject(ns.natsNamespace, subjectFor(tenant, event.type));
-        return { tenant, type: event.type, id: event.id, subject, body: JSON.stringify(event) };
+        return publishJob(ns.natsNamespace, buildEvent('analytics.kudos', { tenantid: tenant, data: { interactionId: `i-${n}`, agentId: `a${n % CLIENTS}`, quote: '__QUOTE__' } }));
       });
 
     // Warm-up (JIT, connection pools, prepared plans).
@@ -243,17 +336,20 @@ export async function run(): Promise<BenchResult> {
     // Burst: sustained delivery rate.
     const burstJobs = kudos(BURST);
     const burstLatencies = clients.expect(BURST);
+    await producer.request({ type: 'prepare', jobs: burstJobs }, 'prepared');
+    const profiler = await startProfile();
     const eluBefore = performance.eventLoopUtilization();
-    const cpuBefore = process.cpuUsage();
+    const cpuBefore = await cpuSnapshot(clients, producer);
     const burst = await timed(async () => {
-      await producer.request({ type: 'burst', jobs: burstJobs }, 'published');
+      await producer.request({ type: 'burst' }, 'published');
       return burstLatencies;
     });
     const burstSorted = await burst.result;
     // The service's own thread (the clients and the producer run in worker threads): busy time per message,
     // an upper bound of the service's cost that depends less on what else the machine runs than rates do.
     const elu = performance.eventLoopUtilization(eluBefore);
-    const cpu = process.cpuUsage(cpuBefore);
+    const cpu = cpuPer1000(cpuBefore, await cpuSnapshot(clients, producer), BURST);
+    await profiler?.stop();
 
     // Paced: latency at the target rate (open loop: the producer keeps its schedule whatever the delivery does).
     const pacedTotal = PACED_RATE * PACED_SECONDS;
@@ -290,10 +386,9 @@ export async function run(): Promise<BenchResult> {
     });
     expected = WEBHOOKS;
     const hooksDone = new Promise<void>((resolve) => (done = resolve));
-    const breaches = Array.from({ length: WEBHOOKS }, (_, k) => {
-      const event = buildEvent('analytics.sla_breached', { tenantid: tenant, subject: `q-${k}` });
-      return { tenant, type: event.type, id: event.id, subject: namespacedSubject(ns.natsNamespace, subjectFor(tenant, event.type)), body: JSON.stringify(event) };
-    });
+    const breaches = Array.from({ length: WEBHOOKS }, (_, k) =>
+      publishJob(ns.natsNamespace, buildEvent('analytics.sla_breached', { tenantid: tenant, subject: `q-${k}` })),
+    );
     const hooks = await timed(async () => {
       await producer.request({ type: 'burst', jobs: breaches }, 'published');
       await hooksDone;
@@ -314,7 +409,10 @@ export async function run(): Promise<BenchResult> {
             burstP99Ms: percentile(burstSorted, 99),
             serviceThreadBusyMsPer1000: round((elu.active / BURST) * 1000, 1),
             serviceThreadUtilization: round(elu.utilization, 2),
-            processCpuMsPer1000: round(((cpu.user + cpu.system) / 1000 / BURST) * 1000, 1),
+            processCpuMsPer1000: cpu.process,
+            serviceThreadCpuMsPer1000: cpu.service,
+            clientsThreadCpuMsPer1000: cpu.clients,
+            producerThreadCpuMsPer1000: cpu.producer,
             loadAvg1m: round(loadavg()[0] ?? 0, 2),
           },
         }),
