@@ -46,6 +46,9 @@ const PATTERNS: readonly [AbuseCategory, RegExp][] = [
   ],
 ];
 
+/** The verdict of almost every utterance, shared (frozen) instead of built per call. */
+const NOT_ABUSIVE: AbuseVerdict = Object.freeze({ detected: false, categories: Object.freeze([]) as unknown as AbuseCategory[] });
+
 export interface AbuseTrainingRow {
   abusive: boolean;
   text: string;
@@ -81,14 +84,18 @@ export class AbuseDetector {
 
   /** `words`: the text's words read with this detector's vocabulary (read here when absent). */
   detect(text: string, words: WordSequence = this.words.read(text)): AbuseVerdict {
-    const categories: AbuseCategory[] = [];
+    let categories: AbuseCategory[] | undefined;
     for (const [category, pattern] of PATTERNS) {
-      if (!categories.includes(category) && pattern.test(text)) categories.push(category);
+      if (pattern.test(text)) {
+        categories ??= [];
+        if (!categories.includes(category)) categories.push(category);
+      }
     }
     const joined = joinSpelledOut(text);
     const profane = this.matcher.hasMatch(text) || (joined !== undefined && joined !== text && this.matcher.hasMatch(joined));
-    if (profane && (this.odds(words) > ABUSE_THRESHOLDS.withProfanity || AT_THE_LISTENER.test(text))) categories.push('profanity');
-    else if (!profane && this.odds(words) > ABUSE_THRESHOLDS.alone) categories.push('abusive_language');
-    return { detected: categories.length > 0, categories };
+    if (profane) {
+      if (this.odds(words) > ABUSE_THRESHOLDS.withProfanity || AT_THE_LISTENER.test(text)) (categories ??= []).push('profanity');
+    } else if (this.odds(words) > ABUSE_THRESHOLDS.alone) (categories ??= []).push('abusive_language');
+    return categories === undefined ? NOT_ABUSIVE : { detected: true, categories };
   }
 }

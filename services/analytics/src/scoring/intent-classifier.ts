@@ -19,6 +19,14 @@ export interface IntentVerdict {
   gratitude: boolean;
 }
 
+/** The four possible verdicts, shared (frozen) instead of built per call; index: small talk × 2 + gratitude. */
+const VERDICTS: readonly IntentVerdict[] = [
+  Object.freeze({ smallTalk: false, gratitude: false }),
+  Object.freeze({ smallTalk: false, gratitude: true }),
+  Object.freeze({ smallTalk: true, gratitude: false }),
+  Object.freeze({ smallTalk: true, gratitude: true }),
+];
+
 /**
  * 150-intent multinomial naive Bayes (α = 0.1) trained on the CLINC150 train split: an utterance is small talk when its
  * most probable intent belongs to the `small_talk` domain, gratitude when that intent is `thank_you` or a gratitude
@@ -45,6 +53,7 @@ export class IntentClassifier {
   /** `words`: the text's words read with this classifier's vocabulary (read here when absent). */
   classify(text: string, words: WordSequence = this.words.read(text)): IntentVerdict {
     const best = this.model.best(this.model.logPosteriorsOf(words));
-    return { smallTalk: this.smallTalk[best] === 1, gratitude: best === this.thankYou || GRATITUDE.test(text) };
+    const gratitude = best === this.thankYou || GRATITUDE.test(text);
+    return VERDICTS[(this.smallTalk[best] as number) * 2 + (gratitude ? 1 : 0)] as IntentVerdict;
   }
 }

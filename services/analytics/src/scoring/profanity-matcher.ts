@@ -3,19 +3,9 @@ import {
   englishDataset,
   englishRecommendedBlacklistMatcherTransformers,
   englishRecommendedTransformers,
+  englishRecommendedWhitelistMatcherTransformers,
 } from 'obscenity';
-
-/** obscenity's SyntaxKind. */
-const OPTIONAL = 0;
-const WILDCARD = 1;
-const LITERAL = 2;
-const ALPHABET = 128;
-
-interface PatternNode {
-  kind: number;
-  chars?: number[];
-  childNode?: PatternNode;
-}
+import { ALPHABET, PatternTrie, patternRegExp, type Pattern } from './pattern-trie';
 
 interface SimpleTransformer {
   type: 0;
@@ -26,52 +16,28 @@ interface StatefulTransformer {
   factory(): { transform(char: number): number | undefined; reset(): void };
 }
 
-const escape = (chars: readonly number[]): string => String.fromCharCode(...chars).replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
-
-interface Pattern {
-  nodes: PatternNode[];
-  requireWordBoundaryAtStart: boolean;
-  requireWordBoundaryAtEnd: boolean;
-}
-
-/** A pattern as a regular expression over the transformed text, with its word boundaries (as obscenity compiles it), without its whitelist. */
-function patternSource(pattern: Pattern): string {
-  const body = pattern.nodes
-    .map((node) => {
-      if (node.kind === LITERAL) return escape(node.chars ?? []);
-      if (node.kind === WILDCARD) return '[\\s\\S]';
-      const child = node.childNode;
-      if (node.kind === OPTIONAL && child) return `(?:${child.kind === WILDCARD ? '[\\s\\S]' : escape(child.chars ?? [])})?`;
-      throw new Error(`unexpected pattern node kind ${node.kind}`);
-    })
-    .join('');
-  return `${pattern.requireWordBoundaryAtStart ? '\\b' : ''}${body}${pattern.requireWordBoundaryAtEnd ? '\\b' : ''}`;
-}
+/** A run longer than this many probes of the collapsing transformer counts as never collapsed. */
+const UNLIMITED = 64;
+const MAX_TEXT = 1 << 16;
+const latin1 = new TextDecoder('latin1');
 
 /**
- * npm `obscenity`'s English profanity matcher behind an exact pre-check. The matcher runs over a hundred regular
- * expressions on a transformed copy of the text (confusables, leetspeak, lower case, collapsed repeats), and most text
- * holds no profanity at all. For ASCII text the pre-check builds the same transformed copy (with obscenity's own
- * transformers, tabulated) and tests it once against all blacklisted patterns joined into one regular expression, with
- * their word boundaries but without the whitelist (so it matches whenever the matcher could); when it does not match,
- * the matcher is skipped. Other text always goes to the
- * matcher. The answers are identical (`profanity-matcher.spec.ts` compares them on every labelled text).
+ * One of obscenity's transformer chains (character-wise transformers, then at most one collapsing of repeats) for
+ * ASCII text, tabulated: the transformed characters into a byte buffer, each with the index of its original character.
  */
-export class ProfanityMatcher {
-  private readonly matcher = new RegExpMatcher({ ...englishDataset.build(), ...englishRecommendedTransformers });
+class TabulatedTransform {
   /** Each ASCII character after the character-wise transformers (0 when they drop it). */
   private readonly map = new Uint8Array(ALPHABET);
-  /** How many repeats of each transformed character survive the collapsing. */
+  /** How many repeats of each transformed character survive the collapsing (UNLIMITED: all). */
   private readonly keep = new Uint8Array(ALPHABET);
-  /** Every blacklisted pattern in one expression: a match of any pattern is a match of this one. */
-  private readonly anyPattern: RegExp;
-  private readonly buffer = new Uint8Array(1 << 16);
-  private readonly decoder = new TextDecoder('latin1');
+  readonly buffer = new Uint8Array(MAX_TEXT);
+  readonly origin = new Int32Array(MAX_TEXT);
+  length = 0;
 
-  constructor() {
+  constructor(transformers: readonly unknown[]) {
     const simple: SimpleTransformer[] = [];
     let collapse: StatefulTransformer | undefined;
-    for (const transformer of englishRecommendedBlacklistMatcherTransformers as unknown as (SimpleTransformer | StatefulTransformer)[]) {
+    for (const transformer of transformers as (SimpleTransformer | StatefulTransformer)[]) {
       if (transformer.type === 0) simple.push(transformer);
       else if (collapse === undefined) collapse = transformer;
       else throw new Error('unexpected second stateful transformer in the obscenity preset');
@@ -83,41 +49,129 @@ export class ProfanityMatcher {
     }
     for (let c = 1; c < ALPHABET; c++) {
       if (!collapse) {
-        this.keep[c] = 255;
+        this.keep[c] = UNLIMITED;
         continue;
       }
       const instance = collapse.factory();
       let kept = 0;
-      for (let i = 0; i < 8; i++) if (instance.transform(c) !== undefined) kept++;
+      for (let i = 0; i < UNLIMITED; i++) if (instance.transform(c) !== undefined) kept++;
       this.keep[c] = kept;
     }
-    this.anyPattern = new RegExp(englishDataset.build().blacklistedTerms.map((term) => patternSource(term.pattern as unknown as Pattern)).join('|'));
   }
 
-  hasMatch(text: string): boolean {
-    return this.mayMatch(text) && this.matcher.hasMatch(text);
-  }
-
-  /** False only when no pattern can match `text`. */
-  mayMatch(text: string): boolean {
-    if (text.length > this.buffer.length) return true;
+  /** Fills the buffer; false (buffer unusable) for text that is not ASCII or too long. */
+  apply(text: string): boolean {
+    if (text.length > MAX_TEXT) return false;
+    const { map, keep, buffer, origin } = this;
     let length = 0;
     let last = -1;
     let run = 0;
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i);
-      if (code >= ALPHABET) return true;
-      const mapped = this.map[code] as number;
+      if (code >= ALPHABET) return false;
+      const mapped = map[code] as number;
       if (mapped === 0) continue;
+      const limit = keep[mapped] as number;
       if (mapped === last) {
-        if (++run > (this.keep[mapped] as number)) continue;
+        if (++run > limit && limit < UNLIMITED) continue;
       } else {
         last = mapped;
         run = 1;
-        if ((this.keep[mapped] as number) === 0) continue;
+        if (limit === 0) continue;
       }
-      this.buffer[length++] = mapped;
+      origin[length] = i;
+      buffer[length++] = mapped;
     }
-    return this.anyPattern.test(this.decoder.decode(this.buffer.subarray(0, length)));
+    this.length = length;
+    return true;
+  }
+
+  text(): string {
+    return latin1.decode(this.buffer.subarray(0, this.length));
+  }
+}
+
+const NO = 0;
+const MAYBE = 1;
+const NOT_ASCII = 2;
+
+/**
+ * npm `obscenity`'s English profanity matcher, answered the same way faster. The matcher runs over a hundred regular
+ * expressions on a transformed copy of the text (confusables, leetspeak, lower case, collapsed repeats), and most text
+ * holds no profanity at all. For ASCII text the same transformed copy is built with obscenity's own transformers,
+ * tabulated, and walked once through a trie of all blacklisted patterns with their word boundaries
+ * (`pattern-trie.ts`): no walk matches, no profanity. When one does, obscenity's own procedure follows on the copy:
+ * each pattern's matches, each dropped when a whitelisted term (found on the whitelist's transformed copy) spans it.
+ * Other text goes to obscenity's matcher itself. The answers are identical (`profanity-matcher.spec.ts` compares them
+ * on every labelled text).
+ */
+export class ProfanityMatcher {
+  private readonly matcher = new RegExpMatcher({ ...englishDataset.build(), ...englishRecommendedTransformers });
+  private readonly blacklist = new TabulatedTransform(englishRecommendedBlacklistMatcherTransformers);
+  private readonly whitelist = new TabulatedTransform(englishRecommendedWhitelistMatcherTransformers);
+  /** Every blacklisted pattern in one trie; undefined (no pre-check) if some pattern is not ASCII. */
+  private readonly anyPattern: PatternTrie | undefined;
+  /** Each blacklisted pattern as obscenity compiles it. */
+  private readonly patterns: RegExp[];
+  private readonly whitelistedTerms: readonly string[];
+
+  constructor() {
+    const dataset = englishDataset.build();
+    const patterns = dataset.blacklistedTerms.map((term) => term.pattern as unknown as Pattern);
+    this.anyPattern = PatternTrie.supports(patterns) ? new PatternTrie(patterns) : undefined;
+    this.patterns = patterns.map(patternRegExp);
+    this.whitelistedTerms = dataset.whitelistedTerms ?? [];
+  }
+
+  hasMatch(text: string): boolean {
+    const verdict = this.precheck(text);
+    if (verdict === NO) return false;
+    return verdict === NOT_ASCII ? this.matcher.hasMatch(text) : this.matchesTransformed(text);
+  }
+
+  /** False only when no pattern can match `text`. */
+  mayMatch(text: string): boolean {
+    return this.precheck(text) !== NO;
+  }
+
+  private precheck(text: string): number {
+    if (this.anyPattern === undefined || !this.blacklist.apply(text)) return NOT_ASCII;
+    return this.anyPattern.matchesAnywhere(this.blacklist.buffer, this.blacklist.length) ? MAYBE : NO;
+  }
+
+  /** obscenity's `hasMatch` on the blacklist's transformed copy left in the buffer by the pre-check (ASCII text). */
+  private matchesTransformed(text: string): boolean {
+    const transformed = this.blacklist.text();
+    const origin = this.blacklist.origin;
+    let whitelisted: [number, number][] | undefined;
+    // Only the patterns the trie found; exec with lastIndex, as matchAll would (matchAll copies the expression per call).
+    for (const index of (this.anyPattern as PatternTrie).matchingPatterns(this.blacklist.buffer, this.blacklist.length)) {
+      const pattern = this.patterns[index] as RegExp;
+      pattern.lastIndex = 0;
+      for (let match = pattern.exec(transformed); match !== null; match = pattern.exec(transformed)) {
+        if (match[0].length === 0) pattern.lastIndex++;
+        const start = origin[match.index] as number;
+        const end = origin[match.index + match[0].length - 1] as number;
+        whitelisted ??= this.whitelistedIntervals(text);
+        if (!whitelisted.some(([from, to]) => from <= start && end <= to)) return true;
+      }
+    }
+    return false;
+  }
+
+  /** Where whitelisted terms occur, as intervals of original indices (obscenity's `getWhitelistedIntervals`). */
+  private whitelistedIntervals(text: string): [number, number][] {
+    const intervals: [number, number][] = [];
+    if (!this.whitelist.apply(text)) throw new Error('whitelist transform of ASCII text failed');
+    const transformed = this.whitelist.text();
+    const origin = this.whitelist.origin;
+    for (const term of this.whitelistedTerms) {
+      let lastEnd = 0;
+      for (let at = transformed.indexOf(term, lastEnd); at !== -1; at = transformed.indexOf(term, lastEnd)) {
+        intervals.push([origin[at] as number, origin[at + term.length - 1] as number]);
+        lastEnd = at + term.length;
+      }
+    }
+    return intervals;
   }
 }

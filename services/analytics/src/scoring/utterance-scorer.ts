@@ -13,6 +13,10 @@ export interface UtteranceScore {
   smallTalk: { detected: boolean };
 }
 
+/** Shared (frozen) flags instead of two objects per utterance. */
+const DETECTED: { detected: boolean } = Object.freeze({ detected: true });
+const NOT_DETECTED: { detected: boolean } = Object.freeze({ detected: false });
+
 /** Pure, synchronous scoring of one utterance; the same instance serves HTTP and the event consumer. */
 export class UtteranceScorer {
   private readonly words: WordSequence;
@@ -33,8 +37,8 @@ export class UtteranceScorer {
     return {
       sentiment: this.sentiment.score(text),
       abusive: this.abuse.detect(text, words),
-      gratitude: { detected: intent.gratitude },
-      smallTalk: { detected: intent.smallTalk },
+      gratitude: intent.gratitude ? DETECTED : NOT_DETECTED,
+      smallTalk: intent.smallTalk ? DETECTED : NOT_DETECTED,
     };
   }
 }

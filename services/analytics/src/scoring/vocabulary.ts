@@ -19,7 +19,7 @@ function tableSize(entries: number): number {
 export class Vocabulary {
   private readonly words: string[] = [];
   private hashes = new Int32Array(64);
-  private slots = new Int32Array(64);
+  private slots = new Int32Array(128);
 
   get size(): number {
     return this.words.length;
@@ -40,7 +40,7 @@ export class Vocabulary {
     const hash = Vocabulary.hashOf(word);
     const found = this.find(word, 0, word.length, hash, false);
     if (found >= 0) return found;
-    if ((this.words.length + 1) * 2 > this.slots.length) this.grow();
+    if ((this.words.length + 1) * 4 > this.slots.length) this.grow();
     const id = this.words.length;
     this.words.push(word);
     if (this.hashes.length <= id) {
@@ -67,13 +67,14 @@ export class Vocabulary {
   }
 
   private find(text: string, start: number, end: number, hash: number, foldAscii: boolean): number {
-    const mask = this.slots.length - 1;
+    const slots = this.slots;
+    const mask = slots.length - 2;
     const length = end - start;
-    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.slots[slot] as number;
+    for (let slot = (hash << 1) & mask; ; slot = (slot + 2) & mask) {
+      const entry = slots[slot + 1] as number;
       if (entry === 0) return -1;
+      if (slots[slot] !== hash) continue;
       const id = entry - 1;
-      if (this.hashes[id] !== hash) continue;
       const word = this.words[id] as string;
       if (word.length !== length) continue;
       let same = true;
@@ -89,11 +90,13 @@ export class Vocabulary {
     }
   }
 
+  /** Slots hold (hash, id + 1) side by side, so that a probe reads one cache line. */
   private place(id: number, hash: number): void {
-    const mask = this.slots.length - 1;
-    let slot = hash & mask;
-    while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
-    this.slots[slot] = id + 1;
+    const mask = this.slots.length - 2;
+    let slot = (hash << 1) & mask;
+    while (this.slots[slot + 1] !== 0) slot = (slot + 2) & mask;
+    this.slots[slot] = hash;
+    this.slots[slot + 1] = id + 1;
   }
 
   private grow(): void {

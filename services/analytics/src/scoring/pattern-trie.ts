@@ -1,0 +1,177 @@
+/** obscenity's SyntaxKind. */
+const OPTIONAL = 0;
+const WILDCARD = 1;
+const LITERAL = 2;
+export const ALPHABET = 128;
+
+export interface PatternNode {
+  kind: number;
+  chars?: number[];
+  childNode?: PatternNode;
+}
+
+export interface Pattern {
+  nodes: PatternNode[];
+  requireWordBoundaryAtStart: boolean;
+  requireWordBoundaryAtEnd: boolean;
+}
+
+const escape = (chars: readonly number[]): string => String.fromCharCode(...chars).replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+
+function nodeSource(node: PatternNode): string {
+  if (node.kind === LITERAL) return escape(node.chars ?? []);
+  if (node.kind === WILDCARD) return '.';
+  if (node.kind === OPTIONAL && node.childNode !== undefined) return `(?:${nodeSource(node.childNode)})?`;
+  throw new Error(`unexpected pattern node kind ${node.kind}`);
+}
+
+/** A pattern as obscenity compiles it (`compilePatternToRegExp`): word boundaries, `.` for a wildcard, flags `gs`. */
+export function patternRegExp(pattern: Pattern): RegExp {
+  const body = pattern.nodes.map(nodeSource).join('');
+  return new RegExp(`${pattern.requireWordBoundaryAtStart ? '\\b' : ''}${body}${pattern.requireWordBoundaryAtEnd ? '\\b' : ''}`, 'gs');
+}
+
+/** A pattern ends here; ends here only at a word boundary. */
+const END = 1;
+const END_AT_BOUNDARY = 2;
+
+/** `\b`'s word characters (a regular expression without the `u` flag): ASCII letters, digits, underscore. */
+function isWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+}
+
+/**
+ * obscenity's patterns (literal characters, optional characters, wildcards; word boundaries at either end) in one
+ * trie over ASCII (optional characters and wildcards expanded, so that a walk never branches), followed over a byte
+ * buffer from each position: `matchesAnywhere(buffer, n)` is true exactly when the
+ * pattern's regular expression as obscenity compiles it (`\b…\b`, `.` with the `s` flag) matches somewhere. Patterns
+ * that must start at a word boundary hang under their own root, tried only where a word starts.
+ */
+export class PatternTrie {
+  /** Characters that occur in some pattern get a class 1, 2, …; every other character class 0 (only wildcards take it). */
+  private readonly classOf = new Uint8Array(ALPHABET);
+  private readonly classes: number;
+  private next: Int32Array;
+  private ends = new Uint8Array(64);
+  /** Per node where patterns end: each such pattern's index and whether it needs a word boundary after it. */
+  private readonly endingHere = new Map<number, [number, boolean][]>();
+  private nodes = 0;
+  private readonly atBoundary: number;
+  private readonly anywhere: number;
+
+  constructor(patterns: readonly Pattern[]) {
+    let classes = 1;
+    const visit = (node: PatternNode): void => {
+      for (const c of node.chars ?? []) if (this.classOf[c] === 0) this.classOf[c] = classes++;
+      if (node.childNode) visit(node.childNode);
+    };
+    for (const pattern of patterns) pattern.nodes.forEach(visit);
+    this.classes = classes;
+    this.next = new Int32Array(classes * 64).fill(-1);
+    this.atBoundary = this.node();
+    this.anywhere = this.node();
+    patterns.forEach((pattern, index) => {
+      const root = pattern.requireWordBoundaryAtStart ? this.atBoundary : this.anywhere;
+      this.insert(root, pattern.nodes, 0, pattern.requireWordBoundaryAtEnd ? END_AT_BOUNDARY : END, index);
+    });
+  }
+
+  /** Whether the ASCII patterns cover every pattern (false when some pattern holds a character outside ASCII). */
+  static supports(patterns: readonly Pattern[]): boolean {
+    const ascii = (node: PatternNode): boolean =>
+      (node.chars ?? []).every((c) => c < ALPHABET) && (node.childNode === undefined || ascii(node.childNode));
+    return patterns.every((pattern) => pattern.nodes.every(ascii));
+  }
+
+  matchesAnywhere(buffer: Uint8Array, length: number): boolean {
+    return this.walkAll(buffer, length, undefined);
+  }
+
+  /** The indices of the patterns that match somewhere (each pattern's expression would find a match). */
+  matchingPatterns(buffer: Uint8Array, length: number): Set<number> {
+    const found = new Set<number>();
+    this.walkAll(buffer, length, found);
+    return found;
+  }
+
+  /** From every position (from word boundaries for the bounded root); stops at the first match unless collecting. */
+  private walkAll(buffer: Uint8Array, length: number, found: Set<number> | undefined): boolean {
+    let previousWord = false;
+    for (let p = 0; p < length; p++) {
+      const word = isWordChar(buffer[p] as number);
+      if (this.matchesAt(this.anywhere, buffer, p, length, found)) return true;
+      if (word !== previousWord && this.matchesAt(this.atBoundary, buffer, p, length, found)) return true;
+      previousWord = word;
+    }
+    return false;
+  }
+
+  /** Follows the (deterministic: wildcards were expanded) trie from `root` along the buffer from `p`. */
+  private matchesAt(root: number, buffer: Uint8Array, p: number, length: number, found: Set<number> | undefined): boolean {
+    const next = this.next;
+    const ends = this.ends;
+    const classOf = this.classOf;
+    const classes = this.classes;
+    let node = root;
+    for (let q = p; q < length; q++) {
+      node = next[node * classes + (classOf[buffer[q] as number] as number)] as number;
+      if (node < 0) return false;
+      const end = ends[node] as number;
+      if (end === 0) continue;
+      // \b between q (the match's last character) and q + 1.
+      const boundary = isWordChar(buffer[q] as number) !== (q + 1 < length && isWordChar(buffer[q + 1] as number));
+      if (found === undefined) {
+        if ((end & END) !== 0 || boundary) return true;
+        continue;
+      }
+      for (const [pattern, needsBoundary] of this.endingHere.get(node) ?? []) if (!needsBoundary || boundary) found.add(pattern);
+    }
+    return false;
+  }
+
+  private insert(node: number, nodes: readonly PatternNode[], index: number, end: number, pattern: number): void {
+    if (index === nodes.length) {
+      this.ends[node] = (this.ends[node] as number) | end;
+      const list = this.endingHere.get(node) ?? [];
+      if (!list.some(([p, b]) => p === pattern && b === (end === END_AT_BOUNDARY))) list.push([pattern, end === END_AT_BOUNDARY]);
+      this.endingHere.set(node, list);
+      return;
+    }
+    const item = nodes[index] as PatternNode;
+    if (item.kind === LITERAL) {
+      let at = node;
+      for (const c of item.chars ?? []) at = this.child(at, this.classOf[c] as number);
+      this.insert(at, nodes, index + 1, end, pattern);
+    } else if (item.kind === WILDCARD) {
+      // Any character: the rest of the pattern under every child, so that the trie stays deterministic.
+      for (let c = 0; c < this.classes; c++) this.insert(this.child(node, c), nodes, index + 1, end, pattern);
+    } else if (item.kind === OPTIONAL && item.childNode !== undefined) {
+      this.insert(node, nodes, index + 1, end, pattern);
+      this.insert(node, [item.childNode, ...nodes.slice(index + 1)], 0, end, pattern);
+    } else {
+      throw new Error(`unexpected pattern node kind ${item.kind}`);
+    }
+  }
+
+  private child(node: number, charClass: number): number {
+    const at = node * this.classes + charClass;
+    if ((this.next[at] as number) < 0) {
+      const created = this.node(); // may replace the arrays
+      this.next[at] = created;
+    }
+    return this.next[at] as number;
+  }
+
+  private node(): number {
+    if (this.nodes === this.ends.length) {
+      const size = this.ends.length * 2;
+      const next = new Int32Array(size * this.classes).fill(-1);
+      next.set(this.next);
+      const ends = new Uint8Array(size);
+      ends.set(this.ends);
+      this.next = next;
+      this.ends = ends;
+    }
+    return this.nodes++;
+  }
+}
