@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ChurnRiskLevel } from '@switchboard/contracts';
 import { quoteIdent } from '@switchboard/platform';
 import { DataSource, type EntityManager } from 'typeorm';
+import { byTenantThen } from '../shared/row-order';
 import type { ChurnAssessment, CustomerContact } from './churn-risk';
 
 interface ContactRow {
@@ -10,6 +11,15 @@ interface ContactRow {
   abandoned: boolean;
   resolved: boolean | null;
   end_sentiment: number | null;
+}
+
+/** An outcome of a contact: abandoned, its disposition, or its end (whose sentiment comes from the insights). */
+export interface ContactChange {
+  tenant: string;
+  interactionId: string;
+  abandoned?: boolean;
+  resolved?: boolean;
+  endSentimentFromInsights?: boolean;
 }
 
 export interface StoredChurnRisk extends ChurnAssessment {
@@ -26,63 +36,104 @@ export class ChurnRepository {
     this.schema = quoteIdent((dataSource.options as { schema?: string }).schema ?? 'public');
   }
 
-  async recordContact(manager: EntityManager, tenant: string, interactionId: string, customerId: string, at: Date): Promise<void> {
+  /** Records contacts as they start (a replayed start changes nothing). */
+  async recordContacts(manager: EntityManager, contacts: readonly { tenant: string; interactionId: string; customerId: string; at: Date }[]): Promise<void> {
+    if (contacts.length === 0) return;
+    const rows = [...contacts].sort(byTenantThen((row) => row.interactionId));
     await manager.query(
-      `INSERT INTO ${this.schema}.customer_contact (tenant, interaction_id, customer_id, contacted_at) VALUES ($1, $2, $3, $4)
+      `INSERT INTO ${this.schema}.customer_contact (tenant, interaction_id, customer_id, contacted_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[])
        ON CONFLICT (tenant, interaction_id) DO NOTHING`,
-      [tenant, interactionId, customerId, at],
+      [rows.map((r) => r.tenant), rows.map((r) => r.interactionId), rows.map((r) => r.customerId), rows.map((r) => r.at)],
     );
   }
 
-  /** Applies an outcome to a known contact; returns its customer, or undefined when the contact is unknown. */
-  async updateContact(
-    manager: EntityManager,
-    tenant: string,
-    interactionId: string,
-    change: { abandoned?: boolean; resolved?: boolean; endSentimentFromInsights?: boolean },
-  ): Promise<string | undefined> {
+  /**
+   * Applies outcomes to known contacts (each contact at most once per call); returns the customer of each contact found,
+   * keyed `tenant/interactionId`. The end sentiment is taken from the interaction's insights when asked for.
+   */
+  async updateContacts(manager: EntityManager, changes: readonly ContactChange[]): Promise<Map<string, string>> {
+    if (changes.length === 0) return new Map();
+    const rows = [...changes].sort(byTenantThen((row) => row.interactionId));
     // TypeORM answers an UPDATE … RETURNING with [rows, affected].
-    const [rows]: [{ customer_id: string }[], number] = await manager.query(
+    const [updated]: [{ tenant: string; interaction_id: string; customer_id: string }[], number] = await manager.query(
       `UPDATE ${this.schema}.customer_contact c SET
-         abandoned = c.abandoned OR COALESCE($3, false),
-         resolved = COALESCE($4, c.resolved),
-         end_sentiment = CASE WHEN $5 THEN (SELECT i.sentiment_end FROM ${this.schema}.interaction_insight i
-                                             WHERE i.tenant = c.tenant AND i.interaction_id = c.interaction_id)
+         abandoned = c.abandoned OR COALESCE(v.abandoned, false),
+         resolved = COALESCE(v.resolved, c.resolved),
+         end_sentiment = CASE WHEN v.from_insights THEN (SELECT i.sentiment_end FROM ${this.schema}.interaction_insight i
+                                                          WHERE i.tenant = c.tenant AND i.interaction_id = c.interaction_id)
                               ELSE c.end_sentiment END
-       WHERE c.tenant = $1 AND c.interaction_id = $2
-       RETURNING c.customer_id`,
-      [tenant, interactionId, change.abandoned ?? null, change.resolved ?? null, change.endSentimentFromInsights ?? false],
+       FROM unnest($1::text[], $2::text[], $3::bool[], $4::bool[], $5::bool[]) AS v(tenant, interaction_id, abandoned, resolved, from_insights)
+       WHERE c.tenant = v.tenant AND c.interaction_id = v.interaction_id
+       RETURNING c.tenant, c.interaction_id, c.customer_id`,
+      [
+        rows.map((r) => r.tenant),
+        rows.map((r) => r.interactionId),
+        rows.map((r) => r.abandoned ?? null),
+        rows.map((r) => r.resolved ?? null),
+        rows.map((r) => r.endSentimentFromInsights ?? false),
+      ],
     );
-    return rows[0]?.customer_id;
+    return new Map(updated.map((row) => [`${row.tenant}/${row.interaction_id}`, row.customer_id]));
   }
 
-  async contacts(manager: EntityManager, tenant: string, customerId: string, since: Date): Promise<CustomerContact[]> {
-    const rows: ContactRow[] = await manager.query(
-      `SELECT interaction_id, contacted_at, abandoned, resolved, end_sentiment FROM ${this.schema}.customer_contact
-       WHERE tenant = $1 AND customer_id = $2 AND contacted_at >= $3 ORDER BY contacted_at`,
-      [tenant, customerId, since],
+  /** Each customer's contacts since its `since`, oldest first, keyed `tenant/customerId`. */
+  async contactsOf(manager: EntityManager, customers: readonly { tenant: string; customerId: string; since: Date }[]): Promise<Map<string, CustomerContact[]>> {
+    const result = new Map<string, CustomerContact[]>();
+    if (customers.length === 0) return result;
+    const rows: (ContactRow & { tenant: string; customer_id: string })[] = await manager.query(
+      `SELECT c.tenant, c.customer_id, c.interaction_id, c.contacted_at, c.abandoned, c.resolved, c.end_sentiment
+       FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS v(tenant, customer_id, since)
+       JOIN ${this.schema}.customer_contact c ON c.tenant = v.tenant AND c.customer_id = v.customer_id AND c.contacted_at >= v.since
+       ORDER BY c.contacted_at`,
+      [customers.map((c) => c.tenant), customers.map((c) => c.customerId), customers.map((c) => c.since)],
     );
-    return rows.map((r) => ({
-      interactionId: r.interaction_id,
-      contactedAt: new Date(r.contacted_at),
-      abandoned: r.abandoned,
-      ...(r.resolved === null ? {} : { resolved: r.resolved }),
-      ...(r.end_sentiment === null ? {} : { endSentiment: r.end_sentiment }),
-    }));
+    for (const r of rows) {
+      const key = `${r.tenant}/${r.customer_id}`;
+      const list = result.get(key) ?? [];
+      list.push({
+        interactionId: r.interaction_id,
+        contactedAt: new Date(r.contacted_at),
+        abandoned: r.abandoned,
+        ...(r.resolved === null ? {} : { resolved: r.resolved }),
+        ...(r.end_sentiment === null ? {} : { endSentiment: r.end_sentiment }),
+      });
+      result.set(key, list);
+    }
+    return result;
   }
 
-  /** Stores the assessment and returns the previous level (locks the customer's row for the transaction). */
-  async saveAssessment(manager: EntityManager, tenant: string, customerId: string, assessment: ChurnAssessment, at: Date): Promise<ChurnRiskLevel | undefined> {
-    const previous: { level: ChurnRiskLevel }[] = await manager.query(
-      `SELECT level FROM ${this.schema}.churn_risk WHERE tenant = $1 AND customer_id = $2 FOR UPDATE`,
-      [tenant, customerId],
+  /**
+   * Stores the assessments (one per customer) and returns each customer's previous level, keyed `tenant/customerId`;
+   * the customers' rows stay locked for the transaction.
+   */
+  async saveAssessments(
+    manager: EntityManager,
+    assessments: readonly { tenant: string; customerId: string; assessment: ChurnAssessment; at: Date }[],
+  ): Promise<Map<string, ChurnRiskLevel>> {
+    if (assessments.length === 0) return new Map();
+    const rows = [...assessments].sort(byTenantThen((row) => row.customerId));
+    const keys = [rows.map((r) => r.tenant), rows.map((r) => r.customerId)];
+    const previous: { tenant: string; customer_id: string; level: ChurnRiskLevel }[] = await manager.query(
+      `SELECT r.tenant, r.customer_id, r.level FROM ${this.schema}.churn_risk r
+       JOIN unnest($1::text[], $2::text[]) AS v(tenant, customer_id) ON r.tenant = v.tenant AND r.customer_id = v.customer_id
+       ORDER BY r.tenant, r.customer_id FOR UPDATE OF r`,
+      keys,
     );
     await manager.query(
-      `INSERT INTO ${this.schema}.churn_risk (tenant, customer_id, score, level, reasons, assessed_at) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (tenant, customer_id) DO UPDATE SET score = $3, level = $4, reasons = $5, assessed_at = $6`,
-      [tenant, customerId, assessment.score, assessment.level, JSON.stringify(assessment.reasons), at],
+      `INSERT INTO ${this.schema}.churn_risk (tenant, customer_id, score, level, reasons, assessed_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::float8[], $4::text[], $5::jsonb[], $6::timestamptz[])
+       ON CONFLICT (tenant, customer_id) DO UPDATE SET
+         score = EXCLUDED.score, level = EXCLUDED.level, reasons = EXCLUDED.reasons, assessed_at = EXCLUDED.assessed_at`,
+      [
+        ...keys,
+        rows.map((r) => r.assessment.score),
+        rows.map((r) => r.assessment.level),
+        rows.map((r) => JSON.stringify(r.assessment.reasons)),
+        rows.map((r) => r.at),
+      ],
     );
-    return previous[0]?.level;
+    return new Map(previous.map((row) => [`${row.tenant}/${row.customer_id}`, row.level]));
   }
 
   async find(tenant: string, customerId: string): Promise<StoredChurnRisk | undefined> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { quoteIdent } from '@switchboard/platform';
 import { DataSource, type EntityManager } from 'typeorm';
+import { byTenantThen } from '../shared/row-order';
 
 export interface InteractionInsight {
   tenant: string;
@@ -74,11 +75,7 @@ function definedOf(context: InteractionContext): Partial<InteractionContext> {
   return Object.fromEntries(Object.entries(context).filter(([, value]) => value !== undefined));
 }
 
-/** A stable row order keeps concurrent batches from deadlocking on each other. */
-function byInteraction(a: { tenant: string; interactionId: string }, b: { tenant: string; interactionId: string }): number {
-  if (a.tenant !== b.tenant) return a.tenant < b.tenant ? -1 : 1;
-  return a.interactionId < b.interactionId ? -1 : a.interactionId > b.interactionId ? 1 : 0;
-}
+const byInteraction = byTenantThen((row: { tenant: string; interactionId: string }) => row.interactionId);
 
 export interface ScoredUtterance {
   compound: number;

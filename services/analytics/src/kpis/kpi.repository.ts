@@ -3,6 +3,7 @@ import type { AgentState } from '@switchboard/contracts';
 import { quoteIdent } from '@switchboard/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import { rounds } from '../shared/rounds';
+import { byTenantThen } from '../shared/row-order';
 import type { AgentTime, ContactAggregates, SlaTarget } from './kpi-model';
 
 export interface QueueRecord {
@@ -46,14 +47,6 @@ function firstKnown(known: ContactFact, later: ContactFact): ContactFact {
     if (merged[key] === undefined && value !== undefined) Object.assign(merged, { [key]: value });
   }
   return merged;
-}
-
-function byTenantThen<T extends { tenant: string }>(key: (row: T) => string): (a: T, b: T) => number {
-  return (a, b) => (a.tenant === b.tenant ? compare(key(a), key(b)) : compare(a.tenant, b.tenant));
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 interface ContactRow {
