@@ -5,8 +5,10 @@ import { PresenceService } from './agents/presence.service';
 import { WrapUpService } from './agents/wrap-up.service';
 import { DEFAULT_PORT, routingEnvSchema, SERVICE_NAME } from './config/routing.config';
 import { DispatchSignal } from './dispatch/dispatch-signal';
+import { dispatchRepositoryProvider } from './dispatch/dispatch-repository';
 import { DispatcherService } from './dispatch/dispatcher.service';
 import { TenantSnapshotCache } from './dispatch/tenant-snapshot.cache';
+import { EventTransactions } from './events/event-transactions';
 import { RoutingEventsHandler } from './events/routing-events.handler';
 import { HotStateRepository } from './hot-state/hot-state.repository';
 import { CreatedBatcher } from './interactions/created-batcher';
@@ -39,6 +41,8 @@ import { SettingsController } from './settings/settings.controller';
     PresenceService,
     InteractionLifecycleService,
     CreatedBatcher,
+    EventTransactions,
+    dispatchRepositoryProvider,
     TenantSnapshotCache,
     DispatcherService,
     RoutingEventsHandler,

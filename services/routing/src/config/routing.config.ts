@@ -19,5 +19,7 @@ export const routingEnvSchema = z.object({
   ROUTING_OCCUPANCY_REFRESH_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
   /** Waiting interactions decided, reserved and committed together (one Redis script and one transaction each). */
   ROUTING_ROUND_BATCH: z.coerce.number().int().min(1).max(2_000).default(250),
+  /** Connections of the decision rounds' own pool (reads and offer commits), apart from `DB_POOL_MAX`. */
+  ROUTING_DISPATCH_POOL_MAX: z.coerce.number().int().min(1).max(50).default(4),
 });
 export type RoutingEnv = z.infer<typeof routingEnvSchema>;

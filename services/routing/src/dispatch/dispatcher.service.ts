@@ -7,11 +7,11 @@ import { decide, overflowStepFor } from '../engine/decide';
 import type { AgentSnapshot, Decision, InteractionSnapshot, QueueSnapshot } from '../engine/engine.types';
 import { routingEvent } from '../events/event-factory';
 import { HotStateRepository, type OpenWork } from '../hot-state/hot-state.repository';
-import { RoutingRepository } from '../persistence/routing.repository';
 import type { QueueRow } from '../persistence/rows';
 import type { RoutingEnv } from '../config/routing.config';
 import { OfferLifecycleService } from '../offers/offer-lifecycle.service';
 import { WrapUpService } from '../agents/wrap-up.service';
+import { DispatchRepository } from './dispatch-repository';
 import { DispatchSignal } from './dispatch-signal';
 import { escalation, EVENT_CANDIDATES, explain } from './explain';
 import { serveOrder, toInteractionSnapshot } from './snapshot';
@@ -60,7 +60,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
   private readonly blocked = new Map<string, Map<string, { signature: string; at: number }>>();
 
   constructor(
-    private readonly repo: RoutingRepository,
+    private readonly repo: DispatchRepository,
     private readonly hot: HotStateRepository,
     private readonly cache: TenantSnapshotCache,
     private readonly outbox: Outbox,
@@ -80,6 +80,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationShutdown(): Promise<void> {
     await this.runner.stop();
+    await this.repo.close();
   }
 
   kick(): void {
@@ -116,15 +117,10 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     const snapshot = await this.cache.get(tenant, state.version);
     const { settings } = snapshot;
     const [waitingRows, occupancy] = await Promise.all([
-      this.repo.queuedInteractions(tenant),
+      this.repo.waitingForRound(tenant, settings.stickyEnabled ? settings.stickyDays : undefined),
       this.cache.occupancy(tenant, settings.occupancyWindowMinutes),
     ]);
     if (waitingRows.length === 0) return;
-    const customers = [...new Set(waitingRows.map((i) => i.customer_id))];
-    const [flags, sticky] = await Promise.all([
-      this.repo.customerFlags(tenant, customers),
-      settings.stickyEnabled ? this.repo.stickyAgents(tenant, customers, settings.stickyDays) : Promise.resolve(new Map<string, { agentId: string; unresolved: boolean }>()),
-    ]);
     // Object literals of one shape (not spreads): the decision's hot loop reads these thousands of times per round.
     const agents: AgentSnapshot[] = snapshot.agents.map((a) => ({
       id: a.id,
@@ -148,10 +144,12 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     };
     const agentById = new Map(agents.map((a) => [a.id, a]));
     const rows = new Map(waitingRows.map((i) => [i.id, i]));
-    const waiting = waitingRows.map((i) => {
-      const s = sticky.get(i.customer_id);
-      return toInteractionSnapshot(i, flags.get(i.customer_id), s?.agentId, s?.unresolved ? "left this customer's case unresolved" : undefined);
-    });
+    const waiting = waitingRows.map((i) => toInteractionSnapshot(
+      i,
+      i.flag_abusive === null ? undefined : { abusive: i.flag_abusive, churn_level: i.flag_churn },
+      i.sticky_agent ?? undefined,
+      i.sticky_unresolved ? "left this customer's case unresolved" : undefined,
+    ));
     const channelsWithWork = [...new Set(waiting.map((i) => i.channel))];
     const queueSnapshots = new Map<string, QueueSnapshot>([...snapshot.queues].map(([id, q]) => [id, q.snapshot]));
     const previouslyBlocked = this.blocked.get(tenant) ?? new Map<string, { signature: string; at: number }>();

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { SERVICE_ENV } from '@switchboard/platform';
 import type { RoutingEnv } from '../config/routing.config';
 import type { AgentSnapshot, QueueSnapshot, RoutingSettings } from '../engine/engine.types';
-import { RoutingRepository } from '../persistence/routing.repository';
+import { DispatchRepository } from './dispatch-repository';
 import type { QueueRow } from '../persistence/rows';
 import { resolveSettings } from '../settings/settings.schema';
 import { toQueueSnapshot } from './snapshot';
@@ -32,7 +32,7 @@ export class TenantSnapshotCache {
   private readonly occupancies = new Map<string, { at: number; windowMinutes: number; values: Map<string, number> }>();
 
   constructor(
-    private readonly repo: RoutingRepository,
+    private readonly repo: DispatchRepository,
     @Inject(SERVICE_ENV) private readonly env: RoutingEnv,
   ) {}
 

@@ -1,31 +1,24 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { CloudEvent } from '@switchboard/contracts';
 import { IdempotencyService, Outbox } from '@switchboard/platform';
 import { DispatchSignal } from '../dispatch/dispatch-signal';
+import { Batcher } from '../events/batcher';
 import { ROUTING_CONSUMER, routingEvent } from '../events/event-factory';
 import { RoutingRepository } from '../persistence/routing.repository';
-
-const MAX_BATCH = 500;
-const MAX_IN_FLIGHT = 2;
-
-interface Pending {
-  event: CloudEvent<'interaction.created'>;
-  resolve: () => void;
-  reject: (error: unknown) => void;
-}
 
 /**
  * Queues arriving interactions in batches: the handlers in flight hand their `interaction.created` events here, and
  * each batch commits in one transaction (processed ids, interactions, `routing.queued` events), after which every
- * handler of the batch resolves and its message is acked. A batch that fails is retried one event at a time, so one
- * event that can never succeed fails alone.
+ * handler of the batch resolves and its message is acked; then a decision round is kicked.
  */
 @Injectable()
 export class CreatedBatcher {
-  private readonly logger = new Logger('CreatedBatcher');
-  private pending: Pending[] = [];
-  private scheduled = false;
-  private inFlight = 0;
+  private readonly batcher = new Batcher<CloudEvent<'interaction.created'>, void>({
+    name: 'CreatedBatcher',
+    maxBatch: 500,
+    maxInFlight: 2,
+    commit: (events) => this.commit(events),
+  });
 
   constructor(
     private readonly idempotency: IdempotencyService,
@@ -36,50 +29,10 @@ export class CreatedBatcher {
 
   /** Resolves once the event's interaction is durably queued (or was already). */
   add(event: CloudEvent<'interaction.created'>): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.pending.push({ event, resolve, reject });
-      this.schedule();
-    });
+    return this.batcher.add(event);
   }
 
-  private schedule(): void {
-    if (this.scheduled || this.inFlight >= MAX_IN_FLIGHT || this.pending.length === 0) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      void this.flush();
-    });
-  }
-
-  private async flush(): Promise<void> {
-    const batch = this.pending.splice(0, MAX_BATCH);
-    if (batch.length === 0) return;
-    this.inFlight += 1;
-    try {
-      try {
-        await this.commit(batch.map((p) => p.event));
-        for (const p of batch) p.resolve();
-      } catch (error) {
-        if (batch.length === 1) throw error;
-        this.logger.warn(`batch of ${batch.length} failed (${error instanceof Error ? error.message : String(error)}); committing one by one`);
-        for (const p of batch) {
-          try {
-            await this.commit([p.event]);
-            p.resolve();
-          } catch (single) {
-            p.reject(single);
-          }
-        }
-      }
-    } catch (error) {
-      for (const p of batch) p.reject(error);
-    } finally {
-      this.inFlight -= 1;
-      this.schedule();
-    }
-  }
-
-  private async commit(events: CloudEvent<'interaction.created'>[]): Promise<void> {
+  private async commit(events: CloudEvent<'interaction.created'>[]): Promise<void[]> {
     await this.repo.dataSource.transaction(async (m) => {
       const fresh = await this.idempotency.claim(m, ROUTING_CONSUMER, events.map((e) => e.id));
       const seen = new Set<string>();
@@ -94,7 +47,8 @@ export class CreatedBatcher {
         }),
       ));
     });
-    this.outbox.kick();
     this.signal.kick();
+    this.outbox.kick();
+    return events.map(() => undefined);
   }
 }

@@ -9,7 +9,7 @@ import type { OfferRow } from '../persistence/rows';
 import { resolveSettings } from '../settings/settings.schema';
 import { DispatchSignal } from '../dispatch/dispatch-signal';
 
-export function workOf(offer: OfferRow): OpenWork {
+export function workOf(offer: Pick<OfferRow, 'tenant' | 'agent_id' | 'interaction_id' | 'channel' | 'id'>): OpenWork {
   return { tenant: offer.tenant, agentId: offer.agent_id, interactionId: offer.interaction_id, channel: offer.channel, offerId: offer.id };
 }
 
@@ -35,11 +35,9 @@ export class OfferLifecycleService {
   async accept(principal: Principal, offerId: string): Promise<{ offerId: string; status: 'accepted'; interactionId: string }> {
     const offer = await this.ownOffer(principal, offerId);
     const { events, stateChanged } = await this.repo.dataSource.transaction(async (m) => {
-      const open = await this.repo.resolveOffer(m, offer.id, 'accepted');
-      if (!open) throw new ConflictError(`Offer ${offerId} is no longer open.`, 'ROUTING.OFFER_NOT_OPEN');
-      const interaction = await this.repo.interaction(open.tenant, open.interaction_id, m, true);
-      await this.repo.updateInteraction(m, open.tenant, open.interaction_id, { status: 'assigned', agent_id: open.agent_id, assigned_at: new Date() });
-      await this.repo.resetMissed(m, open.tenant, open.agent_id);
+      const accepted = await this.repo.acceptOffer(m, offer.id);
+      if (!accepted) throw new ConflictError(`Offer ${offerId} is no longer open.`, 'ROUTING.OFFER_NOT_OPEN');
+      const { offer: open, interaction } = accepted;
       const base = { interactionId: open.interaction_id, queueId: open.queue_id, offerId: open.id, agentId: open.agent_id, channel: open.channel };
       const waitMs = interaction ? Date.now() - interaction.queued_at.getTime() : undefined;
       const out: AnyCloudEvent[] = [

@@ -7,6 +7,14 @@ import type { AgentRow, InteractionRow, OfferRow, OfferStatus, QueueRow } from '
 
 type Db = DataSource | EntityManager;
 
+/** A waiting interaction as a decision round reads it: with its customer's flags and sticky agent. */
+export type WaitingRow = InteractionRow & { flag_abusive: boolean | null; flag_churn: string | null; sticky_agent: string | null; sticky_unresolved: boolean | null };
+
+/** An interaction with its latest open offer. */
+export type InteractionWithOffer = InteractionRow & {
+  offer: Pick<OfferRow, 'id' | 'tenant' | 'interaction_id' | 'status' | 'agent_id' | 'queue_id' | 'channel'> | undefined;
+};
+
 /** Durable routing state in Postgres: agents, queues, interactions, offers, decisions, flags and settings. */
 @Injectable()
 export class RoutingRepository {
@@ -58,7 +66,8 @@ export class RoutingRepository {
   }
 
   async resetMissed(db: Db, tenant: string, id: string): Promise<void> {
-    await db.query(`UPDATE ${this.s}.agent SET missed_in_row=0 WHERE tenant=$1 AND id=$2`, [tenant, id]);
+    // Only when set: an agent's row is locked only when it changes.
+    await db.query(`UPDATE ${this.s}.agent SET missed_in_row=0 WHERE tenant=$1 AND id=$2 AND missed_in_row <> 0`, [tenant, id]);
   }
 
   async setStrain(tenant: string, agentId: string, level: string): Promise<void> {
@@ -108,6 +117,24 @@ export class RoutingRepository {
     return rows[0];
   }
 
+  /** Locks an interaction and reads its latest open (offered or accepted) offer with it, in one statement. */
+  async lockInteractionWithOffer(db: Db, tenant: string, id: string): Promise<InteractionWithOffer | undefined> {
+    const rows: (InteractionRow & { offer_id: string | null; offer_status: OfferStatus; offer_agent_id: string; offer_queue_id: string; offer_channel: OfferRow['channel'] })[] = await db.query(
+      `SELECT i.*, o.id::text AS offer_id, o.status AS offer_status, o.agent_id AS offer_agent_id, o.queue_id AS offer_queue_id, o.channel AS offer_channel
+       FROM ${this.s}.interaction i
+       LEFT JOIN LATERAL (SELECT id, status, agent_id, queue_id, channel FROM ${this.s}.offer
+         WHERE tenant=i.tenant AND interaction_id=i.id AND status IN ('offered','accepted') ORDER BY created_at DESC LIMIT 1) o ON true
+       WHERE i.tenant=$1 AND i.id=$2 FOR UPDATE OF i`,
+      [tenant, id],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    const { offer_id, offer_status, offer_agent_id, offer_queue_id, offer_channel, ...interaction } = row;
+    const offer = offer_id === null ? undefined
+      : { id: offer_id, tenant, interaction_id: id, status: offer_status, agent_id: offer_agent_id, queue_id: offer_queue_id, channel: offer_channel };
+    return { ...interaction, offer };
+  }
+
   async updateInteraction(db: Db, tenant: string, id: string, set: Partial<Pick<InteractionRow, 'status' | 'agent_id' | 'assigned_at' | 'ended_at' | 'abusive' | 'overflow_step' | 'queue_id' | 'queued_at' | 'logged_outcome'>> & { declined?: string }, whenStatus?: string[]): Promise<boolean> {
     const cols: string[] = [];
     const params: unknown[] = [tenant, id];
@@ -129,8 +156,24 @@ export class RoutingRepository {
     return result[1] > 0;
   }
 
-  async queuedInteractions(tenant: string): Promise<InteractionRow[]> {
-    return this.dataSource.query(`SELECT * FROM ${this.s}.interaction WHERE tenant=$1 AND status='queued' ORDER BY queued_at`, [tenant]);
+  /**
+   * A decision round's waiting interactions of a tenant in one statement, oldest first, each with its customer's flags
+   * and, when `stickyDays` is given, its sticky agent: the one who left the customer's latest unresolved case
+   * (disposition `resolved: false`) within that many days if any, else the one who handled the latest contact.
+   */
+  async waitingForRound(tenant: string, stickyDays: number | undefined): Promise<WaitingRow[]> {
+    return this.dataSource.query(
+      `SELECT i.*, f.abusive AS flag_abusive, f.churn_level AS flag_churn, s.agent_id AS sticky_agent, s.unresolved AS sticky_unresolved
+       FROM ${this.s}.interaction i
+       LEFT JOIN ${this.s}.customer_flag f ON f.tenant=i.tenant AND f.customer_id=i.customer_id
+       LEFT JOIN LATERAL (
+         SELECT h.agent_id, (h.resolved IS FALSE) AS unresolved FROM ${this.s}.interaction h
+         WHERE $2::int IS NOT NULL AND h.tenant=i.tenant AND h.customer_id=i.customer_id AND h.agent_id IS NOT NULL
+           AND h.assigned_at IS NOT NULL AND h.assigned_at > now() - make_interval(days => $2::int)
+         ORDER BY (h.resolved IS FALSE) DESC, h.assigned_at DESC LIMIT 1) s ON true
+       WHERE i.tenant=$1 AND i.status='queued' ORDER BY i.queued_at`,
+      [tenant, stickyDays ?? null],
+    );
   }
 
   async tenantsWithQueuedWork(): Promise<string[]> {
@@ -145,37 +188,49 @@ export class RoutingRepository {
     );
   }
 
-  async openInteractionsOf(db: Db, tenant: string, agentId: string): Promise<number> {
-    const rows: { n: string }[] = await db.query(
-      `SELECT count(*) AS n FROM ${this.s}.interaction WHERE tenant=$1 AND agent_id=$2 AND status='assigned'`,
-      [tenant, agentId],
+  /**
+   * Records an interaction's disposition; returns the interaction with its agent's state, the agent's open (assigned)
+   * interactions and the tenant's stored settings, in one statement; undefined when the interaction is unknown.
+   */
+  async recordDisposition(db: Db, tenant: string, id: string, resolved: boolean, code: string | null): Promise<{ interaction: InteractionRow; agentState: AgentState | null; agentOpen: number; settings: Record<string, unknown> | undefined } | undefined> {
+    const rows: (InteractionRow & { agent_state: AgentState | null; agent_open: string; tenant_settings: Record<string, unknown> | null })[] = await db.query(
+      `WITH d AS (UPDATE ${this.s}.interaction SET resolved=$3, disposition_code=$4, disposed_at=now() WHERE tenant=$1 AND id=$2 RETURNING *)
+       SELECT d.*, a.state AS agent_state,
+         (SELECT count(*) FROM ${this.s}.interaction x WHERE x.tenant=$1 AND x.agent_id=d.agent_id AND x.status='assigned') AS agent_open,
+         (SELECT settings FROM ${this.s}.settings WHERE tenant=$1) AS tenant_settings
+       FROM d LEFT JOIN ${this.s}.agent a ON a.tenant=d.tenant AND a.id=d.agent_id`,
+      [tenant, id, resolved, code],
     );
-    return Number(rows[0]?.n ?? 0);
+    const row = rows[0];
+    if (!row) return undefined;
+    const { agent_state, agent_open, tenant_settings, ...interaction } = row;
+    return { interaction, agentState: agent_state, agentOpen: Number(agent_open), settings: tenant_settings ?? undefined };
   }
 
   /**
-   * The agent for each customer's repeat contact within `days`: the one who left the customer's latest unresolved
-   * case (disposition `resolved: false`) if any, else the one who handled the latest contact.
+   * What starting an agent's wrap-up needs, in one statement: the agent's state, open (assigned) interactions, the
+   * queue's wrap-up and the tenant's stored settings; undefined when the agent is unknown.
    */
-  async stickyAgents(tenant: string, customerIds: string[], days: number): Promise<Map<string, { agentId: string; unresolved: boolean }>> {
-    if (customerIds.length === 0) return new Map();
-    const rows: { customer_id: string; agent_id: string; unresolved: boolean }[] = await this.dataSource.query(
-      `SELECT DISTINCT ON (customer_id) customer_id, agent_id, (resolved IS FALSE) AS unresolved FROM ${this.s}.interaction
-       WHERE tenant=$1 AND customer_id = ANY($2) AND agent_id IS NOT NULL AND assigned_at IS NOT NULL
-         AND assigned_at > now() - make_interval(days => $3::int)
-       ORDER BY customer_id, (resolved IS FALSE) DESC, assigned_at DESC`,
-      [tenant, customerIds, days],
+  async wrapUpContext(db: Db, tenant: string, agentId: string, queueId: string): Promise<{ agentState: AgentState; agentOpen: number; wrapUpSeconds: number | null; settings: Record<string, unknown> | undefined } | undefined> {
+    const rows: { state: AgentState; open: string; wrap_up_seconds: number | null; settings: Record<string, unknown> | null }[] = await db.query(
+      `SELECT a.state,
+         (SELECT count(*) FROM ${this.s}.interaction x WHERE x.tenant=$1 AND x.agent_id=$2 AND x.status='assigned') AS open,
+         (SELECT wrap_up_seconds FROM ${this.s}.queue WHERE tenant=$1 AND id=$3) AS wrap_up_seconds,
+         (SELECT settings FROM ${this.s}.settings WHERE tenant=$1) AS settings
+       FROM ${this.s}.agent a WHERE a.tenant=$1 AND a.id=$2`,
+      [tenant, agentId, queueId],
     );
-    return new Map(rows.map((r) => [r.customer_id, { agentId: r.agent_id, unresolved: r.unresolved }]));
+    const row = rows[0];
+    return row && { agentState: row.state, agentOpen: Number(row.open), wrapUpSeconds: row.wrap_up_seconds, settings: row.settings ?? undefined };
   }
 
-  /** Records an interaction's disposition; returns the interaction, or undefined when unknown. */
-  async recordDisposition(db: Db, tenant: string, id: string, resolved: boolean, code: string | null): Promise<InteractionRow | undefined> {
-    const rows: [InteractionRow[], number] = await db.query(
-      `UPDATE ${this.s}.interaction SET resolved=$3, disposition_code=$4, disposed_at=now() WHERE tenant=$1 AND id=$2 RETURNING *`,
-      [tenant, id, resolved, code],
+  /** Marks an interaction abusive; returns its customer, or undefined when the interaction is unknown. */
+  async flagInteractionAbusive(db: Db, tenant: string, id: string): Promise<string | undefined> {
+    const rows: [{ customer_id: string }[], number] = await db.query(
+      `UPDATE ${this.s}.interaction SET abusive=true WHERE tenant=$1 AND id=$2 RETURNING customer_id`,
+      [tenant, id],
     );
-    return rows[0][0];
+    return rows[0][0]?.customer_id;
   }
 
   /** Brings an agent's wrap-up end forward to `until` (never later than it was). */
@@ -198,15 +253,6 @@ export class RoutingRepository {
       [tenant, windowMinutes],
     );
     return new Map(rows.map((r) => [r.agent_id, Math.min(1, Math.max(0, r.busy / (windowMinutes * 60)))]));
-  }
-
-  async customerFlags(tenant: string, customerIds: string[]): Promise<Map<string, { abusive: boolean; churn_level: string | null }>> {
-    if (customerIds.length === 0) return new Map();
-    const rows: { customer_id: string; abusive: boolean; churn_level: string | null }[] = await this.dataSource.query(
-      `SELECT customer_id, abusive, churn_level FROM ${this.s}.customer_flag WHERE tenant=$1 AND customer_id = ANY($2)`,
-      [tenant, customerIds],
-    );
-    return new Map(rows.map((r) => [r.customer_id, r]));
   }
 
   async flagCustomer(db: Db, tenant: string, customerId: string, set: { abusive?: boolean; churnLevel?: string }): Promise<void> {
@@ -296,6 +342,29 @@ export class RoutingRepository {
       [id, to, from],
     );
     return rows[0][0];
+  }
+
+  /**
+   * Accepts an open offer in one statement: the offer `offered → accepted`, its interaction assigned to the agent, the
+   * agent's missed offers in a row reset (its row is written only when that count was set). Undefined when the offer
+   * was no longer open.
+   */
+  async acceptOffer(db: Db, id: string): Promise<{ offer: OfferRow; interaction: Pick<InteractionRow, 'queued_at' | 'customer_id'> | undefined } | undefined> {
+    const rows: (OfferRow & { i_queued_at: Date | null; i_customer_id: string | null })[] = await db.query(
+      `WITH o AS (
+         UPDATE ${this.s}.offer SET status='accepted', resolved_at=now() WHERE id=$1 AND status='offered' RETURNING *),
+       i AS (
+         UPDATE ${this.s}.interaction x SET status='assigned', agent_id=o.agent_id, assigned_at=clock_timestamp() FROM o
+         WHERE x.tenant=o.tenant AND x.id=o.interaction_id RETURNING x.queued_at, x.customer_id),
+       a AS (
+         UPDATE ${this.s}.agent y SET missed_in_row=0 FROM o WHERE y.tenant=o.tenant AND y.id=o.agent_id AND y.missed_in_row <> 0)
+       SELECT o.*, i.queued_at AS i_queued_at, i.customer_id AS i_customer_id FROM o LEFT JOIN i ON true`,
+      [id],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    const { i_queued_at, i_customer_id, ...offer } = row;
+    return { offer, interaction: i_queued_at && i_customer_id ? { queued_at: i_queued_at, customer_id: i_customer_id } : undefined };
   }
 
   async openOfferFor(db: Db, tenant: string, interactionId: string): Promise<OfferRow | undefined> {

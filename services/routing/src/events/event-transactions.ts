@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { IdempotencyService, Outbox, type IdempotentOutcome } from '@switchboard/platform';
+import { RoutingRepository } from '../persistence/routing.repository';
+import type { Tx } from '../persistence/tx';
+import { Batcher } from './batcher';
+import { ROUTING_CONSUMER } from './event-factory';
+
+interface Item {
+  eventId: string;
+  work: (tx: Tx) => Promise<unknown>;
+}
+
+/**
+ * The idempotent transactions of consumed events (ends, transfers, dispositions, presence, flags), committed in
+ * batches: the events in flight share one transaction, one processed-id insert and one outbox insert, so a burst of them
+ * takes one pooled connection instead of one each. Each event's work runs in arrival order; an event seen before is
+ * reported as a duplicate and its work skipped.
+ */
+@Injectable()
+export class EventTransactions {
+  private readonly batcher = new Batcher<Item, IdempotentOutcome<unknown>>({
+    name: 'EventTransactions',
+    maxBatch: 64,
+    maxInFlight: 2,
+    commit: (items) => this.commit(items),
+  });
+
+  constructor(
+    private readonly idempotency: IdempotencyService,
+    private readonly repo: RoutingRepository,
+    private readonly outbox: Outbox,
+  ) {}
+
+  /** Runs `work` once per event id, in a batch's transaction; resolves once that transaction committed. */
+  run<T>(eventId: string, work: (tx: Tx) => Promise<T>): Promise<IdempotentOutcome<T>> {
+    return this.batcher.add({ eventId, work }) as Promise<IdempotentOutcome<T>>;
+  }
+
+  private async commit(items: Item[]): Promise<IdempotentOutcome<unknown>[]> {
+    const outcomes = await this.repo.dataSource.transaction(async (m) => {
+      const fresh = await this.idempotency.claim(m, ROUTING_CONSUMER, items.map((i) => i.eventId));
+      const tx: Tx = { m, events: [] };
+      const out: IdempotentOutcome<unknown>[] = [];
+      for (const item of items) {
+        // delete: an id given twice in one batch runs once.
+        if (fresh.delete(item.eventId)) out.push({ duplicate: false, result: await item.work(tx) });
+        else out.push({ duplicate: true });
+      }
+      await this.outbox.enqueue(m, tx.events);
+      return out;
+    });
+    this.outbox.kick();
+    return outcomes;
+  }
+}
