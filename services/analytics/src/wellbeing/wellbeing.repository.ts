@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { WellbeingLevel } from '@switchboard/contracts';
 import { quoteIdent } from '@switchboard/platform';
 import { DataSource, type EntityManager } from 'typeorm';
+import { byTenantThen } from '../shared/row-order';
 import type { AgentDay } from './wellbeing-model';
 import type { Shift } from './shift';
 
@@ -25,6 +26,15 @@ interface ShiftRow {
 }
 
 const toShift = (row: ShiftRow): Shift => ({ start: row.start_time, end: row.end_time, timeZone: row.time_zone });
+
+export interface AgentKey {
+  tenant: string;
+  agentId: string;
+}
+
+function keyColumns(agents: readonly AgentKey[]): [string[], string[]] {
+  return [agents.map((agent) => agent.tenant), agents.map((agent) => agent.agentId)];
+}
 
 /** Agents' days, last strain levels and shifts (Postgres, the service's schema). */
 @Injectable()
@@ -66,21 +76,38 @@ export class WellbeingRepository {
     return new Map(rows.map((row) => [row.agent_id, toShift(row)]));
   }
 
-  /** The agent's day, locked for the transaction. */
-  async lock(manager: EntityManager, tenant: string, agentId: string): Promise<{ day: AgentDay; level: WellbeingLevel } | undefined> {
-    const rows: { day: StoredDay; level: WellbeingLevel }[] = await manager.query(
-      `SELECT day, level FROM ${this.table} WHERE tenant = $1 AND agent_id = $2 FOR UPDATE`,
-      [tenant, agentId],
+  /** The agents' days and levels, locked for the transaction, keyed `tenant/agentId` (agents without a day are absent). */
+  async lock(manager: EntityManager, agents: readonly AgentKey[]): Promise<Map<string, { day: AgentDay; level: WellbeingLevel }>> {
+    if (agents.length === 0) return new Map();
+    const rows: { tenant: string; agent_id: string; day: StoredDay; level: WellbeingLevel }[] = await manager.query(
+      `SELECT w.tenant, w.agent_id, w.day, w.level FROM ${this.table} w
+       JOIN unnest($1::text[], $2::text[]) AS v(tenant, agent_id) ON w.tenant = v.tenant AND w.agent_id = v.agent_id
+       ORDER BY w.tenant, w.agent_id FOR UPDATE OF w`,
+      keyColumns(agents),
     );
-    const row = rows[0];
-    return row && { day: fromStored(row.day), level: row.level };
+    return new Map(rows.map((row) => [`${row.tenant}/${row.agent_id}`, { day: fromStored(row.day), level: row.level }]));
   }
 
-  async save(manager: EntityManager, tenant: string, agentId: string, day: AgentDay, level: WellbeingLevel): Promise<void> {
+  /** The agents' shifts, keyed `tenant/agentId`. */
+  async shiftsOf(manager: EntityManager, agents: readonly AgentKey[]): Promise<Map<string, Shift>> {
+    if (agents.length === 0) return new Map();
+    const rows: (ShiftRow & { tenant: string })[] = await manager.query(
+      `SELECT s.tenant, s.agent_id, s.start_time, s.end_time, s.time_zone FROM ${this.shifts} s
+       JOIN unnest($1::text[], $2::text[]) AS v(tenant, agent_id) ON s.tenant = v.tenant AND s.agent_id = v.agent_id`,
+      keyColumns(agents),
+    );
+    return new Map(rows.map((row) => [`${row.tenant}/${row.agent_id}`, toShift(row)]));
+  }
+
+  /** Stores the agents' days and levels (each agent at most once per call). */
+  async save(manager: EntityManager, days: readonly (AgentKey & { day: AgentDay; level: WellbeingLevel })[]): Promise<void> {
+    if (days.length === 0) return;
+    const rows = [...days].sort(byTenantThen((row) => row.agentId));
     await manager.query(
-      `INSERT INTO ${this.table} (tenant, agent_id, day, level) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (tenant, agent_id) DO UPDATE SET day = $3, level = $4, updated_at = now()`,
-      [tenant, agentId, JSON.stringify(day), level],
+      `INSERT INTO ${this.table} (tenant, agent_id, day, level)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::text[])
+       ON CONFLICT (tenant, agent_id) DO UPDATE SET day = EXCLUDED.day, level = EXCLUDED.level, updated_at = now()`,
+      [...keyColumns(rows), rows.map((row) => JSON.stringify(row.day)), rows.map((row) => row.level)],
     );
   }
 
