@@ -6,8 +6,15 @@ import { WordSequence } from './words';
  * Gratitude and praise phrases. Words and phrases collected from the CLINC150 `thank_you` TRAIN examples that the
  * learned model misses, plus "couldn't have done it without you" from the product brief.
  */
-const GRATITUDE =
+export const GRATITUDE =
   /\b(thanks?|thank(ful|s)|thx|ty|cheers|appreciated?|appreciate it|grateful|gratitude|obliged|gracias|merci|danke|helpful|great help|big help|you helped|owe you one|good job|great job|well done|good looking out|so (kind|nice|sweet)|couldn'?t have done it without you|you'?(re| are|ve been) (a star|great|amazing|wonderful|awesome|the best|a lifesaver|so helpful|a doll))\b/i;
+
+/** Cue words of {@link GRATITUDE}: each alternative holds one as a whole word (see {@link Vocabulary.cue}). */
+export const GRATITUDE_CUES: readonly string[] = [
+  'thanks', 'thank', 'thankful', 'thx', 'ty', 'cheers', 'appreciated', 'appreciate', 'grateful', 'gratitude', 'obliged',
+  'gracias', 'merci', 'danke', 'helpful', 'help', 'helped', 'owe', 'job', 'done', 'looking', 'kind', 'nice', 'sweet',
+  'without', 'star', 'great', 'amazing', 'wonderful', 'awesome', 'best', 'lifesaver', 'doll',
+];
 
 export interface IntentTrainingData {
   train: readonly (readonly [string, string])[];
@@ -37,6 +44,7 @@ export class IntentClassifier {
   private readonly smallTalk: Uint8Array;
   private readonly thankYou: number;
   private readonly words: WordSequence;
+  private readonly gratitudeCue: number;
 
   /** `vocabulary` may be shared with other models so that one {@link WordSequence} of a text serves them all. */
   constructor(data: IntentTrainingData, vocabulary = new Vocabulary()) {
@@ -47,13 +55,14 @@ export class IntentClassifier {
     );
     this.smallTalk = Uint8Array.from(this.model.classes, (c) => (data.smallTalkIntents.has(c) ? 1 : 0));
     this.thankYou = this.model.classes.indexOf('thank_you');
+    this.gratitudeCue = vocabulary.cue(GRATITUDE_CUES);
     this.words = new WordSequence(vocabulary);
   }
 
   /** `words`: the text's words read with this classifier's vocabulary (read here when absent). */
   classify(text: string, words: WordSequence = this.words.read(text)): IntentVerdict {
     const best = this.model.best(this.model.logPosteriorsOf(words));
-    const gratitude = best === this.thankYou || GRATITUDE.test(text);
+    const gratitude = best === this.thankYou || ((words.cues & this.gratitudeCue) !== 0 && GRATITUDE.test(text));
     return VERDICTS[(this.smallTalk[best] as number) * 2 + (gratitude ? 1 : 0)] as IntentVerdict;
   }
 }

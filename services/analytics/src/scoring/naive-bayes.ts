@@ -1,13 +1,19 @@
-import { PairTable, type Vocabulary } from './vocabulary';
+import type { Vocabulary } from './vocabulary';
 import { words, type WordSequence } from './words';
 
 export { words } from './words';
 
-/** Sparse per-feature gains in compressed rows: feature f owns entries `offsets[f] … offsets[f + 1] − 1`. */
+/**
+ * Per-feature gains. Sparse, in compressed rows: feature f owns entries `offsets[f] … offsets[f + 1] − 1`. Features
+ * seen by at least half of the classes (the common words) are kept dense instead, `dense[f]` being the start of their
+ * row of one gain per class (0 for a class that never saw it), read in one sequential sweep.
+ */
 interface Rows {
   offsets: Int32Array;
   classes: Uint16Array;
   gains: Float64Array;
+  dense: Int32Array;
+  denseGains: Float64Array;
 }
 
 function rowsOf(counts: Map<number, number>, features: number, classCount: number, alpha: number): Rows {
@@ -19,15 +25,35 @@ function rowsOf(counts: Map<number, number>, features: number, classCount: numbe
   const gains = new Float64Array(counts.size);
   for (const [key, count] of counts) {
     const feature = Math.floor(key / classCount);
-    const at = (fill[feature] as number) + 0;
+    const at = fill[feature] as number;
     fill[feature] = at + 1;
     classes[at] = key % classCount;
     gains[at] = Math.log((count + alpha) / alpha);
   }
-  return { offsets, classes, gains };
+  const dense = new Int32Array(features).fill(-1);
+  const denseRows: number[] = [];
+  for (let f = 0; f < features; f++) {
+    if ((offsets[f + 1] as number) - (offsets[f] as number) >= classCount / 2) {
+      dense[f] = denseRows.length * classCount;
+      denseRows.push(f);
+    }
+  }
+  const denseGains = new Float64Array(denseRows.length * classCount);
+  for (const f of denseRows) {
+    for (let j = offsets[f] as number; j < (offsets[f + 1] as number); j++) {
+      denseGains[(dense[f] as number) + (classes[j] as number)] = gains[j] as number;
+    }
+  }
+  return { offsets, classes, gains, dense, denseGains };
 }
 
 function addRow(scores: Float64Array, rows: Rows, feature: number): void {
+  const start = rows.dense[feature] as number;
+  if (start >= 0) {
+    const denseGains = rows.denseGains;
+    for (let k = 0; k < scores.length; k++) scores[k] = (scores[k] as number) + (denseGains[start + k] as number);
+    return;
+  }
   const { offsets, classes, gains } = rows;
   const end = offsets[feature + 1] as number;
   for (let j = offsets[feature] as number; j < end; j++) {
@@ -39,14 +65,14 @@ function addRow(scores: Float64Array, rows: Rows, feature: number): void {
 /**
  * Multinomial naive Bayes with Laplace smoothing over word uni- and bigrams (Manning, Raghavan & Schütze,
  * "Introduction to Information Retrieval", §13.2), over the ids of a shared {@link Vocabulary}. Trained once at start
- * into precomputed tables: per word id, and per bigram (a pair of ids → a row), the classes that saw the feature and
- * their log-probability gain over an unseen feature, so that scoring is array reads and adds.
+ * into precomputed tables: per word id and per bigram id (both the vocabulary's, so that one {@link WordSequence} of a
+ * text serves every model), the classes that saw the feature and their log-probability gain over an unseen feature, so
+ * that scoring is array reads and adds.
  */
 export class NaiveBayes {
   /** Rows by word id (ids the model never saw have no row or an empty one). */
   private unigrams!: Rows;
-  /** Bigram (first id, second id) → its row in `bigramRows`. */
-  private readonly bigrams = new PairTable(1024);
+  /** Rows by the vocabulary's bigram id. */
   private bigramRows!: Rows;
   private priors = new Float64Array(0);
   private unknown = new Float64Array(0);
@@ -73,6 +99,7 @@ export class NaiveBayes {
     const unigramCounts = new Map<number, number>();
     const bigramCounts = new Map<number, number>();
     const seenWords = new Set<number>();
+    const seenBigrams = new Set<number>();
     for (const { ids, label } of rows) {
       const k = classIndex.get(label) as number;
       docs[k]++;
@@ -82,21 +109,17 @@ export class NaiveBayes {
         seenWords.add(id);
         unigramCounts.set(id * C + k, (unigramCounts.get(id * C + k) ?? 0) + 1);
         if (i === 0) continue;
-        const first = ids[i - 1] as number;
-        let bigram = model.bigrams.get(first, id);
-        if (bigram < 0) {
-          bigram = model.bigrams.size;
-          model.bigrams.set(first, id, bigram);
-        }
+        const bigram = vocabulary.addBigram(ids[i - 1] as number, id);
+        seenBigrams.add(bigram);
         bigramCounts.set(bigram * C + k, (bigramCounts.get(bigram * C + k) ?? 0) + 1);
       }
     }
-    const features = seenWords.size + model.bigrams.size;
+    const features = seenWords.size + seenBigrams.size;
     const totalDocs = rows.length;
     model.priors = Float64Array.from(docs, (d) => (uniformPrior ? 0 : Math.log(d / totalDocs)));
     model.unknown = Float64Array.from(tokens, (t) => Math.log(alpha / (t + alpha * (features + 1))));
     model.unigrams = rowsOf(unigramCounts, vocabulary.size, C, alpha);
-    model.bigramRows = rowsOf(bigramCounts, model.bigrams.size, C, alpha);
+    model.bigramRows = rowsOf(bigramCounts, vocabulary.bigrams, C, alpha);
     return model;
   }
 
@@ -105,20 +128,18 @@ export class NaiveBayes {
    * class, then the sparse gains added. The returned array is reused by the next call.
    */
   logPosteriorsOf(words: WordSequence): Float64Array {
-    const { ids, count } = words;
+    const { ids, bigrams, count } = words;
     const n = count === 0 ? 0 : 2 * count - 1;
     const scores = this.scores;
     for (let k = 0; k < scores.length; k++) scores[k] = (this.priors[k] as number) + n * (this.unknown[k] as number);
     const known = this.unigrams.offsets.length - 1;
-    let previous = -1;
+    const knownBigrams = this.bigramRows.offsets.length - 1;
     for (let i = 0; i < count; i++) {
       const id = ids[i] as number;
       if (id >= 0 && id < known) addRow(scores, this.unigrams, id);
-      if (previous >= 0 && id >= 0) {
-        const bigram = this.bigrams.get(previous, id);
-        if (bigram >= 0) addRow(scores, this.bigramRows, bigram);
-      }
-      previous = id;
+      if (i === 0) continue;
+      const bigram = bigrams[i] as number;
+      if (bigram >= 0 && bigram < knownBigrams) addRow(scores, this.bigramRows, bigram);
     }
     return scores;
   }
@@ -150,19 +171,16 @@ export class NaiveBayes {
     const bigrams = delta(this.bigramRows, this.bigramRows.offsets.length - 1);
     const prior = (this.priors[a] as number) - (this.priors[b] as number);
     const unknown = (this.unknown[a] as number) - (this.unknown[b] as number);
-    const table = this.bigrams;
     const known = unigrams.length;
-    return ({ ids, count }: WordSequence): number => {
+    const knownBigrams = bigrams.length;
+    return ({ ids, bigrams: pairs, count }: WordSequence): number => {
       let sum = prior + (count === 0 ? 0 : 2 * count - 1) * unknown;
-      let previous = -1;
       for (let i = 0; i < count; i++) {
         const id = ids[i] as number;
         if (id >= 0 && id < known) sum += unigrams[id] as number;
-        if (previous >= 0 && id >= 0) {
-          const bigram = table.get(previous, id);
-          if (bigram >= 0) sum += bigrams[bigram] as number;
-        }
-        previous = id;
+        if (i === 0) continue;
+        const bigram = pairs[i] as number;
+        if (bigram >= 0 && bigram < knownBigrams) sum += bigrams[bigram] as number;
       }
       return sum;
     };

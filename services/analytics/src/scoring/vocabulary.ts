@@ -18,11 +18,67 @@ function tableSize(entries: number): number {
  */
 export class Vocabulary {
   private readonly words: string[] = [];
+  /** Word pairs seen in training → dense bigram ids, shared by every model trained on this vocabulary. */
+  private readonly pairs = new PairTable(1024);
   private hashes = new Int32Array(64);
   private slots = new Int32Array(128);
+  /** Per word id, the cue bits it carries (see {@link Vocabulary.cue}). */
+  private cueBits = new Int32Array(64);
+  private cueCount = 0;
 
   get size(): number {
     return this.words.length;
+  }
+
+  get bigrams(): number {
+    return this.pairs.size;
+  }
+
+  /** The id of the bigram (first, second), added when new. */
+  addBigram(first: number, second: number): number {
+    const found = this.pairs.get(first, second);
+    if (found >= 0) return found;
+    const id = this.pairs.size;
+    this.pairs.set(first, second, id);
+    return id;
+  }
+
+  /** The id of the bigram (first, second) of two known words, or −1. */
+  bigramOf(first: number, second: number): number {
+    return this.pairs.get(first, second);
+  }
+
+  /**
+   * Registers cue words under a new bit and returns the bit: a word carries it when it is one of `words` or when one
+   * of its parts (split at apostrophes and non-ASCII characters, where a regular expression's `\b` falls) is. A
+   * pattern that needs one of its cue words as a whole word can then be skipped for any text whose words carry none.
+   */
+  cue(words: readonly string[]): number {
+    if (this.cueCount === 31) throw new Error('at most 31 cue sets per vocabulary');
+    const bit = 1 << this.cueCount++;
+    for (const word of words) this.cueBits[this.add(word)] = (this.cueBits[this.add(word)] as number) | bit;
+    for (let id = 0; id < this.words.length; id++) this.cueBits[id] = (this.cueBits[id] as number) | this.cuesOfParts(this.words[id] as string);
+    return bit;
+  }
+
+  /** The cue bits of word `id` (0 for −1, an unknown word). */
+  cuesOf(id: number): number {
+    return id < 0 ? 0 : (this.cueBits[id] as number);
+  }
+
+  private cuesOfParts(word: string): number {
+    let bits = 0;
+    let start = 0;
+    for (let i = 0; i <= word.length; i++) {
+      const c = i < word.length ? word.charCodeAt(i) : 39;
+      if (c !== 39 && c <= 127) continue;
+      if (i > start && !(start === 0 && i === word.length)) {
+        const part = this.idOf(word.slice(start, i));
+        if (part >= 0) bits |= this.cueBits[part] as number;
+      }
+      start = i + 1;
+    }
+    return bits;
   }
 
   wordOf(id: number): string {
@@ -47,9 +103,13 @@ export class Vocabulary {
       const hashes = new Int32Array(this.hashes.length * 2);
       hashes.set(this.hashes);
       this.hashes = hashes;
+      const cueBits = new Int32Array(this.hashes.length);
+      cueBits.set(this.cueBits);
+      this.cueBits = cueBits;
     }
     this.hashes[id] = hash;
     this.place(id, hash);
+    if (this.cueCount > 0) this.cueBits[id] = this.cuesOfParts(word);
     return id;
   }
 
@@ -105,18 +165,16 @@ export class Vocabulary {
   }
 }
 
-/** Pairs of ids (bigrams, or an n-gram's prefix and its next word) → a value ≥ 0; open addressing, no allocation to look up. */
+/**
+ * Pairs of ids (bigrams, or an n-gram's prefix and its next word) → a value ≥ 0; open addressing with each slot's
+ * (first, second, value) side by side, so that a probe reads one cache line and a look-up allocates nothing.
+ */
 export class PairTable {
-  private firsts: Int32Array;
-  private seconds: Int32Array;
-  private values: Int32Array;
+  private slots: Int32Array;
   private count = 0;
 
   constructor(expected = 32) {
-    const size = tableSize(expected);
-    this.firsts = new Int32Array(size).fill(-1);
-    this.seconds = new Int32Array(size);
-    this.values = new Int32Array(size);
+    this.slots = new Int32Array(3 * tableSize(expected)).fill(-1);
   }
 
   get size(): number {
@@ -129,41 +187,44 @@ export class PairTable {
 
   /** The value of (first, second), or −1. */
   get(first: number, second: number): number {
-    const mask = this.firsts.length - 1;
+    const slots = this.slots;
+    const capacity = slots.length / 3;
+    const mask = capacity - 1;
     for (let slot = PairTable.hash(first, second) & mask; ; slot = (slot + 1) & mask) {
-      const f = this.firsts[slot] as number;
+      const at = slot * 3;
+      const f = slots[at] as number;
       if (f === -1) return -1;
-      if (f === first && this.seconds[slot] === second) return this.values[slot] as number;
+      if (f === first && slots[at + 1] === second) return slots[at + 2] as number;
     }
   }
 
   set(first: number, second: number, value: number): void {
-    if ((this.count + 1) * 2 > this.firsts.length) this.grow();
-    const mask = this.firsts.length - 1;
-    let slot = PairTable.hash(first, second) & mask;
-    for (; ; slot = (slot + 1) & mask) {
-      const f = this.firsts[slot] as number;
-      if (f === -1) break;
-      if (f === first && this.seconds[slot] === second) {
-        this.values[slot] = value;
+    if ((this.count + 1) * 2 > this.slots.length / 3) this.grow();
+    const slots = this.slots;
+    const mask = slots.length / 3 - 1;
+    for (let slot = PairTable.hash(first, second) & mask; ; slot = (slot + 1) & mask) {
+      const at = slot * 3;
+      const f = slots[at] as number;
+      if (f === -1) {
+        slots[at] = first;
+        slots[at + 1] = second;
+        slots[at + 2] = value;
+        this.count++;
+        return;
+      }
+      if (f === first && slots[at + 1] === second) {
+        slots[at + 2] = value;
         return;
       }
     }
-    this.firsts[slot] = first;
-    this.seconds[slot] = second;
-    this.values[slot] = value;
-    this.count++;
   }
 
   private grow(): void {
-    const { firsts, seconds, values } = this;
-    const size = firsts.length * 2;
-    this.firsts = new Int32Array(size).fill(-1);
-    this.seconds = new Int32Array(size);
-    this.values = new Int32Array(size);
+    const old = this.slots;
+    this.slots = new Int32Array(old.length * 2).fill(-1);
     this.count = 0;
-    for (let slot = 0; slot < firsts.length; slot++) {
-      if (firsts[slot] !== -1) this.set(firsts[slot] as number, seconds[slot] as number, values[slot] as number);
+    for (let at = 0; at < old.length; at += 3) {
+      if (old[at] !== -1) this.set(old[at] as number, old[at + 1] as number, old[at + 2] as number);
     }
   }
 }

@@ -23,25 +23,40 @@ function isWordChar(lowerCode: number): boolean {
 
 /**
  * The words of one text as vocabulary ids (−1 for a word the vocabulary does not hold), in order: the same words as
- * {@link words}, found without building a string per word. One instance is reused from text to text, so the ids are
+ * {@link words}, found without building a string per word, and the ids of their bigrams. One instance is reused from text to text, so the ids are
  * valid until the next {@link WordSequence.read}.
  */
 export class WordSequence {
   ids = new Int32Array(256);
+  /** `bigrams[i]`: the bigram id of words i − 1 and i (−1 when unknown; i ≥ 1). */
+  bigrams = new Int32Array(256);
   count = 0;
+  /**
+   * The union of the words' cue bits ({@link Vocabulary.cue}); all bits when a word the vocabulary does not hold has
+   * an apostrophe or a non-ASCII character (its parts might be cue words).
+   */
+  cues = 0;
 
   constructor(private readonly vocabulary: Vocabulary) {}
 
   read(text: string): this {
     if (!this.scan(text, false)) this.scan(text.toLowerCase(), true);
+    const { ids, bigrams, vocabulary } = this;
+    for (let i = 1; i < this.count; i++) {
+      const first = ids[i - 1] as number;
+      const second = ids[i] as number;
+      bigrams[i] = first >= 0 && second >= 0 ? vocabulary.bigramOf(first, second) : -1;
+    }
     return this;
   }
 
   /** Scans ASCII text, folding capitals; false (and nothing read) at the first non-ASCII character unless `lowered`. */
   private scan(source: string, lowered: boolean): boolean {
     this.count = 0;
+    this.cues = 0;
     let start = -1;
     let hash = HASH_SEED;
+    let split = false;
     const length = source.length;
     for (let i = 0; i <= length; i++) {
       let c = i < length ? source.charCodeAt(i) : 32;
@@ -51,10 +66,14 @@ export class WordSequence {
         if (start < 0) {
           start = i;
           hash = HASH_SEED;
+          split = false;
         }
+        if (c === 39 || c > 127) split = true;
         hash = hashStep(hash, c);
       } else if (start >= 0) {
-        this.push(this.vocabulary.idOfRange(source, start, i, hash));
+        const id = this.vocabulary.idOfRange(source, start, i, hash);
+        this.cues |= id >= 0 ? this.vocabulary.cuesOf(id) : split ? -1 : 0;
+        this.push(id);
         start = -1;
       }
     }
@@ -66,6 +85,7 @@ export class WordSequence {
       const ids = new Int32Array(this.ids.length * 2);
       ids.set(this.ids);
       this.ids = ids;
+      this.bigrams = new Int32Array(ids.length);
     }
     this.ids[this.count++] = id;
   }
