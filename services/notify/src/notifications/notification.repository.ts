@@ -128,7 +128,8 @@ export class NotificationRepository {
       due_at: d.dueAt,
       digest: d.digest,
     }));
-    const inserted: { id: string; seq: string; created_at: Date }[] = await this.dataSource.query(
+    // created_at as whole epoch milliseconds (what a parsed timestamp keeps), so no date string is parsed per row.
+    const inserted: { id: string; seq: string; created_ms: number }[] = await this.dataSource.query(
       `WITH serialised AS MATERIALIZED (SELECT pg_advisory_xact_lock(hashtext($3)) AS locked),
        n AS (
          INSERT INTO ${this.table} (id, tenant, recipient, kind, event_type, severity, source_event_id, event_time, payload, held_until)
@@ -142,17 +143,17 @@ export class NotificationRepository {
          FROM jsonb_to_recordset($2::jsonb) AS y(id uuid, tenant text, subscription_id uuid, notification_id uuid, channel text, due_at timestamptz, digest boolean)
          JOIN n ON n.id = y.notification_id
          ON CONFLICT (subscription_id, notification_id) DO NOTHING)
-       SELECT id, seq, created_at FROM n`,
+       SELECT id, seq, floor(extract(epoch FROM created_at) * 1000)::float8 AS created_ms FROM n`,
       [JSON.stringify(rows), JSON.stringify(deliveryRows), this.table],
     );
     // What was inserted is what was sent, plus the sequence number and creation time.
-    const key = (tenant: string, sourceEventId: string, recipient: string) => `${tenant}\u0000${sourceEventId}\u0000${recipient}`;
-    const byId = new Map(list.map((n) => [n.id, n]));
-    const stored = new Map<string, NotificationRecord>();
+    const stored: (NotificationRecord | undefined)[] = new Array<NotificationRecord | undefined>(list.length);
+    const indexOf = new Map(list.map((n, i) => [n.id, i]));
     for (const row of inserted) {
-      const n = byId.get(row.id);
-      if (!n) continue;
-      stored.set(key(n.tenant, n.sourceEventId, n.recipient), {
+      const i = indexOf.get(row.id);
+      const n = i === undefined ? undefined : list[i];
+      if (i === undefined || !n) continue;
+      stored[i] = {
         id: n.id,
         seq: String(row.seq),
         tenant: n.tenant,
@@ -163,23 +164,29 @@ export class NotificationRepository {
         sourceEventId: n.sourceEventId,
         eventTime: new Date(n.eventTime).toISOString(),
         payload: n.payload,
-        createdAt: row.created_at.toISOString(),
+        createdAt: new Date(row.created_ms).toISOString(),
         ackedAt: null,
         ackedBy: null,
         heldUntil: n.heldUntil ? n.heldUntil.toISOString() : null,
-      });
+      };
     }
-    const missing = list.filter((n) => !stored.has(key(n.tenant, n.sourceEventId, n.recipient)));
+    // The others existed (a redelivered event): read back what is stored.
+    const missing = list.flatMap((n, i) => (stored[i] ? [] : [i]));
     if (missing.length > 0) {
+      const key = (tenant: string, sourceEventId: string, recipient: string) => `${tenant}\u0000${sourceEventId}\u0000${recipient}`;
       const existing: Row[] = await this.dataSource.query(
         `SELECT n.* FROM ${this.table} n
          JOIN jsonb_to_recordset($1::jsonb) AS k(tenant text, source_event_id text, recipient text) USING (tenant, source_event_id, recipient)`,
-        [JSON.stringify(missing.map((n) => ({ tenant: n.tenant, source_event_id: n.sourceEventId, recipient: n.recipient })))],
+        [JSON.stringify(missing.map((i) => ({ tenant: list[i]?.tenant, source_event_id: list[i]?.sourceEventId, recipient: list[i]?.recipient })))],
       );
-      for (const row of existing) stored.set(key(row.tenant, row.source_event_id, row.recipient), toRecord(row));
+      const byKey = new Map(existing.map((row) => [key(row.tenant, row.source_event_id, row.recipient), toRecord(row)]));
+      for (const i of missing) {
+        const n = list[i];
+        if (n) stored[i] = byKey.get(key(n.tenant, n.sourceEventId, n.recipient));
+      }
     }
-    return list.map((n) => {
-      const record = stored.get(key(n.tenant, n.sourceEventId, n.recipient));
+    return list.map((n, i) => {
+      const record = stored[i];
       if (!record) throw new Error(`notification for event ${n.sourceEventId} and ${n.recipient} was neither inserted nor found`);
       return record;
     });
