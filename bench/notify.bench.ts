@@ -1,8 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { streamForType, subjectFor, type AnyCloudEvent } from '@switchboard/contracts';
@@ -35,6 +35,38 @@ function threadCpuMs(): number {
   } catch {
     return Number.NaN;
   }
+}
+
+const SERVERS = { nats: 'nats-server', postgres: 'postgres', redis: 'redis-server' } as const;
+type Server = keyof typeof SERVERS;
+
+/**
+ * CPU time (ms) used so far by the local NATS, PostgreSQL (every backend) and Redis processes (Linux `/proc`;
+ * NaN elsewhere). They serve whatever else runs on the machine too: on a quiet machine this is the suite's cost.
+ */
+function serverCpuMs(): Record<Server, number> {
+  const out: Record<Server, number> = { nats: 0, postgres: 0, redis: 0 };
+  const names = Object.entries(SERVERS) as [Server, string][];
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((pid) => /^\d+$/.test(pid));
+  } catch {
+    return { nats: Number.NaN, postgres: Number.NaN, redis: Number.NaN };
+  }
+  for (const pid of pids) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const server = names.find(([, name]) => name === comm)?.[0];
+    if (!server) continue;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    out[server] += (Number(fields[11]) + Number(fields[12])) * 10;
+  }
+  return out;
 }
 
 /**
@@ -230,14 +262,20 @@ interface CpuSnapshot {
   clients: number;
   producer: number;
   process: NodeJS.CpuUsage;
+  servers: Record<Server, number>;
 }
 
 async function cpuSnapshot(clients: Clients, producer: Peer): Promise<CpuSnapshot> {
-  return { service: threadCpuMs(), clients: await clients.peer.cpuMs(), producer: await producer.cpuMs(), process: process.cpuUsage() };
+  return { service: threadCpuMs(), clients: await clients.peer.cpuMs(), producer: await producer.cpuMs(), process: process.cpuUsage(), servers: serverCpuMs() };
 }
 
-/** CPU ms per 1,000 messages of each thread (the service's is the main thread) and of the whole process between two snapshots. */
-function cpuPer1000(before: CpuSnapshot, after: CpuSnapshot, messages: number): Record<'service' | 'clients' | 'producer' | 'process', number> {
+type CpuPer1000 = Record<'service' | 'clients' | 'producer' | 'process' | Server, number>;
+
+/**
+ * CPU ms per 1,000 messages between two snapshots: each thread of the benchmark process (the service's is the main
+ * thread), the whole process (with its GC and runtime threads) and the NATS, PostgreSQL and Redis servers.
+ */
+function cpuPer1000(before: CpuSnapshot, after: CpuSnapshot, messages: number): CpuPer1000 {
   const per1000 = (ms: number) => round((ms / messages) * 1000, 1);
   const processMs = (after.process.user - before.process.user + after.process.system - before.process.system) / 1000;
   return {
@@ -245,7 +283,23 @@ function cpuPer1000(before: CpuSnapshot, after: CpuSnapshot, messages: number): 
     clients: per1000(after.clients - before.clients),
     producer: per1000(after.producer - before.producer),
     process: per1000(processMs),
+    nats: per1000(after.servers.nats - before.servers.nats),
+    postgres: per1000(after.servers.postgres - before.servers.postgres),
+    redis: per1000(after.servers.redis - before.servers.redis),
   };
+}
+
+/** Why the burst rate is what it is: where its CPU went, and what that leaves of the machine's cores. */
+function rateNote(sustained: number, cpu: CpuPer1000, load: number): string {
+  const total = cpu.process + cpu.nats + cpu.postgres + cpu.redis;
+  const cores = cpus().length;
+  return (
+    `Measured at load ${round(load, 1)} on ${cores} cores, ${Math.round(sustained)} msg/s: CPU per 1,000 messages ${Math.round(total)} ms in all ` +
+    `(service thread ${cpu.service}, its process's GC and runtime threads ${round(cpu.process - cpu.service - cpu.clients - cpu.producer, 1)}, ` +
+    `the 1,000 clients ${cpu.clients}, the producer ${cpu.producer}; nats-server ${cpu.nats}, PostgreSQL ${cpu.postgres}, Redis ${cpu.redis}, ` +
+    `servers that also serve whatever else runs), so ${cores} idle cores would carry about ${Math.round((cores * 1e6) / total)} msg/s, ` +
+    `and the service thread alone (${cpu.service} ms) about ${Math.round(1e6 / cpu.service)} msg/s.`
+  );
 }
 
 /**
@@ -394,33 +448,50 @@ export async function run(): Promise<BenchResult> {
       await hooksDone;
     });
 
+    const sustained = rate(BURST, burst.ms);
+    const busyPer1000 = round((elu.active / BURST) * 1000, 1);
+    const burstLoad = loadavg()[0] ?? 0;
+    const pacedP99 = percentile(paced, 99);
     return {
       suite: 'notify',
       figures: [
         figure({
           name: `WebSocket messages/s to ${CLIENTS} connected clients (burst of ${BURST}, event published → client received)`,
           unit: 'msg/s',
-          value: rate(BURST, burst.ms),
+          value: sustained,
           ceiling: { name: 'raw JetStream publish (pipelined, same run)', value: raw },
           target: { kind: 'min', value: 5_000 },
+          ...(sustained < 5_000 ? { note: rateNote(sustained, cpu, burstLoad) } : {}),
           extra: {
             messages: BURST,
             burstP50Ms: percentile(burstSorted, 50),
             burstP99Ms: percentile(burstSorted, 99),
-            serviceThreadBusyMsPer1000: round((elu.active / BURST) * 1000, 1),
+            serviceThreadBusyMsPer1000: busyPer1000,
             serviceThreadUtilization: round(elu.utilization, 2),
             processCpuMsPer1000: cpu.process,
             serviceThreadCpuMsPer1000: cpu.service,
             clientsThreadCpuMsPer1000: cpu.clients,
             producerThreadCpuMsPer1000: cpu.producer,
-            loadAvg1m: round(loadavg()[0] ?? 0, 2),
+            natsServerCpuMsPer1000: cpu.nats,
+            postgresCpuMsPer1000: cpu.postgres,
+            redisCpuMsPer1000: cpu.redis,
+            loadAvg1m: round(burstLoad, 2),
           },
         }),
         figure({
           name: `WebSocket delivery latency p99 at ${PACED_RATE} msg/s offered to ${CLIENTS} clients (event created → client received)`,
           unit: 'ms',
-          value: percentile(paced, 99),
+          value: pacedP99,
           target: { kind: 'max', value: 50 },
+          ...(pacedP99 > 50
+            ? {
+                note:
+                  `Measured at load ${round(load, 1)}: the producer offered ${Math.round(rate(pacedTotal, pacedMs))} msg/s against a sustained ` +
+                  `${Math.round(sustained)} msg/s in the burst, so the pipeline ran at ${round(rate(pacedTotal, pacedMs) / sustained, 2)} of what it ` +
+                  `carried and messages queued behind the group-commit batches (p50 ${percentile(paced, 50)} ms); at half the sustained rate p99 was ` +
+                  `${percentile(light, 99)} ms.`,
+              }
+            : {}),
           extra: {
             messages: pacedTotal,
             publishedMsgPerS: round(rate(pacedTotal, pacedMs), 0),
