@@ -47,9 +47,9 @@ export class EventTransactions {
         else out.push({ duplicate: true });
       }
       await this.outbox.enqueue(m, tx.events);
-      return out;
+      return { out, enqueued: tx.events.length };
     });
-    this.outbox.kick();
-    return outcomes;
+    if (outcomes.enqueued > 0) this.outbox.kick();
+    return outcomes.out;
   }
 }

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { Outbox } from '@switchboard/platform';
 import { routingEvent } from '../events/event-factory';
 import { HotStateRepository, type OpenWork } from '../hot-state/hot-state.repository';
 import { RoutingRepository, type InteractionWithOffer } from '../persistence/routing.repository';
@@ -13,6 +12,8 @@ export interface InteractionChange {
   tenant: string;
   released: OpenWork[];
   agentStateChanged: boolean;
+  /** Capacity was freed or an interaction queued again: a decision round could offer. */
+  routable: boolean;
 }
 
 /** What routing does when interactions end or move. Each runs inside the consumer's idempotent transaction. */
@@ -21,21 +22,20 @@ export class InteractionLifecycleService {
   constructor(
     private readonly repo: RoutingRepository,
     private readonly hot: HotStateRepository,
-    private readonly outbox: Outbox,
     private readonly signal: DispatchSignal,
   ) {}
 
   /** Ended: withdraw it when still waiting or offered; otherwise free the agent and start wrap-up. */
   async ended(tx: Tx, tenant: string, interactionId: string): Promise<InteractionChange> {
     const interaction = await this.repo.lockInteractionWithOffer(tx.m, tenant, interactionId);
-    if (!interaction || interaction.status === 'ended') return { tenant, released: [], agentStateChanged: false };
+    if (!interaction || interaction.status === 'ended') return { tenant, released: [], agentStateChanged: false, routable: false };
     return this.finish(tx, interaction, undefined);
   }
 
   /** Transferred to another queue: the current agent is freed and the interaction queues again. */
   async transferred(tx: Tx, tenant: string, interactionId: string, toQueueId: string | undefined): Promise<InteractionChange> {
     const interaction = await this.repo.lockInteractionWithOffer(tx.m, tenant, interactionId);
-    if (!interaction || interaction.status === 'ended' || !toQueueId) return { tenant, released: [], agentStateChanged: false };
+    if (!interaction || interaction.status === 'ended' || !toQueueId) return { tenant, released: [], agentStateChanged: false, routable: false };
     return this.finish(tx, interaction, toQueueId);
   }
 
@@ -46,7 +46,7 @@ export class InteractionLifecycleService {
    */
   async disposition(tx: Tx, tenant: string, interactionId: string, resolved: boolean, code: string | undefined): Promise<InteractionChange> {
     const { m } = tx;
-    const none = { tenant, released: [], agentStateChanged: false };
+    const none = { tenant, released: [], agentStateChanged: false, routable: false };
     const recorded = await this.repo.recordDisposition(m, tenant, interactionId, resolved, code ?? null);
     if (!recorded) return none;
     const { interaction, agentState, agentOpen, settings: stored } = recorded;
@@ -63,7 +63,7 @@ export class InteractionLifecycleService {
     const previous = await this.repo.setAgentState(m, tenant, agentId, 'available', reason, { onlyFrom: ['wrap_up'] });
     if (!previous) return none;
     tx.events.push(routingEvent('agent.state_changed', tenant, { agentId, state: 'available', previousState: previous, reason }));
-    return { tenant, released: [], agentStateChanged: true };
+    return { tenant, released: [], agentStateChanged: true, routable: true };
   }
 
   async abuseDetected(tx: Tx, tenant: string, interactionId: string, customerId: string | undefined): Promise<void> {
@@ -98,7 +98,7 @@ export class InteractionLifecycleService {
       await this.repo.updateInteraction(m, tenant, id, { status: 'ended', ended_at: new Date() });
     }
     const agentStateChanged = interaction.status === 'assigned' && interaction.agent_id ? await this.startWrapUp(tx, interaction, interaction.agent_id) : false;
-    return { tenant, released, agentStateChanged };
+    return { tenant, released, agentStateChanged, routable: true };
   }
 
   /** Starts the agent's wrap-up when this was their last open interaction; true when their state changed. */
@@ -124,11 +124,11 @@ export class InteractionLifecycleService {
     return previous !== undefined;
   }
 
-  /** After the consumer's transaction committed. */
+  /** After the consumer's transaction committed (which relays its events): releases, then a round when one could offer. */
   async afterCommit(change: InteractionChange | undefined): Promise<void> {
-    for (const work of change?.released ?? []) await this.hot.release(work);
-    this.outbox.kick();
-    if (change?.agentStateChanged) await this.signal.changed(change.tenant);
-    else this.signal.kick();
+    if (!change) return;
+    for (const work of change.released) await this.hot.release(work);
+    if (change.agentStateChanged) await this.signal.changed(change.tenant);
+    else if (change.routable) this.signal.kick();
   }
 }

@@ -8,6 +8,7 @@ import { RoutingRepository } from '../persistence/routing.repository';
 import type { OfferRow } from '../persistence/rows';
 import { resolveSettings } from '../settings/settings.schema';
 import { DispatchSignal } from '../dispatch/dispatch-signal';
+import { inTransaction } from '../persistence/tx';
 
 export function workOf(offer: Pick<OfferRow, 'tenant' | 'agent_id' | 'interaction_id' | 'channel' | 'id'>): OpenWork {
   return { tenant: offer.tenant, agentId: offer.agent_id, interactionId: offer.interaction_id, channel: offer.channel, offerId: offer.id };
@@ -33,28 +34,31 @@ export class OfferLifecycleService {
   }
 
   async accept(principal: Principal, offerId: string): Promise<{ offerId: string; status: 'accepted'; interactionId: string }> {
-    const offer = await this.ownOffer(principal, offerId);
-    const { events, stateChanged } = await this.repo.dataSource.transaction(async (m) => {
-      const accepted = await this.repo.acceptOffer(m, offer.id);
-      if (!accepted) throw new ConflictError(`Offer ${offerId} is no longer open.`, 'ROUTING.OFFER_NOT_OPEN');
+    // One statement on the way that succeeds (the offer is the caller's and open); the reason of a refusal is read after.
+    const outcome = await inTransaction(this.repo.dataSource, this.outbox, async ({ m, events }) => {
+      const accepted = principal.role === 'agent' && principal.subject ? await this.repo.acceptOffer(m, principal.tenant, offerId, principal.subject) : undefined;
+      if (!accepted) return undefined;
       const { offer: open, interaction } = accepted;
       const base = { interactionId: open.interaction_id, queueId: open.queue_id, offerId: open.id, agentId: open.agent_id, channel: open.channel };
       const waitMs = interaction ? Date.now() - interaction.queued_at.getTime() : undefined;
-      const out: AnyCloudEvent[] = [
+      events.push(
         routingEvent('routing.accepted', open.tenant, base),
         routingEvent('routing.assigned', open.tenant, { ...base, waitMs, customerId: interaction?.customer_id }),
-      ];
+      );
       let previous: Awaited<ReturnType<RoutingRepository['setAgentState']>>;
       if (open.channel === 'voice' || open.channel === 'video') {
         previous = await this.repo.setAgentState(m, open.tenant, open.agent_id, 'busy', `on ${open.channel}`);
-        if (previous) out.push(routingEvent('agent.state_changed', open.tenant, { agentId: open.agent_id, state: 'busy', previousState: previous }));
+        if (previous) events.push(routingEvent('agent.state_changed', open.tenant, { agentId: open.agent_id, state: 'busy', previousState: previous }));
       }
-      await this.outbox.enqueue(m, out);
-      return { events: out, stateChanged: previous !== undefined };
+      return { offer: open, stateChanged: previous !== undefined };
     });
-    if (events.length > 0) this.outbox.kick();
-    if (stateChanged) await this.signal.changed(offer.tenant);
-    return { offerId: offer.id, status: 'accepted', interactionId: offer.interaction_id };
+    if (!outcome) {
+      await this.ownOffer(principal, offerId);
+      throw new ConflictError(`Offer ${offerId} is no longer open.`, 'ROUTING.OFFER_NOT_OPEN');
+    }
+    this.outbox.kick();
+    if (outcome.stateChanged) await this.signal.changed(principal.tenant);
+    return { offerId: outcome.offer.id, status: 'accepted', interactionId: outcome.offer.interaction_id };
   }
 
   async reject(principal: Principal, offerId: string, reason: string | undefined): Promise<{ offerId: string; status: 'rejected' }> {

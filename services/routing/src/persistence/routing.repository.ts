@@ -7,6 +7,9 @@ import type { AgentRow, InteractionRow, OfferRow, OfferStatus, QueueRow } from '
 
 type Db = DataSource | EntityManager;
 
+/** An offer id is a UUID (any other text names no offer). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** A waiting interaction as a decision round reads it: with its customer's flags and sticky agent. */
 export type WaitingRow = InteractionRow & { flag_abusive: boolean | null; flag_churn: string | null; sticky_agent: string | null; sticky_unresolved: boolean | null };
 
@@ -331,7 +334,8 @@ export class RoutingRepository {
   }
 
   async offer(tenant: string, id: string): Promise<OfferRow | undefined> {
-    const rows: OfferRow[] = await this.dataSource.query(`SELECT * FROM ${this.s}.offer WHERE tenant=$1 AND id::text=$2`, [tenant, id]);
+    if (!UUID.test(id)) return undefined;
+    const rows: OfferRow[] = await this.dataSource.query(`SELECT * FROM ${this.s}.offer WHERE id=$2::uuid AND tenant=$1`, [tenant, id]);
     return rows[0];
   }
 
@@ -345,21 +349,22 @@ export class RoutingRepository {
   }
 
   /**
-   * Accepts an open offer in one statement: the offer `offered → accepted`, its interaction assigned to the agent, the
-   * agent's missed offers in a row reset (its row is written only when that count was set). Undefined when the offer
-   * was no longer open.
+   * Accepts an open offer of `agentId` in one statement: the offer `offered → accepted`, its interaction assigned to the agent, the
+   * agent's missed offers in a row reset (its row is written only when that count was set). Undefined when there is no
+   * such open offer (unknown, someone else's, or no longer open).
    */
-  async acceptOffer(db: Db, id: string): Promise<{ offer: OfferRow; interaction: Pick<InteractionRow, 'queued_at' | 'customer_id'> | undefined } | undefined> {
+  async acceptOffer(db: Db, tenant: string, id: string, agentId: string): Promise<{ offer: OfferRow; interaction: Pick<InteractionRow, 'queued_at' | 'customer_id'> | undefined } | undefined> {
+    if (!UUID.test(id)) return undefined;
     const rows: (OfferRow & { i_queued_at: Date | null; i_customer_id: string | null })[] = await db.query(
       `WITH o AS (
-         UPDATE ${this.s}.offer SET status='accepted', resolved_at=now() WHERE id=$1 AND status='offered' RETURNING *),
+         UPDATE ${this.s}.offer SET status='accepted', resolved_at=now() WHERE id=$1::uuid AND tenant=$2 AND agent_id=$3 AND status='offered' RETURNING *),
        i AS (
          UPDATE ${this.s}.interaction x SET status='assigned', agent_id=o.agent_id, assigned_at=clock_timestamp() FROM o
          WHERE x.tenant=o.tenant AND x.id=o.interaction_id RETURNING x.queued_at, x.customer_id),
        a AS (
          UPDATE ${this.s}.agent y SET missed_in_row=0 FROM o WHERE y.tenant=o.tenant AND y.id=o.agent_id AND y.missed_in_row <> 0)
        SELECT o.*, i.queued_at AS i_queued_at, i.customer_id AS i_customer_id FROM o LEFT JOIN i ON true`,
-      [id],
+      [id, tenant, agentId],
     );
     const row = rows[0];
     if (!row) return undefined;
