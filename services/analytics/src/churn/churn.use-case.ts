@@ -3,7 +3,7 @@ import { createEvent, type AnyCloudEvent, type CloudEvent } from '@switchboard/c
 import { IdempotencyService, Outbox } from '@switchboard/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SERVICE_SOURCE } from '../config/analytics.config';
-import { GroupCommit } from '../shared/group-commit';
+import { ExactlyOnceBatches } from '../shared/exactly-once-batches';
 import { rounds } from '../shared/rounds';
 import { assessChurn, CHURN_WINDOW_MS } from './churn-risk';
 import { ChurnRepository, type ContactChange } from './churn.repository';
@@ -36,28 +36,31 @@ function changeOf(event: CloudEvent<'interaction.ended'> | CloudEvent<'interacti
  */
 @Injectable()
 export class ChurnUseCase {
-  private readonly batches = new GroupCommit<ChurnEvent>((events) => this.write(events), MAX_BATCH, MAX_WRITES);
+  private readonly batches: ExactlyOnceBatches<ChurnEvent, boolean>;
 
   constructor(
-    private readonly idempotency: IdempotencyService,
+    idempotency: IdempotencyService,
     private readonly outbox: Outbox,
     private readonly repository: ChurnRepository,
-    private readonly dataSource: DataSource,
-  ) {}
+    dataSource: DataSource,
+  ) {
+    this.batches = new ExactlyOnceBatches<ChurnEvent, boolean>({
+      dataSource,
+      idempotency,
+      consumer: CONSUMER,
+      idOf: (event) => event.id,
+      apply: async (manager, events) => this.assess(manager, await this.apply(manager, events)),
+      committed: (changed) => {
+        if (changed) this.outbox.kick();
+      },
+      maxBatch: MAX_BATCH,
+      maxWrites: MAX_WRITES,
+    });
+  }
 
   /** Resolves once the event is applied (with the others of its batch) or known to have been applied before. */
   record(event: ChurnEvent): Promise<void> {
     return this.batches.add(event);
-  }
-
-  private async write(events: ChurnEvent[]): Promise<void> {
-    const changed = await this.dataSource.transaction(async (manager) => {
-      const fresh = await this.idempotency.claim(manager, CONSUMER, events.map((event) => event.id));
-      const todo = events.filter((event) => fresh.delete(event.id));
-      const touched = await this.apply(manager, todo);
-      return this.assess(manager, touched);
-    });
-    if (changed) this.outbox.kick();
   }
 
   /** Writes the batch's contacts and outcomes; returns the customers touched, each with its latest event. */

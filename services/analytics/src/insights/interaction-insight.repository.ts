@@ -3,13 +3,17 @@ import { quoteIdent } from '@switchboard/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import { byTenantThen } from '../shared/row-order';
 
-export interface InteractionInsight {
+/** What an event says about an interaction's people and origin; absent fields are unknown. */
+export interface InteractionContext {
   tenant: string;
   interactionId: string;
   agentId?: string;
   customerId?: string;
   queueId?: string;
   channel?: string;
+}
+
+export interface InteractionInsight extends InteractionContext {
   utterances: number;
   sentimentSum: number;
   sentimentStart?: number;
@@ -59,16 +63,6 @@ function toInsight(row: Row): InteractionInsight {
     smallTalkCount: row.small_talk_count,
     ...optional('endedAt', row.ended_at),
   };
-}
-
-/** What an event says about an interaction's people and origin; absent fields are unknown. */
-export interface InteractionContext {
-  tenant: string;
-  interactionId: string;
-  agentId?: string;
-  customerId?: string;
-  queueId?: string;
-  channel?: string;
 }
 
 function definedOf(context: InteractionContext): Partial<InteractionContext> {

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { createEvent, type AbuseSeverity, type AnyCloudEvent, type CloudEvent } from '@switchboard/contracts';
 import { IdempotencyService, Outbox } from '@switchboard/platform';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { SERVICE_SOURCE } from '../config/analytics.config';
 import type { AbuseCategory } from '../scoring/abuse-detector';
 import { ScorerProvider } from '../scoring/scorer.provider';
 import type { UtteranceScore } from '../scoring/utterance-scorer';
-import { GroupCommit } from '../shared/group-commit';
+import { ExactlyOnceBatches } from '../shared/exactly-once-batches';
 import { rounds } from '../shared/rounds';
 import { InteractionInsightRepository, type InteractionContext, type InteractionInsight } from './interaction-insight.repository';
 
@@ -69,16 +69,33 @@ export function summaryOf(insight: InteractionInsight): CloudEvent<'analytics.in
  */
 @Injectable()
 export class InteractionInsightsUseCase {
+  private readonly utterances: ExactlyOnceBatches<ScoredEvent, boolean>;
+  private readonly lifecycle: ExactlyOnceBatches<LifecycleEvent, boolean>;
+
   constructor(
-    private readonly idempotency: IdempotencyService,
+    idempotency: IdempotencyService,
     private readonly outbox: Outbox,
     private readonly repository: InteractionInsightRepository,
     private readonly scorer: ScorerProvider,
-    private readonly dataSource: DataSource,
-  ) {}
-
-  private readonly utterances = new GroupCommit<ScoredEvent>((items) => this.writeUtterances(items), MAX_BATCH, MAX_WRITES);
-  private readonly lifecycle = new GroupCommit<LifecycleEvent>((events) => this.writeLifecycle(events), MAX_BATCH, MAX_WRITES);
+    dataSource: DataSource,
+  ) {
+    const common = { dataSource, idempotency, consumer: CONSUMER, maxBatch: MAX_BATCH, maxWrites: MAX_WRITES };
+    const kick = (enqueued: boolean): void => {
+      if (enqueued) this.outbox.kick();
+    };
+    this.utterances = new ExactlyOnceBatches<ScoredEvent, boolean>({
+      ...common,
+      idOf: (item) => item.event.id,
+      apply: (manager, items) => this.writeUtterances(manager, items),
+      committed: kick,
+    });
+    this.lifecycle = new ExactlyOnceBatches<LifecycleEvent, boolean>({
+      ...common,
+      idOf: (event) => event.id,
+      apply: (manager, events) => this.writeLifecycle(manager, events),
+      committed: kick,
+    });
+  }
 
   /** Records the interaction's customer, queue and channel; resolves once committed (with the other events of its batch). */
   async created(event: CloudEvent<'interaction.created'>): Promise<void> {
@@ -104,24 +121,20 @@ export class InteractionInsightsUseCase {
     await this.utterances.add({ event, score: this.scorer.scorer.score(event.data.text) });
   }
 
-  private async writeUtterances(items: ScoredEvent[]): Promise<void> {
-    const published = await this.dataSource.transaction(async (manager) => {
-      const fresh = await this.idempotency.claim(manager, CONSUMER, items.map((item) => item.event.id));
-      const todo = items.filter((item) => fresh.delete(item.event.id));
-      if (todo.length === 0) return false;
-      const people = await this.repository.addUtterances(
-        manager,
-        todo.map(({ event, score }) => ({
-          tenant: event.tenantid,
-          interactionId: event.data.interactionId,
-          score: { compound: score.sentiment.compound, abusive: score.abusive.detected, gratitude: score.gratitude.detected, smallTalk: score.smallTalk.detected },
-        })),
-      );
-      const follow = todo.flatMap(({ event, score }) => this.followUps(event, score, people.get(`${event.tenantid}/${event.data.interactionId}`) ?? {}));
-      await this.outbox.enqueue(manager, follow);
-      return true;
-    });
-    if (published) this.outbox.kick();
+  /** The aggregates of the batch's utterances and their follow-up events; true when any was enqueued. */
+  private async writeUtterances(manager: EntityManager, todo: readonly ScoredEvent[]): Promise<boolean> {
+    if (todo.length === 0) return false;
+    const people = await this.repository.addUtterances(
+      manager,
+      todo.map(({ event, score }) => ({
+        tenant: event.tenantid,
+        interactionId: event.data.interactionId,
+        score: { compound: score.sentiment.compound, abusive: score.abusive.detected, gratitude: score.gratitude.detected, smallTalk: score.smallTalk.detected },
+      })),
+    );
+    const follow = todo.flatMap(({ event, score }) => this.followUps(event, score, people.get(`${event.tenantid}/${event.data.interactionId}`) ?? {}));
+    await this.outbox.enqueue(manager, follow);
+    return true;
   }
 
   private followUps(event: CloudEvent<'interaction.utterance'>, score: UtteranceScore, people: { agentId?: string; customerId?: string }): AnyCloudEvent[] {
@@ -163,40 +176,35 @@ export class InteractionInsightsUseCase {
   }
 
   /**
-   * One transaction for the lifecycle events that arrived together: their processed ids, one upsert of the interactions'
-   * context, one of their ends (returning the aggregates) and the summaries in the outbox.
+   * The lifecycle events that arrived together, in their batch's transaction: one upsert of the interactions' context,
+   * one of their ends (returning the aggregates) and the summaries in the outbox; true when any summary was enqueued.
    */
-  private async writeLifecycle(events: LifecycleEvent[]): Promise<void> {
-    const summarized = await this.dataSource.transaction(async (manager) => {
-      const fresh = await this.idempotency.claim(manager, CONSUMER, events.map((event) => event.id));
-      const todo = events.filter((event) => fresh.delete(event.id));
-      const contexts: InteractionContext[] = [];
-      const ends: CloudEvent<'interaction.ended'>[] = [];
-      for (const event of todo) {
-        if (event.type === 'interaction.ended') ends.push(event);
-        else contexts.push(contextOf(event));
+  private async writeLifecycle(manager: EntityManager, todo: readonly LifecycleEvent[]): Promise<boolean> {
+    const contexts: InteractionContext[] = [];
+    const ends: CloudEvent<'interaction.ended'>[] = [];
+    for (const event of todo) {
+      if (event.type === 'interaction.ended') ends.push(event);
+      else contexts.push(contextOf(event));
+    }
+    await this.repository.recordContexts(manager, contexts);
+    const summaries: AnyCloudEvent[] = [];
+    for (const round of rounds(ends, (event) => `${event.tenantid}/${event.data.interactionId}`)) {
+      const insights = await this.repository.markEnded(
+        manager,
+        round.map((event) => ({
+          tenant: event.tenantid,
+          interactionId: event.data.interactionId,
+          at: new Date(event.time),
+          ...(event.data.agentId === undefined ? {} : { agentId: event.data.agentId }),
+        })),
+      );
+      for (const event of round) {
+        const insight = insights.get(`${event.tenantid}/${event.data.interactionId}`);
+        if (insight) summaries.push(this.event(event, 'analytics.interaction_summarized', summaryOf(insight)));
       }
-      await this.repository.recordContexts(manager, contexts);
-      const summaries: AnyCloudEvent[] = [];
-      for (const round of rounds(ends, (event) => `${event.tenantid}/${event.data.interactionId}`)) {
-        const insights = await this.repository.markEnded(
-          manager,
-          round.map((event) => ({
-            tenant: event.tenantid,
-            interactionId: event.data.interactionId,
-            at: new Date(event.time),
-            ...(event.data.agentId === undefined ? {} : { agentId: event.data.agentId }),
-          })),
-        );
-        for (const event of round) {
-          const insight = insights.get(`${event.tenantid}/${event.data.interactionId}`);
-          if (insight) summaries.push(this.event(event, 'analytics.interaction_summarized', summaryOf(insight)));
-        }
-      }
-      await this.outbox.enqueue(manager, summaries);
-      return summaries.length > 0;
-    });
-    if (summarized) this.outbox.kick();
+    }
+    await this.outbox.enqueue(manager, summaries);
+    return summaries.length > 0;
   }
 
   private event<T extends 'analytics.utterance_scored' | 'analytics.abuse_detected' | 'analytics.kudos' | 'analytics.interaction_summarized'>(

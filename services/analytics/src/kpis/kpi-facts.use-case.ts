@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { CloudEvent } from '@switchboard/contracts';
 import { IdempotencyService } from '@switchboard/platform';
-import { DataSource } from 'typeorm';
-import { GroupCommit } from '../shared/group-commit';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ExactlyOnceBatches } from '../shared/exactly-once-batches';
 import { KpiSnapshotPublisher } from './kpi-snapshot.publisher';
 import { KpiRepository, type AgentStateFact, type ContactFact } from './kpi.repository';
 
@@ -49,39 +49,45 @@ export function factOf(event: KpiEvent): Fact {
  */
 @Injectable()
 export class KpiFactsUseCase {
-  private readonly batches = new GroupCommit<KpiEvent>((events) => this.write(events), MAX_BATCH, MAX_WRITES);
+  private readonly batches: ExactlyOnceBatches<KpiEvent>;
 
   constructor(
-    private readonly idempotency: IdempotencyService,
+    idempotency: IdempotencyService,
     private readonly repository: KpiRepository,
     private readonly snapshots: KpiSnapshotPublisher,
-    private readonly dataSource: DataSource,
-  ) {}
+    dataSource: DataSource,
+  ) {
+    this.batches = new ExactlyOnceBatches<KpiEvent>({
+      dataSource,
+      idempotency,
+      consumer: CONSUMER,
+      idOf: (event) => event.id,
+      apply: (manager, events) => this.apply(manager, events),
+      // The tenants whose facts changed get a fresh live snapshot.
+      committed: (_, events) => new Set(events.map((event) => event.tenantid)).forEach((tenant) => this.snapshots.touch(tenant)),
+      maxBatch: MAX_BATCH,
+      maxWrites: MAX_WRITES,
+    });
+  }
 
   /** Resolves once the event's facts are committed (or it was applied before). */
   record(event: KpiEvent): Promise<void> {
     return this.batches.add(event);
   }
 
-  private async write(events: KpiEvent[]): Promise<void> {
-    const applied = await this.dataSource.transaction(async (manager) => {
-      const fresh = await this.idempotency.claim(manager, CONSUMER, events.map((event) => event.id));
-      const todo = events.filter((event) => fresh.delete(event.id));
-      const contacts: ContactFact[] = [];
-      const changes: AgentStateFact[] = [];
-      for (const event of todo) {
-        const fact = factOf(event);
-        if (fact.kind === 'contact') contacts.push(fact.contact);
-        else changes.push(fact.change);
-      }
-      await this.repository.recordContacts(manager, contacts);
-      await this.repository.sawQueues(
-        manager,
-        contacts.flatMap((contact) => (contact.queueId === undefined ? [] : [{ tenant: contact.tenant, queueId: contact.queueId }])),
-      );
-      await this.repository.recordAgentStates(manager, changes);
-      return todo;
-    });
-    for (const tenant of new Set(applied.map((event) => event.tenantid))) this.snapshots.touch(tenant);
+  private async apply(manager: EntityManager, events: readonly KpiEvent[]): Promise<void> {
+    const contacts: ContactFact[] = [];
+    const changes: AgentStateFact[] = [];
+    for (const event of events) {
+      const fact = factOf(event);
+      if (fact.kind === 'contact') contacts.push(fact.contact);
+      else changes.push(fact.change);
+    }
+    await this.repository.recordContacts(manager, contacts);
+    await this.repository.sawQueues(
+      manager,
+      contacts.flatMap((contact) => (contact.queueId === undefined ? [] : [{ tenant: contact.tenant, queueId: contact.queueId }])),
+    );
+    await this.repository.recordAgentStates(manager, changes);
   }
 }

@@ -3,7 +3,7 @@ import { createEvent, type AnyCloudEvent, type CloudEvent } from '@switchboard/c
 import { IdempotencyService, Outbox } from '@switchboard/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SERVICE_SOURCE } from '../config/analytics.config';
-import { GroupCommit } from '../shared/group-commit';
+import { ExactlyOnceBatches } from '../shared/exactly-once-batches';
 import { rounds } from '../shared/rounds';
 import type { Shift } from './shift';
 import { applyContact, applyStateChange, computeWellbeing, type AgentDay } from './wellbeing-model';
@@ -28,14 +28,27 @@ interface DayUpdate {
  */
 @Injectable()
 export class WellbeingUseCase {
-  private readonly batches = new GroupCommit<DayUpdate>((updates) => this.write(updates), MAX_BATCH, MAX_WRITES);
+  private readonly batches: ExactlyOnceBatches<DayUpdate, boolean>;
 
   constructor(
-    private readonly idempotency: IdempotencyService,
+    idempotency: IdempotencyService,
     private readonly outbox: Outbox,
     private readonly repository: WellbeingRepository,
-    private readonly dataSource: DataSource,
-  ) {}
+    dataSource: DataSource,
+  ) {
+    this.batches = new ExactlyOnceBatches<DayUpdate, boolean>({
+      dataSource,
+      idempotency,
+      consumer: CONSUMER,
+      idOf: (update) => update.event.id,
+      apply: (manager, updates) => this.apply(manager, updates),
+      committed: (changed) => {
+        if (changed) this.outbox.kick();
+      },
+      maxBatch: MAX_BATCH,
+      maxWrites: MAX_WRITES,
+    });
+  }
 
   async stateChanged(event: CloudEvent<'agent.state_changed'>): Promise<void> {
     await this.batches.add({ event, agentId: event.data.agentId, apply: (day, at, shift) => applyStateChange(day, event.data.state, at, shift) });
@@ -51,21 +64,17 @@ export class WellbeingUseCase {
     });
   }
 
-  private async write(updates: DayUpdate[]): Promise<void> {
-    const changed = await this.dataSource.transaction(async (manager) => {
-      const fresh = await this.idempotency.claim(manager, CONSUMER, updates.map((update) => update.event.id));
-      const todo = updates.filter((update) => fresh.delete(update.event.id));
-      const agents = todo.map((update) => ({ tenant: update.event.tenantid, agentId: update.agentId }));
-      const shifts = await this.repository.shiftsOf(manager, agents);
-      const changes: AnyCloudEvent[] = [];
-      // An agent with several events in the batch: one round per event, in arrival order.
-      for (const round of rounds(todo, (update) => `${update.event.tenantid}/${update.agentId}`)) {
-        changes.push(...(await this.applyRound(manager, round, shifts)));
-      }
-      await this.outbox.enqueue(manager, changes);
-      return changes.length > 0;
-    });
-    if (changed) this.outbox.kick();
+  /** Applies the batch's updates; true when a level change was enqueued. */
+  private async apply(manager: EntityManager, updates: readonly DayUpdate[]): Promise<boolean> {
+    const agents = updates.map((update) => ({ tenant: update.event.tenantid, agentId: update.agentId }));
+    const shifts = await this.repository.shiftsOf(manager, agents);
+    const changes: AnyCloudEvent[] = [];
+    // An agent with several events in the batch: one round per event, in arrival order.
+    for (const round of rounds(updates, (update) => `${update.event.tenantid}/${update.agentId}`)) {
+      changes.push(...(await this.applyRound(manager, round, shifts)));
+    }
+    await this.outbox.enqueue(manager, changes);
+    return changes.length > 0;
   }
 
   /** Applies updates of distinct agents; returns the level changes to publish. */

@@ -1,0 +1,46 @@
+import type { IdempotencyService } from '@switchboard/platform';
+import type { DataSource, EntityManager } from 'typeorm';
+import { GroupCommit } from './group-commit';
+
+export interface ExactlyOnceBatchesOptions<T, R> {
+  dataSource: DataSource;
+  idempotency: IdempotencyService;
+  /** The idempotency ledger's consumer name. */
+  consumer: string;
+  /** The event id of an item. */
+  idOf(item: T): string;
+  /** The work of the items not processed before, inside the batch's transaction. */
+  apply(manager: EntityManager, fresh: T[]): Promise<R>;
+  /** After the batch committed (e.g. kick the outbox relay). */
+  committed?(result: R, fresh: T[]): void;
+  maxBatch: number;
+  maxWrites: number;
+}
+
+/**
+ * Event work done exactly once and in batches: the items that arrive while earlier batches are being written are written
+ * together (GroupCommit), in one transaction that records their event ids in the idempotency ledger and does the work
+ * of those not processed before (an id twice in a batch counts once). Each `add` settles when its batch committed.
+ */
+export class ExactlyOnceBatches<T, R = void> {
+  private readonly batches: GroupCommit<T>;
+
+  constructor(private readonly options: ExactlyOnceBatchesOptions<T, R>) {
+    this.batches = new GroupCommit<T>((items) => this.write(items), options.maxBatch, options.maxWrites);
+  }
+
+  add(item: T): Promise<void> {
+    return this.batches.add(item);
+  }
+
+  private async write(items: T[]): Promise<void> {
+    const { dataSource, idempotency, consumer, idOf, apply, committed } = this.options;
+    let fresh: T[] = [];
+    const result = await dataSource.transaction(async (manager) => {
+      const claimed = await idempotency.claim(manager, consumer, items.map(idOf));
+      fresh = items.filter((item) => claimed.delete(idOf(item)));
+      return apply(manager, fresh);
+    });
+    committed?.(result, fresh);
+  }
+}
