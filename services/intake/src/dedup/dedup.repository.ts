@@ -40,8 +40,10 @@ interface IntakeScripts {
 }
 
 const READY_KEY = 'dedup:meta:ready';
-/** Most ids per commit script call. */
+/** Most ids per commit script call (or carried by one claim). */
 const COMMIT_CHUNK = 1000;
+/** Longest an accepted id waits for a claim to carry its commit before it is written on its own. */
+const COMMIT_DELAY_MS = 10;
 const REBUILD_LOCK_KEY = 'dedup:meta:rebuilding';
 
 export function idKey(id: string): string {
@@ -57,7 +59,7 @@ export class DedupRepository {
   private readonly scripts: IntakeScripts;
   private readonly logger = new Logger('Ledger');
   private readonly pendingCommits = new Map<number, string[]>();
-  private commitScheduled = false;
+  private commitTimer: NodeJS.Timeout | undefined;
 
   constructor(@Inject(REDIS) private readonly redis: Redis) {
     for (const [name, lua] of [
@@ -72,17 +74,28 @@ export class DedupRepository {
   }
 
   async claim(request: ClaimRequest): Promise<ClaimOutcome> {
-    const keys = [`ratelimit:${request.tenant}`, READY_KEY, ...request.ids.map(idKey)];
-    const reply = (await this.scripts.intakeClaim(
-      keys.length,
-      ...keys,
-      request.token,
-      request.pendingTtlMs,
-      request.rate.perSecond,
-      request.rate.burst,
-      request.cost,
-      request.checkLedger ? '1' : '0',
-    )) as number[];
+    // The ledger's pending commits travel with this claim (one script call for both).
+    const commits = this.takeCommits();
+    const keys = [`ratelimit:${request.tenant}`, READY_KEY, ...request.ids.map(idKey), ...(commits ? commits.ids.map(idKey) : [])];
+    let reply: number[];
+    try {
+      reply = (await this.scripts.intakeClaim(
+        keys.length,
+        ...keys,
+        request.token,
+        request.pendingTtlMs,
+        request.rate.perSecond,
+        request.rate.burst,
+        request.cost,
+        request.checkLedger ? '1' : '0',
+        commits ? commits.ids.length : 0,
+        commits ? commits.ttlMs : 0,
+      )) as number[];
+    } catch (error) {
+      // Redis could not be asked: the commits wait for the next call.
+      if (commits) this.commitSoon(commits.ids, commits.ttlMs);
+      throw error;
+    }
     const [status, ...rest] = reply;
     if (status === -2) return { kind: 'rate_limited', retryAfterMs: rest[0] ?? 1000 };
     if (status === -1) return { kind: 'ledger_lost' };
@@ -90,9 +103,9 @@ export class DedupRepository {
   }
 
   /**
-   * Marks ids as accepted for `ttlMs` soon: the ids of every request answered in the same turn of the
-   * event loop go to Redis in one script call. Failures are logged (a re-send of such an event is
-   * published again and JetStream's de-duplication answers).
+   * Marks ids as accepted for `ttlMs` soon: with the next claim (any request's), or at the latest after
+   * COMMIT_DELAY_MS in one script call for every id waiting. Failures are logged (a re-send of such an
+   * event is published again and JetStream's de-duplication answers).
    */
   commitSoon(ids: readonly string[], ttlMs: number): void {
     if (ids.length === 0) return;
@@ -102,24 +115,39 @@ export class DedupRepository {
       this.pendingCommits.set(ttlMs, pending);
     }
     for (const id of ids) pending.push(id);
-    if (!this.commitScheduled) {
-      this.commitScheduled = true;
-      setImmediate(() => this.flushCommits());
-    }
+    this.commitTimer ??= setTimeout(() => this.flushCommits(), COMMIT_DELAY_MS);
   }
 
-  private flushCommits(): void {
-    this.commitScheduled = false;
+  /** Up to COMMIT_CHUNK pending commits of one ttl, taken out of the queue (for a claim to carry). */
+  private takeCommits(): { ids: string[]; ttlMs: number } | undefined {
+    for (const [ttlMs, ids] of this.pendingCommits) {
+      if (ids.length <= COMMIT_CHUNK) {
+        this.pendingCommits.delete(ttlMs);
+        return { ids, ttlMs };
+      }
+      return { ids: ids.splice(0, COMMIT_CHUNK), ttlMs };
+    }
+    return undefined;
+  }
+
+  /** Writes every pending commit now (also on shutdown, while Redis is still connected). */
+  flushCommits(): Promise<void> {
+    clearTimeout(this.commitTimer);
+    this.commitTimer = undefined;
     const batches = [...this.pendingCommits];
     this.pendingCommits.clear();
+    const writes: Promise<void>[] = [];
     for (const [ttlMs, ids] of batches) {
       for (let start = 0; start < ids.length; start += COMMIT_CHUNK) {
         const chunk = ids.slice(start, start + COMMIT_CHUNK);
-        this.commit(chunk, ttlMs).catch((error: unknown) => {
-          this.logger.warn(`could not record ${chunk.length} accepted id(s) in the ledger: ${error instanceof Error ? error.message : String(error)}`);
-        });
+        writes.push(
+          this.commit(chunk, ttlMs).catch((error: unknown) => {
+            this.logger.warn(`could not record ${chunk.length} accepted id(s) in the ledger: ${error instanceof Error ? error.message : String(error)}`);
+          }),
+        );
       }
     }
+    return Promise.all(writes).then(() => undefined);
   }
 
   /** Marks ids as accepted for `ttlMs`. */

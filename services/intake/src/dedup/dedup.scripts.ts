@@ -4,13 +4,21 @@
  */
 
 /**
- * KEYS[1] the tenant's token bucket, KEYS[2] the ledger's "ready" marker, KEYS[3..] one key per event id.
- * ARGV: token, pendingTtlMs, ratePerSecond, burst, cost, checkMarker ("1"/"0").
+ * KEYS[1] the tenant's token bucket, KEYS[2] the ledger's "ready" marker, KEYS[3..] one key per event id
+ * to claim, then the keys of ids accepted by earlier requests to mark as accepted (the ledger's commits,
+ * carried by the next claim instead of a call of their own).
+ * ARGV: token, pendingTtlMs, ratePerSecond, burst, cost, checkMarker ("1"/"0"), commits (how many of the
+ * keys are commits, the last ones), commitTtlMs.
  * Returns {-2, retryAfterMs} when the tenant is over its rate, {-1} when the marker is missing (the ledger
- * was lost and must be checked against the archive), else {0, state...} with per key 0 = claimed now,
- * 1 = claimed by a request still publishing, 2 = already accepted.
+ * was lost and must be checked against the archive), else {0, state...} with per claimed key 0 = claimed
+ * now, 1 = claimed by a request still publishing, 2 = already accepted. The commits are made in every case.
  */
 export const CLAIM_SCRIPT = `
+local commits = tonumber(ARGV[7]) or 0
+local last = #KEYS - commits
+for i = last + 1, #KEYS do
+  redis.call('SET', KEYS[i], 'd', 'PX', ARGV[8])
+end
 local cost = tonumber(ARGV[5])
 local rate = tonumber(ARGV[3])
 if cost > 0 then
@@ -40,7 +48,7 @@ if ARGV[6] == '1' and redis.call('EXISTS', KEYS[2]) == 0 then
   return {-1}
 end
 local out = {0}
-for i = 3, #KEYS do
+for i = 3, last do
   if redis.call('SET', KEYS[i], ARGV[1], 'NX', 'PX', ARGV[2]) then
     out[#out + 1] = 0
   elseif redis.call('GET', KEYS[i]) == 'd' then
