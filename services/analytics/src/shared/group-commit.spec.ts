@@ -1,7 +1,7 @@
 import { GroupCommit } from './group-commit';
 
 describe('GroupCommit', () => {
-  it('writes the first item at once and what arrives meanwhile together, in arrival order', async () => {
+  it('writes what arrives in one turn together, and what arrives meanwhile in the next write, in arrival order', async () => {
     const batches: number[][] = [];
     let release: () => void = () => undefined;
     const commit = new GroupCommit<number>(
@@ -12,10 +12,12 @@ describe('GroupCommit', () => {
       3,
       1,
     );
-    const done = [1, 2, 3, 4, 5, 6].map((n) => commit.add(n));
+    const first = [1, 2].map((n) => commit.add(n));
+    await new Promise((resolve) => setImmediate(resolve));
+    const later = [3, 4, 5, 6].map((n) => commit.add(n));
     release();
-    await Promise.all(done);
-    expect(batches).toEqual([[1], [2, 3, 4], [5, 6]]);
+    await Promise.all([...first, ...later]);
+    expect(batches).toEqual([[1, 2], [3, 4, 5], [6]]);
   });
 
   it('fails every item of a failed batch and keeps going with the next', async () => {

@@ -1,12 +1,13 @@
 /**
- * Gathers work items that arrive while earlier ones are being written and writes them together: the first item is
- * written at once, the ones arriving meanwhile go into the next write (at most `maxBatch` each, at most `maxWrites` at
- * a time). Under load batches grow by themselves; when idle nothing waits. Each `add` settles when its batch has
- * been written (or failed).
+ * Gathers work items and writes them together: the items that arrive in one turn of the event loop (a pulled batch of
+ * messages) and those arriving while earlier ones are being written go into one write (at most `maxBatch` each, at most
+ * `maxWrites` at a time). Under load batches grow by themselves; when idle an item waits one turn of the event loop.
+ * Each `add` settles when its batch has been written (or failed).
  */
 export class GroupCommit<T> {
   private pending: { item: T; resolve: () => void; reject: (error: unknown) => void }[] = [];
   private writing = 0;
+  private scheduled = false;
 
   constructor(
     private readonly write: (items: T[]) => Promise<void>,
@@ -17,6 +18,15 @@ export class GroupCommit<T> {
   add(item: T): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.writing >= this.maxWrites || this.pending.length === 0) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
       this.pump();
     });
   }
@@ -32,7 +42,7 @@ export class GroupCommit<T> {
         )
         .finally(() => {
           this.writing--;
-          this.pump();
+          this.schedule();
         });
     }
   }
