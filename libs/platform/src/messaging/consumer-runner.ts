@@ -209,13 +209,17 @@ export class ConsumerRunner {
         continue;
       }
       const key = classified.kind === 'event' ? classified.key : `#${msg.seq}`;
-      const keepAlive = this.keepAlive(msg);
       const limiter = classified.kind === 'event' ? this.typeLimiters.get(classified.event.type) : undefined;
+      let started = false;
+      let keepAlive: NodeJS.Timeout | undefined;
       const start = (): Promise<void> => {
+        started = true;
         clearInterval(keepAlive);
         return this.processor.process(msg, classified);
       };
       this.scheduler.run(key, () => (limiter ? limiter.run(start) : start()));
+      // Most messages start at once (no earlier message of their key, room under their type's limit): no timer for them.
+      if (!started) keepAlive = this.keepAlive(msg);
     }
   }
 

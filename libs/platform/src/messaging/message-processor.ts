@@ -120,7 +120,7 @@ export class MessageProcessor {
     const context = messageContext(msg);
     const started = performance.now();
     try {
-      await this.runHandlers(event, context, handlers);
+      await this.runHandlers(event, context, handlers, msg.headers?.has(EVENT_HEADERS.traceparent) ? msg.headers.get(EVENT_HEADERS.traceparent) : undefined);
     } catch (error) {
       this.deps.metrics.handled(durable, event.type, (performance.now() - started) / 1000);
       await this.failed(msg, event, deliveryCount, error);
@@ -131,9 +131,14 @@ export class MessageProcessor {
     this.deps.metrics.consumed(durable, event.type, 'acked');
   }
 
-  private async runHandlers(event: AnyCloudEvent, context: MessageContext, handlers: readonly HandlerBinding[]): Promise<void> {
+  private async runHandlers(
+    event: AnyCloudEvent,
+    context: MessageContext,
+    handlers: readonly HandlerBinding[],
+    headerTraceparent: string | undefined,
+  ): Promise<void> {
     const data = event.data as { interactionId?: unknown };
-    const parent = context.headers[EVENT_HEADERS.traceparent] ?? event.traceparent;
+    const parent = headerTraceparent ?? event.traceparent;
     await RequestContext.run(
       {
         tenantId: event.tenantid,
@@ -224,11 +229,15 @@ export function headerRecord(msg: Pick<JsMsg, 'headers'>): Record<string, string
 }
 
 function messageContext(msg: JsMsg): MessageContext {
+  let headers: Record<string, string> | undefined;
   return {
     subject: msg.subject,
     deliveryCount: msg.info.redeliveryCount,
     streamSequence: msg.seq,
-    headers: headerRecord(msg),
+    // Built when a handler first reads it: most never do, and a record per message is garbage at thousands a second.
+    get headers() {
+      return (headers ??= headerRecord(msg));
+    },
     receivedAt: new Date(),
   };
 }
