@@ -96,11 +96,19 @@ export class PatternTrie {
 
   /** From every position (from word boundaries for the bounded root); stops at the first match unless collecting. */
   private walkAll(buffer: Uint8Array, length: number, found: Set<number> | undefined): boolean {
+    // The first step from each root is checked here: at most positions no pattern starts, and no call is made.
+    const { next, classOf, classes } = this;
+    const anywhere = this.anywhere * classes;
+    const atBoundary = this.atBoundary * classes;
     let previousWord = false;
     for (let p = 0; p < length; p++) {
-      const word = isWordChar(buffer[p] as number);
-      if (this.matchesAt(this.anywhere, buffer, p, length, found)) return true;
-      if (word !== previousWord && this.matchesAt(this.atBoundary, buffer, p, length, found)) return true;
+      const c = buffer[p] as number;
+      const word = isWordChar(c);
+      const cls = classOf[c] as number;
+      if ((next[anywhere + cls] as number) >= 0 && this.matchesAt(this.anywhere, buffer, p, length, found)) return true;
+      if (word !== previousWord && (next[atBoundary + cls] as number) >= 0 && this.matchesAt(this.atBoundary, buffer, p, length, found)) {
+        return true;
+      }
       previousWord = word;
     }
     return false;

@@ -1,6 +1,6 @@
 import type { Sentiment } from '@switchboard/contracts';
 import { BOOSTERS, C_INCR, IDIOMS, NEGATIONS, N_SCALAR } from './vader-constants';
-import { EMOJI_AS_EMOTICON, vaderLexicon } from './vader-lexicon';
+import { EMOJI_AS_EMOTICON, sentimentLexicon } from './vader-lexicon';
 import { HASH_SEED, hashStep, PairTable, Vocabulary } from './vocabulary';
 
 const ALPHA = 15;
@@ -51,6 +51,14 @@ export interface SentimentScorer {
 const RULE_WORDS = ['no', 'but', 'kind', 'of', 'least', 'at', 'very', 'never', 'so', 'this', 'without', 'doubt', 'or', 'nor'] as const;
 type RuleWord = (typeof RULE_WORDS)[number];
 
+const ROLE_FIRST_OF_2 = 1;
+const ROLE_SECOND_OF_2 = 2;
+const ROLE_FIRST_OF_3 = 4;
+const ROLE_SECOND_OF_3 = 8;
+const ROLE_THIRD_OF_3 = 16;
+const ROLE_FIRST_OF_BOOSTER = 32;
+const ROLE_SECOND_OF_BOOSTER = 64;
+
 /**
  * Everything the rules know about a token, precomputed at start per vocabulary id: its valence (and whether the
  * lexicon rates it), its booster/dampener increment, whether it negates, whether it can start or end an idiom.
@@ -62,6 +70,8 @@ class VaderTables {
   readonly boost: Float64Array;
   readonly negation: Uint8Array;
   readonly inIdiom: Uint8Array;
+  /** Per id, the places it takes in some idiom or multi-word booster (ROLE_* bits): pairs not fitting are not looked up. */
+  readonly roles: Uint8Array;
   /** Two-word idioms and multi-word boosters: pair of ids → index into `idiomValues` / `boostValues`. */
   readonly idioms2 = new PairTable();
   readonly boosters2 = new PairTable();
@@ -83,6 +93,7 @@ class VaderTables {
     this.boost = new Float64Array(size);
     this.negation = new Uint8Array(size);
     this.inIdiom = new Uint8Array(size);
+    this.roles = new Uint8Array(size);
     for (let id = 0; id < size; id++) {
       const word = v.wordOf(id);
       const valence = lexicon.get(word);
@@ -96,6 +107,7 @@ class VaderTables {
     for (const [phrase, value] of IDIOMS) {
       const ids = phrase.split(' ').map((part) => v.idOf(part));
       for (const id of ids) this.inIdiom[id] = 1;
+      this.markRoles(ids, ids.length === 2 ? [ROLE_FIRST_OF_2, ROLE_SECOND_OF_2] : [ROLE_FIRST_OF_3, ROLE_SECOND_OF_3, ROLE_THIRD_OF_3]);
       this.idiomValues.push(value);
       if (ids.length === 2) this.idioms2.set(ids[0] as number, ids[1] as number, this.idiomValues.length - 1);
       if (ids.length === 3) {
@@ -111,27 +123,36 @@ class VaderTables {
       const ids = phrase.split(' ').map((part) => v.idOf(part));
       if (ids.length !== 2) continue;
       for (const id of ids) this.inIdiom[id] = 1;
+      this.markRoles(ids, [ROLE_FIRST_OF_BOOSTER, ROLE_SECOND_OF_BOOSTER]);
       this.boostValues.push(value);
       this.boosters2.set(ids[0] as number, ids[1] as number, this.boostValues.length - 1);
     }
     this.id = Object.fromEntries(RULE_WORDS.map((word) => [word, v.idOf(word)])) as Record<RuleWord, number>;
   }
 
+  private markRoles(ids: readonly number[], roles: readonly number[]): void {
+    ids.forEach((id, k) => (this.roles[id] = (this.roles[id] as number) | (roles[k] as number)));
+  }
+
+  private has(id: number, role: number): boolean {
+    return id >= 0 && ((this.roles[id] as number) & role) !== 0;
+  }
+
   idiom2(a: number, b: number): number | undefined {
-    if (a < 0 || b < 0) return undefined;
+    if (!this.has(a, ROLE_FIRST_OF_2) || !this.has(b, ROLE_SECOND_OF_2)) return undefined;
     const at = this.idioms2.get(a, b);
     return at < 0 ? undefined : this.idiomValues[at];
   }
 
   idiom3(a: number, b: number, c: number): number | undefined {
-    if (a < 0 || b < 0 || c < 0) return undefined;
+    if (!this.has(a, ROLE_FIRST_OF_3) || !this.has(b, ROLE_SECOND_OF_3) || !this.has(c, ROLE_THIRD_OF_3)) return undefined;
     const prefix = this.prefixes3.get(a, b);
     const at = prefix < 0 ? -1 : this.idioms3.get(prefix, c);
     return at < 0 ? undefined : this.idiomValues[at];
   }
 
   booster2(a: number, b: number): number {
-    if (a < 0 || b < 0) return 0;
+    if (!this.has(a, ROLE_FIRST_OF_BOOSTER) || !this.has(b, ROLE_SECOND_OF_BOOSTER)) return 0;
     const at = this.boosters2.get(a, b);
     return at < 0 ? 0 : (this.boostValues[at] as number);
   }
@@ -239,10 +260,10 @@ class VaderTokens {
  * VADER (Hutto & Gilbert 2014) compound score: lexicon valence adjusted by boosters/dampeners within three words,
  * negation within three words (×−0.74), "no" before a rated word, ALL-CAPS emphasis in mixed-case text, "least",
  * "kind of", idioms, the "but" shift (before ×0.5, after ×1.5), and "!"/"?" amplification; emoji map onto emoticons.
- * Tokens are looked up once in a vocabulary built from the lexicon and the rule words at start; the rules then compare
+ * The lexicon is VADER's, extended with AFINN's words it lacks (`sentimentLexicon`). Tokens are looked up once in a vocabulary built from the lexicon and the rule words at start; the rules then compare
  * and index integer ids, with no string built per token.
  */
-export function createSentimentScorer(lexicon: ReadonlyMap<string, number> = vaderLexicon()): SentimentScorer {
+export function createSentimentScorer(lexicon: ReadonlyMap<string, number> = sentimentLexicon()): SentimentScorer {
   const t = new VaderTables(lexicon);
   const tokens = new VaderTokens(t);
   const { rated, valence: lexiconValence, boost, inIdiom } = t;
