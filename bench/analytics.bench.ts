@@ -1,9 +1,14 @@
 import { createRequire } from 'node:module';
-import { loadavg } from 'node:os';
-import { VADER_PUBLISHED, loadSentimentCorpus, SENTIMENT_CORPORA, type SentimentCorpus } from '../services/analytics/src/evaluation/data-files';
+import { cpus, loadavg } from 'node:os';
+import { VADER_PUBLISHED, loadAbuseRows, loadIntents, loadSentimentCorpus, SENTIMENT_CORPORA, type SentimentCorpus } from '../services/analytics/src/evaluation/data-files';
+import { pearson, threeClass, weightedF1 } from '../services/analytics/src/evaluation/metrics';
 import { abuseQuality, intentQuality, sentimentQuality } from '../services/analytics/src/evaluation/quality';
 import { createSentimentScorer } from '../services/analytics/src/scoring/sentiment';
+import { AbuseDetector } from '../services/analytics/src/scoring/abuse-detector';
+import { IntentClassifier } from '../services/analytics/src/scoring/intent-classifier';
 import { sharedUtteranceScorer } from '../services/analytics/src/scoring/utterance-scorer';
+import { Vocabulary } from '../services/analytics/src/scoring/vocabulary';
+import { WordSequence } from '../services/analytics/src/scoring/words';
 import { buildEvent, createTestNamespace, startTestApp, uniqueTenant } from '../libs/testing/src';
 import { EventPublisher, namespacedSubject, NATS_CONNECTION } from '../libs/platform/src';
 import type { JetStreamManager, NatsConnection } from 'nats';
@@ -22,9 +27,13 @@ function texts(): string[] {
 /**
  * Utterances per second of `score` over `corpus`, repeated until at least `minMs` have passed (one thread), per second
  * of CPU time this process got: on a shared machine the wall clock also counts the time other processes held the core.
+ * Measured in steady state, as a long-running consumer scores: after a warm-up of `minMs` (in the first second after a
+ * scorer is built, the collection of its training garbage and the optimising compiler's threads take as much CPU as
+ * the scoring itself).
  */
 function throughput(corpus: readonly string[], score: (text: string) => unknown, minMs = 1500): number {
-  for (let i = 0; i < Math.min(2000, corpus.length); i++) score(corpus[i] as string);
+  const warmUp = performance.now();
+  for (let i = 0; performance.now() - warmUp < minMs; ) for (let j = 0; j < 1000; j++, i++) score(corpus[i % corpus.length] as string);
   let count = 0;
   const start = performance.now();
   const cpu = process.cpuUsage();
@@ -57,9 +66,16 @@ function qualityFigures(): Figure[] {
   const figures: Figure[] = [];
   for (const result of sentimentQuality()) {
     const published = VADER_PUBLISHED[result.corpus];
+    // Where the paper is not reached: the same corpus scored by the reference port with the same lexicon, and by VADER's lexicon alone.
+    const short = result.correlation < published.correlation || result.f1 < published.f1;
+    const reference = short ? npmVaderQuality(result.corpus) : undefined;
+    const cause = (measure: 'correlation' | 'f1'): string | undefined =>
+      reference === undefined || result[measure] >= published[measure]
+        ? undefined
+        : `Out of fold (5-fold, AFINN weight ${result.weights.join('/')} chosen on the other folds); on this corpus npm vader-sentiment (the reference port, same lexicon) measures ${round(reference[measure], 3)} and our VADER rules over VADER's lexicon alone ${round(result.vaderLexiconOnly[measure], 3)}, so the gap to the paper lies in the lexicon and rule version of its 2014 run (not published), not in the scoring; the AFINN extension recovers ${round(result[measure] - result.vaderLexiconOnly[measure], 3)} of it.`;
     figures.push(
-      figure({ name: `sentiment ${result.corpus} correlation`, unit: 'r', value: round(result.correlation, 3), ceiling: { name: 'VADER paper', value: published.correlation }, target: { kind: 'ratio-min', value: 1 } }),
-      figure({ name: `sentiment ${result.corpus} 3-class F1`, unit: 'F1', value: round(result.f1, 3), ceiling: { name: 'VADER paper', value: published.f1 }, target: { kind: 'ratio-min', value: 1 } }),
+      figure({ name: `sentiment ${result.corpus} correlation`, unit: 'r', value: round(result.correlation, 3), ceiling: { name: 'VADER paper', value: published.correlation }, target: { kind: 'ratio-min', value: 1 }, note: cause('correlation') }),
+      figure({ name: `sentiment ${result.corpus} 3-class F1`, unit: 'F1', value: round(result.f1, 3), ceiling: { name: 'VADER paper', value: published.f1 }, target: { kind: 'ratio-min', value: 1 }, note: cause('f1') }),
     );
   }
   const abuse = abuseQuality();
@@ -75,6 +91,15 @@ function qualityFigures(): Figure[] {
   return figures;
 }
 
+/** Correlation and 3-class F1 of npm vader-sentiment (the reference port of VADER, same lexicon) on one corpus. */
+function npmVaderQuality(corpus: SentimentCorpus): { correlation: number; f1: number } {
+  const vader = createRequire(__filename)('vader-sentiment') as VaderPackage;
+  const rows = loadSentimentCorpus(corpus);
+  const predicted = rows.map((row) => vader.SentimentIntensityAnalyzer.polarity_scores(row.text).compound);
+  const truth = rows.map((row) => row.rating);
+  return { correlation: pearson(truth, predicted), f1: weightedF1(truth.map(threeClass), predicted.map(threeClass)) };
+}
+
 function speedFigures(corpus: readonly string[]): Figure[] {
   const vader = createRequire(__filename)('vader-sentiment') as VaderPackage;
   const reference = throughput(corpus.slice(0, 3000), (text) => vader.SentimentIntensityAnalyzer.polarity_scores(text));
@@ -82,9 +107,25 @@ function speedFigures(corpus: readonly string[]): Figure[] {
   const sentimentRate = throughput(corpus, (text) => sentiment.compound(text));
   const scorer = sharedUtteranceScorer();
   const fullRate = throughput(corpus, (text) => scorer.score(text));
+  // Where the full scorer's CPU goes: its parts timed alone (each reads the text's words itself).
+  const vocabulary = new Vocabulary();
+  const abuse = new AbuseDetector(loadAbuseRows(), vocabulary);
+  const intents = new IntentClassifier(loadIntents(), vocabulary);
+  const words = new WordSequence(vocabulary);
+  const micros = (perSecond: number): number => round(1e6 / perSecond, 2);
+  const parts = {
+    words: micros(throughput(corpus, (text) => words.read(text), 700)),
+    sentiment: micros(sentimentRate),
+    intents: micros(throughput(corpus, (text) => intents.classify(text), 700)),
+    abuse: micros(throughput(corpus, (text) => abuse.detect(text), 700)),
+  };
+  const fullNote =
+    fullRate >= 100_000
+      ? undefined
+      : `${micros(fullRate)} µs of CPU per utterance; alone: reading the words (ids and bigram ids) ${parts.words} µs, sentiment ${parts.sentiment} µs, intent naive Bayes (150 classes) with its words ${parts.intents} µs, abuse (profanity trie, log-odds, cue-gated patterns) with its words ${parts.abuse} µs; 1-minute load ${round(loadavg()[0] ?? 0, 1)} on ${cpus().length} cores while measured (CPU time per operation rises with contention).`;
   return [
     figure({ name: 'sentiment scorer speed (per CPU second, one thread)', unit: 'utterances/s', value: Math.round(sentimentRate), ceiling: { name: 'npm vader-sentiment', value: Math.round(reference) }, target: { kind: 'min', value: 100_000 } }),
-    figure({ name: 'full utterance scorer speed (sentiment+abuse+gratitude+small talk, per CPU second, one thread)', unit: 'utterances/s', value: Math.round(fullRate), ceiling: { name: 'npm vader-sentiment', value: Math.round(reference) }, target: { kind: 'min', value: 100_000 } }),
+    figure({ name: 'full utterance scorer speed (sentiment+abuse+gratitude+small talk, per CPU second, one thread)', unit: 'utterances/s', value: Math.round(fullRate), ceiling: { name: 'npm vader-sentiment', value: Math.round(reference) }, target: { kind: 'min', value: 100_000 }, note: fullNote, extra: { wordsMicros: parts.words, sentimentMicros: parts.sentiment, intentsMicros: parts.intents, abuseMicros: parts.abuse } }),
   ];
 }
 
