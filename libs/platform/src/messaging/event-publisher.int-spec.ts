@@ -112,7 +112,7 @@ describe('EventPublisher and stream provisioning (JetStream)', () => {
     for (let i = 1; i < acks.length; i += 1) expect(acks[i]?.seq).toBeGreaterThan(acks[i - 1]?.seq ?? Infinity);
     const again = await publisher.publishMany(events.slice(0, 10));
     expect(again.every((a) => a.duplicate)).toBe(true);
-  });
+  }, 30_000);
 
   it('counts what it published', async () => {
     const text = await app.get(MetricsRegistry).registry.getSingleMetricAsString('sb_events_published_total');
