@@ -8,6 +8,8 @@ import { EventPublisher } from '../messaging';
 import { CoalescingRunner } from '../scheduling/coalescing-runner';
 
 const BATCH = 500;
+/** Published rows older than an hour are pruned at most this often: the prune scans the table (no index on published_at). */
+const PRUNE_EVERY_MS = 60_000;
 
 /**
  * Transactional outbox: follow-up events are written in the same transaction as the work that caused
@@ -19,6 +21,7 @@ const BATCH = 500;
 export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Outbox');
   private readonly table: string;
+  private lastPrune = 0;
   private readonly runner = new CoalescingRunner(
     () => this.flush().then(() => undefined),
     (error) => this.logger.warn(`outbox relay failed, will retry: ${error instanceof Error ? error.message : String(error)}`),
@@ -71,7 +74,10 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
       if (rows.length === 0) return 0;
       await this.publisher.publishMany(rows.map((row) => row.event), { sharedInbox: true });
       await manager.query(`UPDATE ${this.table} SET published_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
-      await manager.query(`DELETE FROM ${this.table} WHERE published_at < now() - interval '1 hour'`);
+      if (Date.now() - this.lastPrune >= PRUNE_EVERY_MS) {
+        this.lastPrune = Date.now();
+        await manager.query(`DELETE FROM ${this.table} WHERE published_at < now() - interval '1 hour'`);
+      }
       return rows.length;
     });
   }
