@@ -41,17 +41,18 @@ const SERVERS = { nats: 'nats-server', postgres: 'postgres', redis: 'redis-serve
 type Server = keyof typeof SERVERS;
 
 /**
- * CPU time (ms) used so far by the local NATS, PostgreSQL (every backend) and Redis processes (Linux `/proc`;
- * NaN elsewhere). They serve whatever else runs on the machine too: on a quiet machine this is the suite's cost.
+ * CPU time (ms) used so far by each process of the local NATS, PostgreSQL (every backend) and Redis servers, keyed
+ * `<server> <pid>` (Linux `/proc`; empty elsewhere). They serve whatever else runs on the machine too: on a quiet
+ * machine the difference of two snapshots is the suite's cost.
  */
-function serverCpuMs(): Record<Server, number> {
-  const out: Record<Server, number> = { nats: 0, postgres: 0, redis: 0 };
+function serverCpuMs(): Map<string, number> {
+  const out = new Map<string, number>();
   const names = Object.entries(SERVERS) as [Server, string][];
-  let pids: string[];
+  let pids: string[] = [];
   try {
     pids = readdirSync('/proc').filter((pid) => /^\d+$/.test(pid));
   } catch {
-    return { nats: Number.NaN, postgres: Number.NaN, redis: Number.NaN };
+    return out;
   }
   for (const pid of pids) {
     let stat: string;
@@ -64,7 +65,18 @@ function serverCpuMs(): Record<Server, number> {
     const server = names.find(([, name]) => name === comm)?.[0];
     if (!server) continue;
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    out[server] += (Number(fields[11]) + Number(fields[12])) * 10;
+    out.set(`${server} ${pid}`, (Number(fields[11]) + Number(fields[12])) * 10);
+  }
+  return out;
+}
+
+/** CPU ms of each server between two snapshots: processes alive at the end (one started meanwhile counts whole). */
+function serverCpuDelta(before: Map<string, number>, after: Map<string, number>): Record<Server, number> {
+  if (after.size === 0) return { nats: Number.NaN, postgres: Number.NaN, redis: Number.NaN };
+  const out: Record<Server, number> = { nats: 0, postgres: 0, redis: 0 };
+  for (const [key, ms] of after) {
+    const server = key.slice(0, key.indexOf(' ')) as Server;
+    out[server] += ms - (before.get(key) ?? 0);
   }
   return out;
 }
@@ -262,7 +274,7 @@ interface CpuSnapshot {
   clients: number;
   producer: number;
   process: NodeJS.CpuUsage;
-  servers: Record<Server, number>;
+  servers: Map<string, number>;
 }
 
 async function cpuSnapshot(clients: Clients, producer: Peer): Promise<CpuSnapshot> {
@@ -278,14 +290,15 @@ type CpuPer1000 = Record<'service' | 'clients' | 'producer' | 'process' | Server
 function cpuPer1000(before: CpuSnapshot, after: CpuSnapshot, messages: number): CpuPer1000 {
   const per1000 = (ms: number) => round((ms / messages) * 1000, 1);
   const processMs = (after.process.user - before.process.user + after.process.system - before.process.system) / 1000;
+  const servers = serverCpuDelta(before.servers, after.servers);
   return {
     service: per1000(after.service - before.service),
     clients: per1000(after.clients - before.clients),
     producer: per1000(after.producer - before.producer),
     process: per1000(processMs),
-    nats: per1000(after.servers.nats - before.servers.nats),
-    postgres: per1000(after.servers.postgres - before.servers.postgres),
-    redis: per1000(after.servers.redis - before.servers.redis),
+    nats: per1000(servers.nats),
+    postgres: per1000(servers.postgres),
+    redis: per1000(servers.redis),
   };
 }
 
@@ -304,7 +317,8 @@ function rateNote(sustained: number, cpu: CpuPer1000, load: number): string {
 
 /**
  * `NOTIFY_BENCH_CPU_PROF=<dir>`: a CPU profile of the service's thread during the burst, written to
- * `<dir>/notify-burst-<time>.cpuprofile` (open it in Chrome DevTools or speedscope).
+ * `<dir>/notify-burst-<time>.cpuprofile` (open it in Chrome DevTools or speedscope). `NOTIFY_BENCH_ONLY=burst` stops
+ * after the burst (its rate and CPU per 1,000 messages), to compare changes quickly.
  */
 async function startProfile(): Promise<{ stop(): Promise<void> } | undefined> {
   const dir = process.env['NOTIFY_BENCH_CPU_PROF'];
@@ -404,6 +418,11 @@ export async function run(): Promise<BenchResult> {
     const elu = performance.eventLoopUtilization(eluBefore);
     const cpu = cpuPer1000(cpuBefore, await cpuSnapshot(clients, producer), BURST);
     await profiler?.stop();
+
+    if (process.env['NOTIFY_BENCH_ONLY'] === 'burst') {
+      const note = `burst only (NOTIFY_BENCH_ONLY=burst), load ${round(loadavg()[0] ?? 0, 2)}`;
+      return { suite: 'notify', figures: [figure({ name: 'WebSocket messages/s (burst only)', unit: 'msg/s', value: rate(BURST, burst.ms), extra: { ...cpu }, note })] };
+    }
 
     // Paced: latency at the target rate (open loop: the producer keeps its schedule whatever the delivery does).
     const pacedTotal = PACED_RATE * PACED_SECONDS;
