@@ -142,6 +142,7 @@ export async function run(): Promise<BenchResult> {
     const routedPerSecond = rate(offered, routed.ms);
     const cpuPerInteraction = (cpuUsed.user + cpuUsed.system) / 1000 / Math.max(1, offered);
     const queuedMs = routed.queuedMs ?? Number.NaN;
+    const busy = ((cpuPerInteraction * offered) / routed.ms) * 100;
     return {
       suite: 'routing',
       figures: [
@@ -162,8 +163,10 @@ export async function run(): Promise<BenchResult> {
                   `at load ${loadBefore.toFixed(1)} on 2 cores the burst took ${(routed.ms / 1000).toFixed(1)} s: the arrivals were committed and ` +
                   `relayed (every routing.queued published) after ${(queuedMs / 1000).toFixed(1)} s and the decisions' offer commits and relay ` +
                   `took the remaining ${((routed.ms - queuedMs) / 1000).toFixed(1)} s, while this process spent ${cpuPerInteraction.toFixed(2)} ms of CPU ` +
-                  `per interaction (${((cpuPerInteraction * offered) / routed.ms * 100).toFixed(0)}% of one core): it waited on Postgres, Redis and ` +
-                  'JetStream, which shared the 2 cores with the other runs',
+                  `per interaction, busy ${busy.toFixed(0)}% of one core over the burst` +
+                  (busy >= 75
+                    ? ' (CPU-bound: JetStream publishing, the Postgres client, event validation and garbage collection lead its profile)'
+                    : ': the rest of the time it waited on Postgres, Redis and JetStream, which shared the 2 cores with the other runs'),
               }
             : {}),
         }),
