@@ -79,7 +79,9 @@ async function startInProcess(name: ServiceName, env: Record<string, string>, ns
 }
 
 async function startProcess(name: ServiceName, env: Record<string, string>, port: number): Promise<Started> {
-  const child: ChildProcess = spawn(process.execPath, ['-r', '@swc-node/register', `services/${name}/src/main.ts`], {
+  // E2E_NODE_ARGS: extra Node options for the service processes (e.g. `--cpu-prof --cpu-prof-dir=/tmp/profiles`).
+  const nodeArgs = (process.env['E2E_NODE_ARGS'] ?? '').split(' ').filter((arg) => arg.length > 0);
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '-r', '@swc-node/register', `services/${name}/src/main.ts`], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
