@@ -1,4 +1,4 @@
-import { NatsError } from 'nats';
+import { ErrorCode, NatsError } from 'nats';
 
 /** JetStream API error codes the adapter reacts to. */
 export const JS_ERR = {
@@ -16,4 +16,9 @@ export function jsErrorCode(error: unknown): number | undefined {
 
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** A request that got no answer in time (on a cluster: the meta leader was busy, or is being elected). */
+export function isRequestTimeout(error: unknown): boolean {
+  return error instanceof NatsError && error.code === ErrorCode.Timeout;
 }

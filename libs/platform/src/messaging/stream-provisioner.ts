@@ -12,7 +12,7 @@ import {
 } from 'nats';
 import type { PlatformConfig } from '../config/platform-config';
 import { PLATFORM_CONFIG } from '../config/tokens';
-import { errorMessage, JS_ERR, jsErrorCode } from './jetstream-errors';
+import { errorMessage, isRequestTimeout, JS_ERR, jsErrorCode } from './jetstream-errors';
 import { MESSAGING_OPTIONS, NATS_CONNECTION, type ResolvedMessagingOptions, type StreamOptions } from './messaging.options';
 import { namer } from './naming';
 
@@ -69,7 +69,32 @@ export async function provisionStreams(
   return outcomes;
 }
 
+/** How long provisioning keeps asking again when JetStream does not answer in time. */
+const UNANSWERED_RETRY_MS = 60_000;
+
+/**
+ * Ensures one stream, asking again while JetStream leaves requests unanswered: on a fresh cluster, several services
+ * creating the same streams at once can see the meta leader time out on the duplicates while the first create is in
+ * progress. Each attempt starts from the stream's info again, so a create that did happen is not repeated.
+ */
 async function ensureStream(
+  jsm: JetStreamManager,
+  desired: Partial<StreamConfig> & { name: string },
+  logger: Pick<Logger, 'log' | 'warn'>,
+): Promise<StreamOutcome> {
+  const deadline = Date.now() + UNANSWERED_RETRY_MS;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await ensureStreamOnce(jsm, desired, logger);
+    } catch (error) {
+      if (!isRequestTimeout(error) || Date.now() >= deadline) throw error;
+      logger.warn(`stream ${desired.name}: JetStream did not answer in time, asking again`);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 250 * 2 ** attempt)));
+    }
+  }
+}
+
+async function ensureStreamOnce(
   jsm: JetStreamManager,
   desired: Partial<StreamConfig> & { name: string },
   logger: Pick<Logger, 'log' | 'warn'>,
