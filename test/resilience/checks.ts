@@ -57,7 +57,7 @@ export async function readStream(natsUrl: string, namespace: string, stream: str
       num_replicas: 1,
     });
     try {
-      const consumer = await nc.jetstream().consumers.get(name, created.name);
+      const consumer = await nc.jetstream({ timeout: 30_000 }).consumers.get(name, created.name);
       let last = 0;
       while (last < info.state.last_seq) {
         let got = 0;

@@ -214,7 +214,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
         } catch (error) {
           // A server slow to answer on a saturated machine: ask again until the deadline.
           if (Date.now() > deadline) throw error;
-          log(`checks: ${error instanceof Error ? error.message : String(error)}; again`);
+          log(`checks: ${error instanceof Error ? (error.stack ?? error.message).split('\n').slice(0, 4).join(' ') : String(error)}; again`);
           await pause(2000);
           continue;
         }
