@@ -1,1 +1,2 @@
 export * from './coalescing-runner';
+export * from './group-commit';

@@ -1,6 +1,5 @@
-import type { IdempotencyService } from '@switchboard/platform';
+import { GroupCommit, type IdempotencyService } from '@switchboard/platform';
 import type { DataSource, EntityManager } from 'typeorm';
-import { GroupCommit } from './group-commit';
 
 export interface ExactlyOnceBatchesOptions<T, R> {
   dataSource: DataSource;
@@ -26,14 +25,15 @@ export class ExactlyOnceBatches<T, R = void> {
   private readonly batches: GroupCommit<T>;
 
   constructor(private readonly options: ExactlyOnceBatchesOptions<T, R>) {
-    this.batches = new GroupCommit<T>((items) => this.write(items), options.maxBatch, options.maxWrites);
+    // A failed batch fails every item (each message is redelivered); the batch's transaction decides what to retry.
+    this.batches = new GroupCommit<T>((items) => this.write(items), { maxBatch: options.maxBatch, parallel: options.maxWrites, splitFailedBatches: false });
   }
 
   add(item: T): Promise<void> {
-    return this.batches.add(item);
+    return this.batches.submit(item);
   }
 
-  private async write(items: T[]): Promise<void> {
+  private async write(items: readonly T[]): Promise<void> {
     const { dataSource, idempotency, consumer, idOf, apply, committed } = this.options;
     let fresh: T[] = [];
     const result = await dataSource.transaction(async (manager) => {

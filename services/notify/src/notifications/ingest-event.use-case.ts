@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AnyCloudEvent } from '@switchboard/contracts';
-import { SERVICE_ENV } from '@switchboard/platform';
+import { GroupCommit, SERVICE_ENV } from '@switchboard/platform';
 import { Clock } from '../clock/clock';
 import type { NotifyEnv } from '../config/notify.config';
 import { DeliveryWorker } from '../deliveries/delivery.worker';
@@ -9,7 +9,6 @@ import { FanoutService } from '../realtime/fanout.service';
 import { PreferenceRepository, shiftKey, type Shift } from '../recipients/preference.repository';
 import { releaseTime } from '../subscriptions/quiet-hours';
 import { SubscriptionRepository, type Subscription } from '../subscriptions/subscription.repository';
-import { GroupCommit } from './group-commit';
 import { planNotifications, type PlannedNotification } from './notification-plan';
 import { NotificationRepository, type NewDelivery, type NewNotification, type NotificationRecord } from './notification.repository';
 import { atLeast, type Severity } from './severity';
@@ -73,7 +72,7 @@ interface Planned {
  */
 @Injectable()
 export class IngestEventUseCase {
-  private readonly batches = new GroupCommit<AnyCloudEvent, NotificationRecord[]>((events) => this.ingestBatch(events), MAX_BATCH, PARALLEL_BATCHES);
+  private readonly batches = new GroupCommit<AnyCloudEvent, NotificationRecord[]>((events) => this.ingestBatch(events), { maxBatch: MAX_BATCH, parallel: PARALLEL_BATCHES });
 
   constructor(
     private readonly notifications: NotificationRepository,

@@ -1,6 +1,37 @@
 import { GroupCommit } from './group-commit';
 
 describe('GroupCommit', () => {
+  it('writes what arrives in one turn together, and what arrives meanwhile in the next write, in arrival order', async () => {
+    const batches: number[][] = [];
+    let release: () => void = () => undefined;
+    const commit = new GroupCommit<number>(
+      async (items) => {
+        batches.push([...items]);
+        if (batches.length === 1) await new Promise<void>((resolve) => (release = resolve));
+      },
+      { maxBatch: 3 },
+    );
+    const first = [1, 2].map((n) => commit.submit(n));
+    await new Promise((resolve) => setImmediate(resolve));
+    const later = [3, 4, 5, 6].map((n) => commit.submit(n));
+    release();
+    await Promise.all([...first, ...later]);
+    expect(batches).toEqual([[1, 2], [3, 4, 5], [6]]);
+  });
+
+  it('without splitting, fails every item of a failed batch and keeps going with the next', async () => {
+    let calls = 0;
+    const commit = new GroupCommit<string>(
+      async () => {
+        calls++;
+        if (calls === 1) throw new Error('boom');
+      },
+      { maxBatch: 10, splitFailedBatches: false },
+    );
+    await expect(commit.submit('a')).rejects.toThrow('boom');
+    await expect(commit.submit('b')).resolves.toBeUndefined();
+  });
+
   it('writes the items submitted meanwhile together, one flush at a time, each caller getting its own result', async () => {
     const flushes: number[][] = [];
     let running = 0;
@@ -12,7 +43,7 @@ describe('GroupCommit', () => {
       await new Promise((resolve) => setTimeout(resolve, 5));
       running -= 1;
       return items.map((n) => `#${n}`);
-    }, 3);
+    }, { maxBatch: 3 });
     const first = group.submit(1);
     const rest = [2, 3, 4, 5].map((n) => group.submit(n));
     await expect(Promise.all([first, ...rest])).resolves.toEqual(['#1', '#2', '#3', '#4', '#5']);
@@ -28,7 +59,7 @@ describe('GroupCommit', () => {
     const group = new GroupCommit<number, number>(async (items) => {
       if (items.includes(13)) throw new Error('unlucky');
       return items.map((n) => n * 2);
-    }, 10);
+    }, { maxBatch: 10 });
     const results = await Promise.allSettled([1, 13, 3].map((n) => group.submit(n)));
     expect(results).toEqual([
       { status: 'fulfilled', value: 2 },
@@ -52,8 +83,7 @@ describe('GroupCommit with parallel flushes', () => {
         running -= 1;
         return items.map((n) => n + 1);
       },
-      2,
-      2,
+      { maxBatch: 2, parallel: 2 },
     );
     const results = await Promise.all(Array.from({ length: 9 }, (_, n) => group.submit(n)));
     expect(results).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
