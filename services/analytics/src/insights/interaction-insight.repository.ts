@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { quoteIdent } from '@switchboard/platform';
 import { DataSource, type EntityManager } from 'typeorm';
-import { byTenantThen } from '../shared/row-order';
+import { byTenantThen, oneRowPerInteraction } from '../shared/row-order';
 
 /** What an event says about an interaction's people and origin; absent fields are unknown. */
 export interface InteractionContext {
@@ -97,13 +97,7 @@ export class InteractionInsightRepository {
    */
   async recordContexts(manager: EntityManager, contexts: readonly InteractionContext[]): Promise<void> {
     if (contexts.length === 0) return;
-    const merged = new Map<string, InteractionContext>();
-    for (const context of contexts) {
-      const key = `${context.tenant}/${context.interactionId}`;
-      const known = merged.get(key);
-      merged.set(key, known === undefined ? context : { ...known, ...definedOf(context) });
-    }
-    const rows = [...merged.values()].sort(byInteraction);
+    const rows = oneRowPerInteraction(contexts, (known, next) => ({ ...known, ...definedOf(next) }));
     const column = (key: 'agentId' | 'customerId' | 'queueId' | 'channel'): (string | null)[] => rows.map((row) => row[key] ?? null);
     await manager.query(
       `INSERT INTO ${this.table} AS i (tenant, interaction_id, agent_id, customer_id, queue_id, channel)

@@ -3,7 +3,7 @@ import type { AgentState } from '@switchboard/contracts';
 import { quoteIdent } from '@switchboard/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import { rounds } from '../shared/rounds';
-import { byTenantThen } from '../shared/row-order';
+import { byTenantThen, oneRowPerInteraction } from '../shared/row-order';
 import type { AgentTime, ContactAggregates, SlaTarget } from './kpi-model';
 
 export interface QueueRecord {
@@ -88,14 +88,8 @@ export class KpiRepository {
    */
   async recordContacts(manager: EntityManager, facts: readonly ContactFact[]): Promise<void> {
     if (facts.length === 0) return;
-    const merged = new Map<string, ContactFact>();
-    for (const fact of facts) {
-      const key = `${fact.tenant}/${fact.interactionId}`;
-      const known = merged.get(key);
-      merged.set(key, known === undefined ? { ...fact } : firstKnown(known, fact));
-    }
     // A stable row order keeps concurrent batches from deadlocking on each other.
-    const rows = [...merged.values()].sort(byTenantThen((row) => row.interactionId));
+    const rows = oneRowPerInteraction(facts, firstKnown);
     const column = <K extends keyof ContactFact>(key: K): (ContactFact[K] | null)[] => rows.map((row) => row[key] ?? null);
     await manager.query(
       `INSERT INTO ${this.contact} AS c (tenant, interaction_id, queue_id, customer_id, channel, created_at, answered_at, agent_id, ended_at, end_reason)
