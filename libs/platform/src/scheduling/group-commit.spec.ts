@@ -56,16 +56,18 @@ describe('GroupCommit', () => {
   });
 
   it('splits a failed batch so that only the bad item fails', async () => {
+    const failed: number[] = [];
     const group = new GroupCommit<number, number>(async (items) => {
       if (items.includes(13)) throw new Error('unlucky');
       return items.map((n) => n * 2);
-    }, { maxBatch: 10 });
+    }, { maxBatch: 10, onBatchFailed: (size) => failed.push(size) });
     const results = await Promise.allSettled([1, 13, 3].map((n) => group.submit(n)));
     expect(results).toEqual([
       { status: 'fulfilled', value: 2 },
       { status: 'rejected', reason: new Error('unlucky') },
       { status: 'fulfilled', value: 6 },
     ]);
+    expect(failed).toEqual([3]);
     // Later submissions still go through.
     await expect(group.submit(4)).resolves.toBe(8);
   });

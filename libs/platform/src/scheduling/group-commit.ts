@@ -14,6 +14,8 @@ export interface GroupCommitOptions {
    * false fails every item of the batch with its error.
    */
   splitFailedBatches?: boolean;
+  /** Told when a batch of several failed, before its items are flushed one by one (to log it, say). */
+  onBatchFailed?: (size: number, error: unknown) => void;
 }
 
 /**
@@ -28,6 +30,7 @@ export class GroupCommit<T, R = void> {
   private readonly maxBatch: number;
   private readonly parallel: number;
   private readonly splitFailedBatches: boolean;
+  private readonly onBatchFailed: ((size: number, error: unknown) => void) | undefined;
 
   /** `flush` answers with one result per item, in order (or nothing, for `R = void`). */
   constructor(
@@ -37,6 +40,7 @@ export class GroupCommit<T, R = void> {
     this.maxBatch = options.maxBatch;
     this.parallel = options.parallel ?? 1;
     this.splitFailedBatches = options.splitFailedBatches ?? true;
+    this.onBatchFailed = options.onBatchFailed;
     if (!Number.isInteger(this.maxBatch) || this.maxBatch < 1) throw new Error(`maxBatch must be a positive integer, got ${this.maxBatch}`);
     if (!Number.isInteger(this.parallel) || this.parallel < 1) throw new Error(`parallel must be a positive integer, got ${this.parallel}`);
   }
@@ -83,6 +87,7 @@ export class GroupCommit<T, R = void> {
         for (const b of batch) b.reject(error);
         return;
       }
+      this.onBatchFailed?.(batch.length, error);
       for (const b of batch) {
         try {
           const results = await this.flush([b.item]);

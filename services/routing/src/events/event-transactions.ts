@@ -1,8 +1,7 @@
-import { Injectable } from '@nestjs/common';
-import { IdempotencyService, Outbox, type IdempotentOutcome } from '@switchboard/platform';
+import { Injectable, Logger } from '@nestjs/common';
+import { GroupCommit, IdempotencyService, Outbox, type IdempotentOutcome } from '@switchboard/platform';
 import { RoutingRepository } from '../persistence/routing.repository';
 import type { Tx } from '../persistence/tx';
-import { Batcher } from './batcher';
 import { ROUTING_CONSUMER } from './event-factory';
 
 interface Item {
@@ -18,11 +17,12 @@ interface Item {
  */
 @Injectable()
 export class EventTransactions {
-  private readonly batcher = new Batcher<Item, IdempotentOutcome<unknown>>({
-    name: 'EventTransactions',
+  private readonly logger = new Logger('EventTransactions');
+  private readonly batcher = new GroupCommit<Item, IdempotentOutcome<unknown>>((items) => this.commit(items), {
     maxBatch: 64,
-    maxInFlight: 2,
-    commit: (items) => this.commit(items),
+    parallel: 2,
+    onBatchFailed: (size, error) =>
+      this.logger.warn(`batch of ${size} failed (${error instanceof Error ? error.message : String(error)}); committing one by one`),
   });
 
   constructor(
@@ -33,10 +33,10 @@ export class EventTransactions {
 
   /** Runs `work` once per event id, in a batch's transaction; resolves once that transaction committed. */
   run<T>(eventId: string, work: (tx: Tx) => Promise<T>): Promise<IdempotentOutcome<T>> {
-    return this.batcher.add({ eventId, work }) as Promise<IdempotentOutcome<T>>;
+    return this.batcher.submit({ eventId, work }) as Promise<IdempotentOutcome<T>>;
   }
 
-  private async commit(items: Item[]): Promise<IdempotentOutcome<unknown>[]> {
+  private async commit(items: readonly Item[]): Promise<IdempotentOutcome<unknown>[]> {
     const outcomes = await this.repo.dataSource.transaction(async (m) => {
       const fresh = await this.idempotency.claim(m, ROUTING_CONSUMER, items.map((i) => i.eventId));
       const tx: Tx = { m, events: [] };

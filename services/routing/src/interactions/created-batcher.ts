@@ -1,8 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { CloudEvent } from '@switchboard/contracts';
-import { IdempotencyService, Outbox } from '@switchboard/platform';
+import { GroupCommit, IdempotencyService, Outbox } from '@switchboard/platform';
 import { DispatchSignal } from '../dispatch/dispatch-signal';
-import { Batcher } from '../events/batcher';
 import { ROUTING_CONSUMER, routingEvent } from '../events/event-factory';
 import { RoutingRepository } from '../persistence/routing.repository';
 
@@ -13,11 +12,12 @@ import { RoutingRepository } from '../persistence/routing.repository';
  */
 @Injectable()
 export class CreatedBatcher {
-  private readonly batcher = new Batcher<CloudEvent<'interaction.created'>, void>({
-    name: 'CreatedBatcher',
+  private readonly logger = new Logger('CreatedBatcher');
+  private readonly batcher = new GroupCommit<CloudEvent<'interaction.created'>, void>((items) => this.commit(items), {
     maxBatch: 500,
-    maxInFlight: 2,
-    commit: (events) => this.commit(events),
+    parallel: 2,
+    onBatchFailed: (size, error) =>
+      this.logger.warn(`batch of ${size} failed (${error instanceof Error ? error.message : String(error)}); committing one by one`),
   });
 
   constructor(
@@ -29,10 +29,10 @@ export class CreatedBatcher {
 
   /** Resolves once the event's interaction is durably queued (or was already). */
   add(event: CloudEvent<'interaction.created'>): Promise<void> {
-    return this.batcher.add(event);
+    return this.batcher.submit(event);
   }
 
-  private async commit(events: CloudEvent<'interaction.created'>[]): Promise<void[]> {
+  private async commit(events: readonly CloudEvent<'interaction.created'>[]): Promise<void[]> {
     await this.repo.dataSource.transaction(async (m) => {
       const fresh = await this.idempotency.claim(m, ROUTING_CONSUMER, events.map((e) => e.id));
       const seen = new Set<string>();
