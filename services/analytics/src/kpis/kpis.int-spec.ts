@@ -94,6 +94,8 @@ describe('KPIs (consumer → aggregates, snapshots, SLA breach, HTTP)', () => {
   }, 30_000);
 
   it('computes the live KPIs of each queue and the tenant from the events', async () => {
+    // Contacts and agent states travel on two streams: both must be consumed before the agents' states are read.
+    await drained();
     const billing = await expectEventually(async () => {
       const { status, body } = await get<QueueKpis>('/v1/queues/billing/kpis');
       expect(status).toBe(200);
