@@ -13,7 +13,7 @@ import { ROUTING_SOURCE } from './event-factory';
  * Handlers in flight per event type: arrivals and the other transactional events commit in batches (CreatedBatcher,
  * EventTransactions), so many in flight make the batches without holding more than a few pooled connections.
  */
-const BATCHED_IN_FLIGHT = 512;
+const BATCHED_IN_FLIGHT = 128;
 
 /** Consumed events: decode (platform) → use case in an idempotent transaction → ack. */
 @Injectable()
