@@ -13,6 +13,7 @@ import { RoutingEventsHandler } from './events/routing-events.handler';
 import { HotStateRepository } from './hot-state/hot-state.repository';
 import { CreatedBatcher } from './interactions/created-batcher';
 import { InteractionLifecycleService } from './interactions/interaction-lifecycle.service';
+import { CustomersController } from './customers/customers.controller';
 import { InteractionsController } from './interactions/interactions.controller';
 import { OfferLifecycleService } from './offers/offer-lifecycle.service';
 import { OffersController } from './offers/offers.controller';
@@ -31,7 +32,7 @@ import { SettingsController } from './settings/settings.controller';
       database: { entities: [], migrations: [RoutingInit1764000000200, RoutingDispositions1764000000201] },
     }),
   ],
-  controllers: [AgentsController, QueuesController, OffersController, InteractionsController, SettingsController],
+  controllers: [AgentsController, QueuesController, OffersController, InteractionsController, CustomersController, SettingsController],
   providers: [
     RoutingRepository,
     HotStateRepository,

@@ -48,6 +48,7 @@ describe('routing strategies and wellbeing rules through API and events', () => 
     await h.publish('analytics.wellbeing_changed', { agentId: 'strained', score: 80, level: 'high', factors: [] });
     await h.publish('analytics.churn_risk_changed', { customerId: 'angry', score: 0.9, level: 'high', reasons: [] });
     await expectEventually(async () => expect((await h.ok('GET', '/v1/agents/strained')).strainLevel).toBe('high'));
+    await expectEventually(async () => expect(await h.ok('GET', '/v1/customers/angry')).toMatchObject({ churnLevel: 'high', volatile: true, contacts: 0 }));
     await h.create('v1', { queueId: 'vol', channel: 'video', customer: { id: 'angry' } });
     expect(await offeredTo('v1')).toBe('veteran');
     const log = await h.ok('GET', '/v1/interactions/v1/routing');
@@ -86,6 +87,8 @@ describe('routing strategies and wellbeing rules through API and events', () => 
     await h.ok('POST', `/v1/offers/${h.of('routing.offered', (e) => e.data.interactionId === 'st1')[0]!.data.offerId}/accept`, undefined, h.agentToken('first'));
     await h.publish('interaction.ended', { interactionId: 'st1', reason: 'completed' });
     await expectEventually(async () => expect((await h.ok('GET', '/v1/interactions/st1/routing'))['status']).toBe('ended'));
+    expect(await h.ok('GET', '/v1/customers/repeat')).toMatchObject({ customerId: 'repeat', contacts: 1, lastAgentId: 'first', volatile: false });
+    expect(await h.call('GET', '/v1/customers/never-seen')).toMatchObject({ status: 404, body: { code: 'ROUTING.CUSTOMER_NOT_FOUND' } });
     await h.agent('idle-longer', { skills: { loyal: 1 } });
     await h.ok('PUT', '/v1/queues/stk', { name: 'stk', channel: 'chat', requiredSkills: { loyal: 1 }, wrapUpSeconds: 0, strategy: 'round-robin' });
     await h.create('st2', { queueId: 'stk', channel: 'chat', customer: { id: 'repeat' } });

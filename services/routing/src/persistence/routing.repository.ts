@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { AgentState } from '@switchboard/contracts';
 import { PLATFORM_CONFIG, quoteIdent, type PlatformConfig } from '@switchboard/platform';
 import type { OpenWork } from '../hot-state/hot-state.repository';
-import type { AgentRow, InteractionRow, OfferRow, OfferStatus, QueueRow } from './rows';
+import type { AgentRow, CustomerRow, InteractionRow, OfferRow, OfferStatus, QueueRow } from './rows';
 
 type Db = DataSource | EntityManager;
 
@@ -256,6 +256,25 @@ export class RoutingRepository {
       [tenant, windowMinutes],
     );
     return new Map(rows.map((r) => [r.agent_id, Math.min(1, Math.max(0, r.busy / (windowMinutes * 60)))]));
+  }
+
+  /**
+   * What routing knows of a customer: its flags (abusive, churn level) and its contacts, with the agent of the latest
+   * one handled. Undefined when routing has neither flagged nor seen the customer.
+   */
+  async customer(tenant: string, customerId: string): Promise<CustomerRow | undefined> {
+    const rows: CustomerRow[] = await this.dataSource.query(
+      `SELECT f.abusive, f.churn_level, c.contacts, c.last_contact_at, h.agent_id AS last_agent_id
+       FROM (SELECT count(*)::int AS contacts, max(queued_at) AS last_contact_at FROM ${this.s}.interaction
+             WHERE tenant=$1 AND customer_id=$2) c
+       LEFT JOIN ${this.s}.customer_flag f ON f.tenant=$1 AND f.customer_id=$2
+       LEFT JOIN LATERAL (
+         SELECT agent_id FROM ${this.s}.interaction WHERE tenant=$1 AND customer_id=$2 AND agent_id IS NOT NULL AND assigned_at IS NOT NULL
+         ORDER BY assigned_at DESC LIMIT 1) h ON true
+       WHERE f.customer_id IS NOT NULL OR c.contacts > 0`,
+      [tenant, customerId],
+    );
+    return rows[0];
   }
 
   async flagCustomer(db: Db, tenant: string, customerId: string, set: { abusive?: boolean; churnLevel?: string }): Promise<void> {

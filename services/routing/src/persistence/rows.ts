@@ -74,3 +74,11 @@ export interface OfferRow {
   created_at: Date;
   resolved_at: Date | null;
 }
+
+export interface CustomerRow {
+  abusive: boolean | null;
+  churn_level: string | null;
+  contacts: number;
+  last_contact_at: Date | null;
+  last_agent_id: string | null;
+}
