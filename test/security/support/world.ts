@@ -204,6 +204,7 @@ export const ENDPOINTS: Record<string, EndpointCase> = {
   'routing GET /v1/settings/wellbeing': { roles: MANAGERS, prepare: () => ({ path: '/v1/settings/wellbeing' }) },
   'routing PUT /v1/settings/wellbeing': { roles: MANAGERS, prepare: () => ({ path: '/v1/settings/wellbeing', body: {} }) },
   'routing GET /v1/interactions/:id/routing': { roles: MANAGERS, prepare: (w) => ({ path: `/v1/interactions/${w.interactionId}/routing` }) },
+  'routing GET /v1/customers/:id': { roles: MANAGERS, prepare: (w) => ({ path: `/v1/customers/${w.customerId}` }) },
   // analytics
   'analytics GET /health/live': { roles: ALL, public: true, prepare: () => ({ path: '/health/live' }) },
   'analytics GET /health/ready': { roles: ALL, public: true, prepare: () => ({ path: '/health/ready' }) },
