@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { AnyCloudEvent } from '@switchboard/contracts';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, type EntitySubscriberInterface, type QueryRunner, type TransactionCommitEvent, type TransactionRollbackEvent } from 'typeorm';
 import type { PlatformConfig } from '../config/platform-config';
 import { PLATFORM_CONFIG } from '../config/tokens';
 import { quoteIdent } from '../database/schema';
@@ -10,21 +10,39 @@ import { CoalescingRunner } from '../scheduling/coalescing-runner';
 const BATCH = 500;
 /** Published rows older than an hour are pruned at most this often: the prune scans the table (no index on published_at). */
 const PRUNE_EVERY_MS = 60_000;
+/** The sweep leaves younger rows to the process that wrote them (it publishes them as soon as their transaction commits). */
+const SWEEP_AFTER_SECONDS = 5;
+
+interface Enqueued {
+  /** The transaction depth the events were written at: a rollback to a savepoint below it discards them. */
+  depth: number;
+  rows: { id: string; event: AnyCloudEvent }[];
+}
 
 /**
- * Transactional outbox: follow-up events are written in the same transaction as the work that caused
- * them and published only after it commits (at once, and by a periodic sweep for anything left behind
- * by a crash). Several replicas relay without double work (`SKIP LOCKED`); JetStream de-duplicates by
- * event id whatever slips through.
+ * Transactional outbox: follow-up events are written in the same transaction as the work that caused them and
+ * published only after it commits. The process that wrote them publishes them straight from memory once the
+ * transaction has committed and then marks their rows published (one statement for everything committed
+ * meanwhile); a periodic sweep publishes whatever was left behind (a crash between commit and publish, a failed
+ * publish), taking only rows older than a few seconds. Several replicas sweep without double work (`SKIP LOCKED`);
+ * JetStream de-duplicates by event id whatever is published twice.
  */
 @Injectable()
-export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
+export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown, EntitySubscriberInterface {
   private readonly logger = new Logger('Outbox');
   private readonly table: string;
   private lastPrune = 0;
-  private readonly runner = new CoalescingRunner(
-    () => this.flush().then(() => undefined),
-    (error) => this.logger.warn(`outbox relay failed, will retry: ${error instanceof Error ? error.message : String(error)}`),
+  /** Events written by transactions still open, by the transaction's query runner. */
+  private readonly open = new Map<QueryRunner, Enqueued[]>();
+  /** Events whose transactions have committed, waiting to be published. */
+  private committed: { id: string; event: AnyCloudEvent }[] = [];
+  private readonly relay = new CoalescingRunner(
+    () => this.publishCommitted(),
+    (error) => this.logger.warn(`outbox publish failed, the sweep will retry: ${error instanceof Error ? error.message : String(error)}`),
+  );
+  private readonly sweeper = new CoalescingRunner(
+    () => this.sweep().then(() => undefined),
+    (error) => this.logger.warn(`outbox sweep failed, will retry: ${error instanceof Error ? error.message : String(error)}`),
   );
 
   constructor(
@@ -33,6 +51,16 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
     @Inject(PLATFORM_CONFIG) config: PlatformConfig,
   ) {
     this.table = `${quoteIdent(config.database.schema)}.outbox`;
+    this.watch(dataSource);
+  }
+
+  /** Data sources whose transactions' commits and rollbacks this outbox is told of. */
+  private readonly watched = new Set<DataSource>();
+
+  private watch(source: DataSource): void {
+    if (this.watched.has(source)) return;
+    this.watched.add(source);
+    source.subscribers.push(this);
   }
 
   /** Records events to publish once `manager`'s transaction commits. */
@@ -40,40 +68,110 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
     if (events.length === 0) return;
     const values = events.map((_, i) => `($${i * 2 + 1}, $${i * 2 + 2}::jsonb)`).join(', ');
     const params = events.flatMap((event) => [event.id, JSON.stringify(event)]);
-    await manager.query(`INSERT INTO ${this.table} (event_id, event) VALUES ${values} ON CONFLICT (event_id) DO NOTHING`, params);
+    const inserted: { id: string; event_id: string }[] = await manager.query(
+      `INSERT INTO ${this.table} (event_id, event) VALUES ${values} ON CONFLICT (event_id) DO NOTHING RETURNING id, event_id`,
+      params,
+    );
+    const runner = manager.queryRunner;
+    // A transaction may run on another pool of the same database (a second data source).
+    this.watch(manager.connection);
+    if (!runner?.isTransactionActive) {
+      // Outside a transaction the rows are committed already.
+      this.committed.push(...rowsOf(inserted, events));
+      this.relay.kick();
+      return;
+    }
+    const entries = this.open.get(runner) ?? [];
+    entries.push({ depth: (runner as QueryRunner & { transactionDepth?: number }).transactionDepth ?? 1, rows: rowsOf(inserted, events) });
+    this.open.set(runner, entries);
   }
 
-  /** Asks the relay to publish pending events now (call after a transaction that enqueued some commits). */
+  /** Asks for the events of transactions that have committed to be published now. */
   kick(): void {
-    this.runner.kick();
+    this.relay.kick();
   }
 
-  /** Publishes every pending event; resolves with how many were published. */
+  /** Publishes every pending event: those committed in this process, then any row left behind; resolves with how many. */
   async flush(): Promise<number> {
+    const fromMemory = this.committed.length;
+    await this.publishCommitted();
+    return fromMemory + (await this.sweep(0));
+  }
+
+  afterTransactionCommit(event: TransactionCommitEvent): void {
+    const entries = this.open.get(event.queryRunner);
+    if (!entries || event.queryRunner.isTransactionActive) return;
+    this.open.delete(event.queryRunner);
+    for (const entry of entries) this.committed.push(...entry.rows);
+    this.relay.kick();
+  }
+
+  afterTransactionRollback(event: TransactionRollbackEvent): void {
+    const entries = this.open.get(event.queryRunner);
+    if (!entries) return;
+    if (!event.queryRunner.isTransactionActive) {
+      this.open.delete(event.queryRunner);
+      return;
+    }
+    // Rolled back to a savepoint: what was written above it is gone.
+    const depth = (event.queryRunner as QueryRunner & { transactionDepth?: number }).transactionDepth ?? 0;
+    this.open.set(event.queryRunner, entries.filter((entry) => entry.depth <= depth));
+  }
+
+  onApplicationBootstrap(): void {
+    this.relay.start(1000, false);
+    this.sweeper.start(1000, true);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.relay.stop();
+    await this.sweeper.stop();
+    // What committed last goes out now rather than with the next start's sweep.
+    await this.publishCommitted().catch((error: unknown) =>
+      this.logger.warn(`outbox publish at shutdown failed, the next sweep will publish: ${error instanceof Error ? error.message : String(error)}`),
+    );
+    for (const source of this.watched) {
+      const at = source.subscribers.indexOf(this);
+      if (at >= 0) source.subscribers.splice(at, 1);
+    }
+  }
+
+  /** Publishes the events of committed transactions, then marks their rows published in one statement. */
+  private async publishCommitted(): Promise<void> {
+    while (this.committed.length > 0) {
+      const batch = this.committed.splice(0, BATCH);
+      try {
+        await this.publisher.publishMany(batch.map((row) => row.event), { sharedInbox: true });
+      } catch (error) {
+        // Left for the sweep, which publishes rows older than a few seconds.
+        this.logger.warn(`outbox publish of ${batch.length} events failed, the sweep will retry: ${error instanceof Error ? error.message : String(error)}`);
+        continue;
+      }
+      await this.dataSource.query(`UPDATE ${this.table} SET published_at = now() WHERE id = ANY($1::bigint[]) AND published_at IS NULL`, [batch.map((r) => r.id)]);
+    }
+  }
+
+  /** Publishes rows still unpublished `olderThanSeconds` after they were written. */
+  private async sweep(olderThanSeconds = SWEEP_AFTER_SECONDS): Promise<number> {
     let total = 0;
     for (;;) {
-      const published = await this.publishBatch();
+      const published = await this.sweepBatch(olderThanSeconds);
       total += published;
       if (published < BATCH) return total;
     }
   }
 
-  onApplicationBootstrap(): void {
-    this.runner.start(1000, true);
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.runner.stop();
-  }
-
-  private async publishBatch(): Promise<number> {
+  private async sweepBatch(olderThanSeconds: number): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
       const rows: { id: string; event: AnyCloudEvent }[] = await manager.query(
-        `SELECT id, event FROM ${this.table} WHERE published_at IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
+        `SELECT id, event FROM ${this.table} WHERE published_at IS NULL AND created_at <= now() - make_interval(secs => $1)
+         ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
+        [olderThanSeconds],
       );
-      if (rows.length === 0) return 0;
-      await this.publisher.publishMany(rows.map((row) => row.event), { sharedInbox: true });
-      await manager.query(`UPDATE ${this.table} SET published_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+      if (rows.length > 0) {
+        await this.publisher.publishMany(rows.map((row) => row.event), { sharedInbox: true });
+        await manager.query(`UPDATE ${this.table} SET published_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+      }
       if (Date.now() - this.lastPrune >= PRUNE_EVERY_MS) {
         this.lastPrune = Date.now();
         await manager.query(`DELETE FROM ${this.table} WHERE published_at < now() - interval '1 hour'`);
@@ -81,4 +179,15 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
       return rows.length;
     });
   }
+}
+
+/** The inserted rows with their events (an event id already in the outbox was enqueued before and is not again). */
+function rowsOf(inserted: readonly { id: string; event_id: string }[], events: readonly AnyCloudEvent[]): { id: string; event: AnyCloudEvent }[] {
+  const ids = new Map(inserted.map((row) => [row.event_id, row.id]));
+  const rows: { id: string; event: AnyCloudEvent }[] = [];
+  for (const event of events) {
+    const id = ids.get(event.id);
+    if (id !== undefined) rows.push({ id, event });
+  }
+  return rows;
 }
