@@ -91,4 +91,20 @@ describe('GroupCommit with parallel flushes', () => {
     expect(results).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(most).toBe(2);
   });
+
+  it('with a linger, waits that long for more items, but sends a full batch at once', async () => {
+    const batches: number[][] = [];
+    const commit = new GroupCommit<number>(async (items) => void batches.push([...items]), { maxBatch: 3, lingerMs: 40 });
+    const first = commit.submit(1);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(batches).toEqual([]);
+    const second = commit.submit(2);
+    await Promise.all([first, second]);
+    expect(batches).toEqual([[1, 2]]);
+
+    const patient = new GroupCommit<number>(async (items) => void batches.push([...items]), { maxBatch: 2, lingerMs: 60_000 });
+    await Promise.all([patient.submit(3), patient.submit(4)]);
+    expect(batches).toEqual([[1, 2], [3, 4]]);
+    expect(() => new GroupCommit<number>(async () => undefined, { maxBatch: 1, lingerMs: -1 })).toThrow('lingerMs');
+  });
 });

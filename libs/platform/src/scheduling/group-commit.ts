@@ -16,6 +16,11 @@ export interface GroupCommitOptions {
   splitFailedBatches?: boolean;
   /** Told when a batch of several failed, before its items are flushed one by one (to log it, say). */
   onBatchFailed?: (size: number, error: unknown) => void;
+  /**
+   * How long a flush waits for more items once one is waiting (default 0: one turn of the event loop). Trades that
+   * much latency for fewer, larger batches when items trickle in; a full batch goes at once.
+   */
+  lingerMs?: number;
 }
 
 /**
@@ -31,6 +36,8 @@ export class GroupCommit<T, R = void> {
   private readonly parallel: number;
   private readonly splitFailedBatches: boolean;
   private readonly onBatchFailed: ((size: number, error: unknown) => void) | undefined;
+  private readonly lingerMs: number;
+  private lingering: NodeJS.Timeout | undefined;
 
   /** `flush` answers with one result per item, in order (or nothing, for `R = void`). */
   constructor(
@@ -41,6 +48,8 @@ export class GroupCommit<T, R = void> {
     this.parallel = options.parallel ?? 1;
     this.splitFailedBatches = options.splitFailedBatches ?? true;
     this.onBatchFailed = options.onBatchFailed;
+    this.lingerMs = options.lingerMs ?? 0;
+    if (!Number.isFinite(this.lingerMs) || this.lingerMs < 0) throw new Error(`lingerMs must be zero or more, got ${this.lingerMs}`);
     if (!Number.isInteger(this.maxBatch) || this.maxBatch < 1) throw new Error(`maxBatch must be a positive integer, got ${this.maxBatch}`);
     if (!Number.isInteger(this.parallel) || this.parallel < 1) throw new Error(`parallel must be a positive integer, got ${this.parallel}`);
   }
@@ -58,13 +67,25 @@ export class GroupCommit<T, R = void> {
   }
 
   private schedule(): void {
+    if (this.lingering && this.queue.length >= this.maxBatch) {
+      // A full batch does not wait.
+      clearTimeout(this.lingering);
+      this.lingering = undefined;
+      this.scheduled = false;
+    }
     if (this.scheduled || this.running >= this.parallel || this.queue.length === 0) return;
     this.scheduled = true;
-    // Let the items already submitted in this turn of the event loop join the batch.
-    setImmediate(() => {
+    const go = (): void => {
       this.scheduled = false;
+      this.lingering = undefined;
       this.pump();
-    });
+    };
+    if (this.lingerMs > 0 && this.queue.length < this.maxBatch) {
+      this.lingering = setTimeout(go, this.lingerMs);
+      return;
+    }
+    // Let the items already submitted in this turn of the event loop join the batch.
+    setImmediate(go);
   }
 
   private pump(): void {
