@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AnyCloudEvent } from '@switchboard/contracts';
-import { ConflictError, ForbiddenError, NotFoundError, Outbox, type Principal } from '@switchboard/platform';
+import { ConflictError, ForbiddenError, GroupCommit, NotFoundError, Outbox, type Principal } from '@switchboard/platform';
 import { routingEvent } from '../events/event-factory';
 import { HotStateRepository, type OpenWork } from '../hot-state/hot-state.repository';
 import { RoutingRepository } from '../persistence/routing.repository';
@@ -14,9 +14,21 @@ export function workOf(offer: Pick<OfferRow, 'tenant' | 'agent_id' | 'interactio
   return { tenant: offer.tenant, agentId: offer.agent_id, interactionId: offer.interaction_id, channel: offer.channel, offerId: offer.id };
 }
 
+interface AcceptRequest {
+  tenant: string;
+  offerId: string;
+  agentId: string;
+}
+
+interface Accepted {
+  offer: OfferRow;
+  stateChanged: boolean;
+}
+
 /** Offer outcomes: accept, reject, time out and rescind, each an atomic transition of the offer row. */
 @Injectable()
 export class OfferLifecycleService {
+  private readonly logger = new Logger('OfferLifecycle');
   constructor(
     private readonly repo: RoutingRepository,
     private readonly hot: HotStateRepository,
@@ -35,30 +47,54 @@ export class OfferLifecycleService {
 
   async accept(principal: Principal, offerId: string): Promise<{ offerId: string; status: 'accepted'; interactionId: string }> {
     // One statement on the way that succeeds (the offer is the caller's and open); the reason of a refusal is read after.
-    const outcome = await inTransaction(this.repo.dataSource, this.outbox, async ({ m, events }) => {
-      const accepted = principal.role === 'agent' && principal.subject ? await this.repo.acceptOffer(m, principal.tenant, offerId, principal.subject) : undefined;
-      if (!accepted) return undefined;
-      const { offer: open, interaction } = accepted;
-      const base = { interactionId: open.interaction_id, queueId: open.queue_id, offerId: open.id, agentId: open.agent_id, channel: open.channel };
-      const waitMs = interaction ? Date.now() - interaction.queued_at.getTime() : undefined;
-      events.push(
-        routingEvent('routing.accepted', open.tenant, base),
-        routingEvent('routing.assigned', open.tenant, { ...base, waitMs, customerId: interaction?.customer_id }),
-      );
-      let previous: Awaited<ReturnType<RoutingRepository['setAgentState']>>;
-      if (open.channel === 'voice' || open.channel === 'video') {
-        previous = await this.repo.setAgentState(m, open.tenant, open.agent_id, 'busy', `on ${open.channel}`);
-        if (previous) events.push(routingEvent('agent.state_changed', open.tenant, { agentId: open.agent_id, state: 'busy', previousState: previous }));
-      }
-      return { offer: open, stateChanged: previous !== undefined };
-    });
-    if (!outcome) {
+    const accepted = principal.role === 'agent' && principal.subject ? await this.accepts.submit({ tenant: principal.tenant, offerId, agentId: principal.subject }) : undefined;
+    if (!accepted) {
       await this.ownOffer(principal, offerId);
       throw new ConflictError(`Offer ${offerId} is no longer open.`, 'ROUTING.OFFER_NOT_OPEN');
     }
+    if (accepted.stateChanged) await this.signal.changed(principal.tenant);
+    return { offerId: accepted.offer.id, status: 'accepted', interactionId: accepted.offer.interaction_id };
+  }
+
+  /**
+   * The accepts that arrive together commit together: one transaction, each accept one statement (two for a voice or
+   * video offer, which makes the agent busy), and one outbox insert for all their events. A batch that fails is retried
+   * one accept at a time.
+   */
+  private readonly accepts = new GroupCommit<AcceptRequest, Accepted | undefined>((items) => this.acceptBatch(items), {
+    maxBatch: 200,
+    parallel: 2,
+    onBatchFailed: (size, error) =>
+      this.logger.warn(`batch of ${size} accepts failed (${error instanceof Error ? error.message : String(error)}); accepting one by one`),
+  });
+
+  private async acceptBatch(items: readonly AcceptRequest[]): Promise<(Accepted | undefined)[]> {
+    const results = await inTransaction(this.repo.dataSource, this.outbox, async ({ m, events }) => {
+      const out: (Accepted | undefined)[] = [];
+      for (const item of items) {
+        const accepted = await this.repo.acceptOffer(m, item.tenant, item.offerId, item.agentId);
+        if (!accepted) {
+          out.push(undefined);
+          continue;
+        }
+        const { offer: open, interaction } = accepted;
+        const base = { interactionId: open.interaction_id, queueId: open.queue_id, offerId: open.id, agentId: open.agent_id, channel: open.channel };
+        const waitMs = interaction ? Date.now() - interaction.queued_at.getTime() : undefined;
+        events.push(
+          routingEvent('routing.accepted', open.tenant, base),
+          routingEvent('routing.assigned', open.tenant, { ...base, waitMs, customerId: interaction?.customer_id }),
+        );
+        let previous: Awaited<ReturnType<RoutingRepository['setAgentState']>>;
+        if (open.channel === 'voice' || open.channel === 'video') {
+          previous = await this.repo.setAgentState(m, open.tenant, open.agent_id, 'busy', `on ${open.channel}`);
+          if (previous) events.push(routingEvent('agent.state_changed', open.tenant, { agentId: open.agent_id, state: 'busy', previousState: previous }));
+        }
+        out.push({ offer: open, stateChanged: previous !== undefined });
+      }
+      return out;
+    });
     this.outbox.kick();
-    if (outcome.stateChanged) await this.signal.changed(principal.tenant);
-    return { offerId: outcome.offer.id, status: 'accepted', interactionId: outcome.offer.interaction_id };
+    return results;
   }
 
   async reject(principal: Principal, offerId: string, reason: string | undefined): Promise<{ offerId: string; status: 'rejected' }> {
