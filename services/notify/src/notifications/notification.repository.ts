@@ -238,14 +238,15 @@ export class NotificationRepository {
 
   /** Marks the notification acknowledged (first acknowledgement wins); undefined when it is not the caller's. */
   async ack(tenant: string, recipients: readonly Recipient[], id: string, by: string, at: Date): Promise<NotificationRecord | undefined> {
-    await this.dataSource.query(
-      `UPDATE ${this.table} SET acked_at = $4, acked_by = $5
-       WHERE tenant = $1 AND recipient = ANY($2::text[]) AND id = $3 AND acked_at IS NULL`,
-      [tenant, recipients, id, at, by],
-    );
+    // One statement: the row as this acknowledgement left it, or as an earlier one did.
     const rows: Row[] = await this.dataSource.query(
-      `SELECT * FROM ${this.table} WHERE tenant = $1 AND recipient = ANY($2::text[]) AND id = $3`,
-      [tenant, recipients, id],
+      `WITH acked AS (
+         UPDATE ${this.table} SET acked_at = $4, acked_by = $5
+         WHERE tenant = $1 AND recipient = ANY($2::text[]) AND id = $3 AND acked_at IS NULL RETURNING *)
+       SELECT * FROM acked
+       UNION ALL
+       SELECT * FROM ${this.table} WHERE tenant = $1 AND recipient = ANY($2::text[]) AND id = $3 AND NOT EXISTS (SELECT 1 FROM acked)`,
+      [tenant, recipients, id, at, by],
     );
     return rows[0] ? toRecord(rows[0]) : undefined;
   }
