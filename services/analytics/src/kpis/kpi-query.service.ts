@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AgentState, KpiSnapshotData, KpiWindow } from '@switchboard/contracts';
 import { SERVICE_ENV } from '@switchboard/platform';
 import type { AnalyticsEnv } from '../config/analytics.config';
-import { breaches, occupancy, staffingFor, toKpis, type SlaTarget } from './kpi-model';
-import { KpiRepository, type QueueRecord } from './kpi.repository';
+import { breaches, occupancy, staffingFor, toKpis, type AgentTime, type ContactAggregates, type SlaTarget } from './kpi-model';
+import { KpiRepository, type AgentStateNow, type QueueRecord } from './kpi.repository';
 
 /** A queue's KPIs: the `analytics.kpi_snapshot` payload plus the target it is measured against. */
 export type QueueKpis = KpiSnapshotData & { queueId: string; target: SlaTarget; targetIsDefault: boolean; breached: boolean };
@@ -39,43 +39,61 @@ export class KpiQueryService {
     this.defaultTarget = { percent: env.ANALYTICS_SLA_PERCENT, seconds: env.ANALYTICS_SLA_SECONDS };
   }
 
+  /** The tenant's, every queue's and every agent's KPIs, from one read of each source. */
   async overview(tenant: string, window: KpiWindow): Promise<KpiOverview> {
-    const queues = await this.repository.queues(tenant);
-    const [tenantKpis, queueKpis, agents] = await Promise.all([
-      this.tenantKpis(tenant, window),
-      Promise.all(queues.map((queue) => this.queueKpis(tenant, queue, window))),
-      this.agents(tenant, window),
-    ]);
-    return { window, tenant: tenantKpis, queues: queueKpis, agents };
-  }
-
-  async tenantKpis(tenant: string, window: KpiWindow): Promise<KpiSnapshotData> {
     const { from, to } = dates(window);
-    const [contacts, times, states] = await Promise.all([
-      this.repository.contactAggregates(tenant, undefined, from, to, this.defaultTarget.seconds),
+    const [queues, contacts, agentsByQueue, times, states] = await Promise.all([
+      this.repository.queues(tenant),
+      this.repository.contactAggregatesByQueue(tenant, undefined, from, to, this.defaultTarget.seconds),
+      this.repository.queueAgents(tenant, undefined, new Date(to.getTime() - DAY_MS), to),
       this.repository.agentTime(tenant, from, to),
       this.repository.statesAt(tenant, to),
     ]);
-    return { scope: 'tenant', window, kpis: toKpis(contacts, times, states) };
+    return {
+      window,
+      tenant: { scope: 'tenant', window, kpis: toKpis(contacts.all, times, states) },
+      queues: queues.map((queue) =>
+        this.queueFrom(queue, window, contacts.queues.get(queue.queueId) ?? contacts.none, agentsByQueue.get(queue.queueId) ?? [], times, states),
+      ),
+      agents: agentsFrom(times, states),
+    };
   }
 
   /** The queue's KPIs; undefined for a queue never seen and without a target. */
   async findQueue(tenant: string, queueId: string, window: KpiWindow): Promise<QueueKpis | undefined> {
     const [queue] = await this.repository.queues(tenant, queueId);
-    return queue && this.queueKpis(tenant, queue, window);
+    if (!queue) return undefined;
+    const { from, to } = dates(window);
+    const [contacts, agentsByQueue] = await Promise.all([
+      this.repository.contactAggregatesByQueue(tenant, queueId, from, to, this.defaultTarget.seconds),
+      this.repository.queueAgents(tenant, queueId, new Date(to.getTime() - DAY_MS), to),
+    ]);
+    const agentIds = agentsByQueue.get(queueId) ?? [];
+    const [times, states] = agentIds.length === 0 ? [[], []] : await Promise.all([
+      this.repository.agentTime(tenant, from, to, agentIds),
+      this.repository.statesAt(tenant, to, agentIds),
+    ]);
+    return this.queueFrom(queue, window, contacts.all, agentIds, times, states);
+  }
+
+  async agents(tenant: string, window: KpiWindow): Promise<AgentKpis[]> {
+    const { from, to } = dates(window);
+    const [times, states] = await Promise.all([this.repository.agentTime(tenant, from, to), this.repository.statesAt(tenant, to)]);
+    return agentsFrom(times, states);
   }
 
   /** A queue's agents are those who answered one of its contacts in the 24 h before the window's end. */
-  async queueKpis(tenant: string, queue: QueueRecord, window: KpiWindow): Promise<QueueKpis> {
-    const { from, to } = dates(window);
+  private queueFrom(
+    queue: QueueRecord,
+    window: KpiWindow,
+    contacts: ContactAggregates,
+    agentIds: readonly string[],
+    times: readonly AgentTime[],
+    states: readonly AgentStateNow[],
+  ): QueueKpis {
     const target = queue.target ?? this.defaultTarget;
-    const agentIds = await this.repository.queueAgents(tenant, queue.queueId, new Date(to.getTime() - DAY_MS), to);
-    const [contacts, times, states] = await Promise.all([
-      this.repository.contactAggregates(tenant, queue.queueId, from, to, this.defaultTarget.seconds),
-      agentIds.length === 0 ? [] : this.repository.agentTime(tenant, from, to, agentIds),
-      agentIds.length === 0 ? [] : this.repository.statesAt(tenant, to, agentIds),
-    ]);
-    const kpis = toKpis(contacts, times, states);
+    const ids = new Set(agentIds);
+    const kpis = toKpis(contacts, times.filter((t) => ids.has(t.agentId)), states.filter((s) => ids.has(s.agentId)));
     const staffing = staffingFor(kpis, window, target);
     return {
       scope: 'queue',
@@ -88,23 +106,21 @@ export class KpiQueryService {
       breached: breaches(kpis, target),
     };
   }
+}
 
-  async agents(tenant: string, window: KpiWindow): Promise<AgentKpis[]> {
-    const { from, to } = dates(window);
-    const [times, states] = await Promise.all([this.repository.agentTime(tenant, from, to), this.repository.statesAt(tenant, to)]);
-    const timeOf = new Map(times.map((time) => [time.agentId, time]));
-    return states.map((state) => {
-      const time = timeOf.get(state.agentId);
-      const occ = time === undefined ? undefined : occupancy([time]);
-      return {
-        agentId: state.agentId,
-        state: state.state,
-        since: state.since.toISOString(),
-        ...(occ === undefined ? {} : { occupancy: occ }),
-        seconds: time?.seconds ?? {},
-      };
-    });
-  }
+function agentsFrom(times: readonly AgentTime[], states: readonly AgentStateNow[]): AgentKpis[] {
+  const timeOf = new Map(times.map((time) => [time.agentId, time]));
+  return states.map((state) => {
+    const time = timeOf.get(state.agentId);
+    const occ = time === undefined ? undefined : occupancy([time]);
+    return {
+      agentId: state.agentId,
+      state: state.state,
+      since: state.since.toISOString(),
+      ...(occ === undefined ? {} : { occupancy: occ }),
+      seconds: time?.seconds ?? {},
+    };
+  });
 }
 
 function dates(window: KpiWindow): { from: Date; to: Date } {

@@ -50,6 +50,8 @@ function firstKnown(known: ContactFact, later: ContactFact): ContactFact {
 }
 
 interface ContactRow {
+  queue_id: string | null;
+  whole: boolean;
   offered: number;
   answered: number;
   answered_within: number;
@@ -203,10 +205,17 @@ export class KpiRepository {
   }
 
   /**
-   * Contact counts of the window [from, to) for the tenant or one queue (definitions in docs/kpis.md). A contact waits from
-   * its arrival until answered or ended; waits longer than a day are not counted as waiting.
+   * Contact counts of the window [from, to) (definitions in docs/kpis.md) in one pass over the contacts: over all of them
+   * (the tenant, or the one queue asked for) and per queue. A contact waits from its arrival until answered or ended;
+   * waits longer than a day are not counted as waiting.
    */
-  async contactAggregates(tenant: string, queueId: string | undefined, from: Date, to: Date, defaultSlaSeconds: number): Promise<ContactAggregates> {
+  async contactAggregatesByQueue(
+    tenant: string,
+    queueId: string | undefined,
+    from: Date,
+    to: Date,
+    defaultSlaSeconds: number,
+  ): Promise<{ all: ContactAggregates; queues: Map<string, ContactAggregates>; none: ContactAggregates }> {
     const rows: ContactRow[] = await this.dataSource.query(
       `WITH c AS (
          SELECT c.*, COALESCE(q.sla_seconds, $5::int) AS threshold,
@@ -222,7 +231,7 @@ export class KpiRepository {
            OR (c.answered_at >= $3::timestamptz AND c.answered_at < $4::timestamptz)
            OR (c.ended_at >= $3::timestamptz AND c.ended_at < $4::timestamptz))
        )
-       SELECT
+       SELECT c.queue_id AS queue_id, GROUPING(c.queue_id) = 1 AS whole,
          count(*) FILTER (WHERE c.created_at >= $3::timestamptz AND c.created_at < $4::timestamptz)::int AS offered,
          count(*) FILTER (WHERE c.answered_in)::int AS answered,
          count(*) FILTER (WHERE c.answered_in AND c.created_at IS NOT NULL
@@ -250,23 +259,17 @@ export class KpiRepository {
          WHERE c.handled_in AND c.customer_id IS NOT NULL AND x.tenant = c.tenant AND x.customer_id = c.customer_id
            AND x.created_at > c.created_at AND x.created_at <= c.created_at + interval '72 hours'
          LIMIT 1
-       ) r ON true`,
+       ) r ON true
+       GROUP BY GROUPING SETS ((), (c.queue_id))`,
       [tenant, queueId ?? null, from, to, defaultSlaSeconds],
     );
-    const row = rows[0] as ContactRow;
-    return {
-      offered: row.offered,
-      answered: row.answered,
-      answeredWithinThreshold: row.answered_within,
-      abandoned: row.abandoned,
-      asaSeconds: row.asa ?? undefined,
-      handled: row.handled,
-      ahtSeconds: row.aht ?? undefined,
-      longestWaitSeconds: row.longest_wait ?? 0,
-      waiting: row.waiting,
-      fcrBase: row.fcr_base,
-      fcrResolved: row.fcr_resolved,
-    };
+    const queues = new Map<string, ContactAggregates>();
+    let all: ContactAggregates | undefined;
+    for (const row of rows) {
+      if (row.whole) all = toAggregates(row);
+      else if (row.queue_id !== null) queues.set(row.queue_id, toAggregates(row));
+    }
+    return { all: all ?? toAggregates(undefined), queues, none: toAggregates(undefined) };
   }
 
   /** Seconds per agent and state within [from, to) (spans clipped to the window; an open span runs until `to`). */
@@ -299,13 +302,35 @@ export class KpiRepository {
     return rows.map((row) => ({ agentId: row.agent_id, state: row.state, since: row.started_at }));
   }
 
-  /** Agents who answered a contact of the queue in [from, to). */
-  async queueAgents(tenant: string, queueId: string, from: Date, to: Date): Promise<string[]> {
-    const rows: { agent_id: string }[] = await this.dataSource.query(
-      `SELECT DISTINCT agent_id FROM ${this.contact}
-       WHERE tenant = $1 AND queue_id = $2 AND agent_id IS NOT NULL AND answered_at >= $3 AND answered_at < $4`,
-      [tenant, queueId, from, to],
+  /** Agents who answered a contact of each queue (or of the one queue asked for) in [from, to), by queue. */
+  async queueAgents(tenant: string, queueId: string | undefined, from: Date, to: Date): Promise<Map<string, string[]>> {
+    const rows: { queue_id: string; agent_id: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT queue_id, agent_id FROM ${this.contact}
+       WHERE tenant = $1 AND ($2::text IS NULL OR queue_id = $2) AND agent_id IS NOT NULL AND answered_at >= $3 AND answered_at < $4`,
+      [tenant, queueId ?? null, from, to],
     );
-    return rows.map((row) => row.agent_id);
+    const byQueue = new Map<string, string[]>();
+    for (const row of rows) byQueue.set(row.queue_id, [...(byQueue.get(row.queue_id) ?? []), row.agent_id]);
+    return byQueue;
   }
+}
+
+/** The aggregates of one row (none: a window without contacts). */
+function toAggregates(row: ContactRow | undefined): ContactAggregates {
+  if (!row) {
+    return { offered: 0, answered: 0, answeredWithinThreshold: 0, abandoned: 0, handled: 0, longestWaitSeconds: 0, waiting: 0, fcrBase: 0, fcrResolved: 0 };
+  }
+  return {
+    offered: row.offered,
+    answered: row.answered,
+    answeredWithinThreshold: row.answered_within,
+    abandoned: row.abandoned,
+    asaSeconds: row.asa ?? undefined,
+    handled: row.handled,
+    ahtSeconds: row.aht ?? undefined,
+    longestWaitSeconds: row.longest_wait ?? 0,
+    waiting: row.waiting,
+    fcrBase: row.fcr_base,
+    fcrResolved: row.fcr_resolved,
+  };
 }

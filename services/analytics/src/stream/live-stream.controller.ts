@@ -8,7 +8,6 @@ import { SERVICE_SOURCE, type AnalyticsEnv } from '../config/analytics.config';
 import { KpiQueryService } from '../kpis/kpi-query.service';
 import { liveWindow } from '../kpis/kpi-model';
 import { queueSnapshot } from '../kpis/kpi-snapshot.publisher';
-import { KpiRepository } from '../kpis/kpi.repository';
 import { LiveStreamHub, STREAM_TYPES, type StreamClient, type StreamType } from './live-stream.hub';
 
 const streamQuerySchema = z
@@ -38,7 +37,6 @@ export class LiveStreamController {
     private readonly auth: JwtAuthGuard,
     private readonly hub: LiveStreamHub,
     private readonly queries: KpiQueryService,
-    private readonly repository: KpiRepository,
     @Inject(SERVICE_ENV) private readonly env: AnalyticsEnv,
   ) {}
 
@@ -102,9 +100,8 @@ export class LiveStreamController {
 
   private async initialSnapshots(tenant: string, minutes: number | undefined): Promise<AnyCloudEvent[]> {
     const window = liveWindow(new Date(), minutes ?? this.env.ANALYTICS_KPI_WINDOW_MINUTES);
-    const [tenantKpis, queues] = await Promise.all([this.queries.tenantKpis(tenant, window), this.repository.queues(tenant)]);
-    const queueKpis = await Promise.all(queues.map((queue) => this.queries.queueKpis(tenant, queue, window)));
-    return [tenantKpis, ...queueKpis.map(queueSnapshot)].map((data) =>
+    const overview = await this.queries.overview(tenant, window);
+    return [overview.tenant, ...overview.queues.map(queueSnapshot)].map((data) =>
       createEvent({ type: 'analytics.kpi_snapshot', tenantid: tenant, source: SERVICE_SOURCE, data }),
     );
   }
