@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { routingEvent } from '../events/event-factory';
 import { HotStateRepository, type OpenWork } from '../hot-state/hot-state.repository';
-import { RoutingRepository, type InteractionWithOffer } from '../persistence/routing.repository';
+import { RoutingRepository, type InteractionWithOffer, type WrapUpContext } from '../persistence/routing.repository';
 import type { Tx } from '../persistence/tx';
 import { workOf } from '../offers/offer-lifecycle.service';
 import { resolveSettings } from '../settings/settings.schema';
@@ -91,21 +91,25 @@ export class InteractionLifecycleService {
     } else if (interaction.status === 'assigned' && offer) {
       released.push(workOf(offer));
     }
+    const agentId = interaction.status === 'assigned' ? interaction.agent_id : null;
+    let context: WrapUpContext | undefined;
     if (toQueueId) {
       await this.repo.updateInteraction(m, tenant, id, { status: 'queued', queue_id: toQueueId, agent_id: null, queued_at: new Date(), overflow_step: 0, logged_outcome: null });
       events.push(routingEvent('routing.queued', tenant, { interactionId: id, queueId: toQueueId, customerId: interaction.customer_id, channel: interaction.channel }));
+      if (agentId) context = await this.repo.wrapUpContext(m, tenant, agentId, interaction.queue_id);
+    } else if (agentId) {
+      context = await this.repo.endAssigned(m, tenant, id, agentId, interaction.queue_id, new Date());
     } else {
       await this.repo.updateInteraction(m, tenant, id, { status: 'ended', ended_at: new Date() });
     }
-    const agentStateChanged = interaction.status === 'assigned' && interaction.agent_id ? await this.startWrapUp(tx, interaction, interaction.agent_id) : false;
+    const agentStateChanged = agentId ? await this.startWrapUp(tx, interaction, agentId, context) : false;
     return { tenant, released, agentStateChanged, routable: true };
   }
 
   /** Starts the agent's wrap-up when this was their last open interaction; true when their state changed. */
-  private async startWrapUp(tx: Tx, interaction: InteractionWithOffer, agentId: string): Promise<boolean> {
+  private async startWrapUp(tx: Tx, interaction: InteractionWithOffer, agentId: string, context: WrapUpContext | undefined): Promise<boolean> {
     const { m, events } = tx;
     const { tenant } = interaction;
-    const context = await this.repo.wrapUpContext(m, tenant, agentId, interaction.queue_id);
     if (!context || context.agentOpen > 0 || !(context.agentState === 'busy' || context.agentState === 'available')) return false;
     const settings = resolveSettings(context.settings);
     const recovery = settings.recoveryEnabled && interaction.abusive ? settings.recoveryWrapUpSeconds : 0;

@@ -11,6 +11,25 @@ type Db = DataSource | EntityManager;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A waiting interaction as a decision round reads it: with its customer's flags and sticky agent. */
+/** What an agent's wrap-up after an interaction depends on. */
+export interface WrapUpContext {
+  agentState: AgentState;
+  agentOpen: number;
+  wrapUpSeconds: number | null;
+  settings: Record<string, unknown> | undefined;
+}
+
+interface WrapUpContextRow {
+  state: AgentState;
+  open: string;
+  wrap_up_seconds: number | null;
+  settings: Record<string, unknown> | null;
+}
+
+function toWrapUpContext(row: WrapUpContextRow | undefined): WrapUpContext | undefined {
+  return row && { agentState: row.state, agentOpen: Number(row.open), wrapUpSeconds: row.wrap_up_seconds, settings: row.settings ?? undefined };
+}
+
 export type WaitingRow = InteractionRow & { flag_abusive: boolean | null; flag_churn: string | null; sticky_agent: string | null; sticky_unresolved: boolean | null };
 
 /** An interaction with its latest open offer. */
@@ -214,8 +233,8 @@ export class RoutingRepository {
    * What starting an agent's wrap-up needs, in one statement: the agent's state, open (assigned) interactions, the
    * queue's wrap-up and the tenant's stored settings; undefined when the agent is unknown.
    */
-  async wrapUpContext(db: Db, tenant: string, agentId: string, queueId: string): Promise<{ agentState: AgentState; agentOpen: number; wrapUpSeconds: number | null; settings: Record<string, unknown> | undefined } | undefined> {
-    const rows: { state: AgentState; open: string; wrap_up_seconds: number | null; settings: Record<string, unknown> | null }[] = await db.query(
+  async wrapUpContext(db: Db, tenant: string, agentId: string, queueId: string): Promise<WrapUpContext | undefined> {
+    const rows: WrapUpContextRow[] = await db.query(
       `SELECT a.state,
          (SELECT count(*) FROM ${this.s}.interaction x WHERE x.tenant=$1 AND x.agent_id=$2 AND x.status='assigned') AS open,
          (SELECT wrap_up_seconds FROM ${this.s}.queue WHERE tenant=$1 AND id=$3) AS wrap_up_seconds,
@@ -223,8 +242,25 @@ export class RoutingRepository {
        FROM ${this.s}.agent a WHERE a.tenant=$1 AND a.id=$2`,
       [tenant, agentId, queueId],
     );
-    const row = rows[0];
-    return row && { agentState: row.state, agentOpen: Number(row.open), wrapUpSeconds: row.wrap_up_seconds, settings: row.settings ?? undefined };
+    return toWrapUpContext(rows[0]);
+  }
+
+
+  /**
+   * Ends an assigned interaction and reads what its agent's wrap-up needs, in one statement: the agent's state, the agent's
+   * other open interactions, the queue's wrap-up and the tenant's settings.
+   */
+  async endAssigned(db: Db, tenant: string, id: string, agentId: string, queueId: string, endedAt: Date): Promise<WrapUpContext | undefined> {
+    const rows: WrapUpContextRow[] = await db.query(
+      `WITH ended AS (UPDATE ${this.s}.interaction SET status='ended', ended_at=$5 WHERE tenant=$1 AND id=$4 RETURNING id)
+       SELECT a.state,
+         (SELECT count(*) FROM ${this.s}.interaction x WHERE x.tenant=$1 AND x.agent_id=$2 AND x.status='assigned' AND x.id <> $4) AS open,
+         (SELECT wrap_up_seconds FROM ${this.s}.queue WHERE tenant=$1 AND id=$3) AS wrap_up_seconds,
+         (SELECT settings FROM ${this.s}.settings WHERE tenant=$1) AS settings
+       FROM ${this.s}.agent a WHERE a.tenant=$1 AND a.id=$2 AND EXISTS (SELECT 1 FROM ended)`,
+      [tenant, agentId, queueId, id, endedAt],
+    );
+    return toWrapUpContext(rows[0]);
   }
 
   /** Marks an interaction abusive; returns its customer, or undefined when the interaction is unknown. */
@@ -310,7 +346,7 @@ export class RoutingRepository {
          SELECT * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::int[], $9::text[])
            AS v(offer_id, interaction_id, agent_id, queue_id, channel, expires_at, step, explanation)),
        available AS (
-         SELECT id FROM ${this.s}.agent WHERE tenant=$1 AND id IN (SELECT agent_id FROM v) AND state='available' ORDER BY id FOR SHARE),
+         SELECT id FROM ${this.s}.agent WHERE tenant=$1 AND id = ANY($4::text[]) AND state='available' ORDER BY id FOR SHARE),
        moved AS (
          UPDATE ${this.s}.interaction i SET status='offered', overflow_step=v.step, logged_outcome=NULL FROM v
          WHERE i.tenant=$1 AND i.id=v.interaction_id AND i.status='queued' AND v.agent_id IN (SELECT id FROM available)
