@@ -22,7 +22,7 @@ const RAW_MESSAGES = 1_000;
  * services running as their own processes. The raw floor is a JetStream publish → consume hop at the same rate.
  */
 export async function run(): Promise<BenchResult> {
-  const system = await startSystem({ mode: 'processes', label: 'e2e_bench', env: { LOG_LEVEL: 'warn', INTAKE_RATE_LIMIT_PER_SECOND: '5000' } });
+  const system = await startSystem({ mode: 'processes', label: 'e2e_bench', env: { LOG_LEVEL: 'warn', INTAKE_RATE_LIMIT_PER_SECOND: '5000', ROUTING_TICK_MS: '500' } });
   try {
     const raw = await rawHopLatencies(system.ns.id);
     const tenant = uniqueTenant('bench');

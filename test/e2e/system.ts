@@ -130,7 +130,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const start = async (name: ServiceName, extra: Record<string, string>): Promise<void> => {
     const dataDir = process.env['ANALYTICS_DATA_DIR'];
     const passThrough: Record<string, string> = dataDir ? { ANALYTICS_DATA_DIR: dataDir } : {};
-    const env = serviceEnv(ns, name, { LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent', ...passThrough, ...options.env, ...extra });
+    // The caller's environment wins over the per-service test defaults (a benchmark runs routing's production tick).
+    const env = serviceEnv(ns, name, { LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent', ...passThrough, ...extra, ...options.env });
     started.set(name, options.mode === 'in-process' ? await startInProcess(name, env, ns) : await startProcess(name, env, ports.get(name) ?? (await freePort())));
   };
   const stop = async (): Promise<void> => {
