@@ -67,7 +67,7 @@ export class World {
       buildEvent('analytics.abuse_detected', { tenantid: this.tenant, data: { agentId: this.agentId, interactionId: this.interactionId, severity: 'high', quote: `abuse ${marker}` } }),
       buildEvent('analytics.kudos', { tenantid: this.tenant, data: { agentId: this.agentId, interactionId: this.interactionId, quote: `kudos ${marker}` } }),
     ]);
-    await this.ok('notify', 'PUT', `/v1/recipients/${this.agentId}/preferences`, { shift: { start: '08:00', end: '17:00', timeZone: 'Europe/Paris' } });
+    await this.ok('notify', 'PUT', `/v1/recipients/${this.agentId}/preferences`, { shift: shiftAroundNow() });
 
     await expectEventually(async () => {
       expect((await this.p.call('routing', 'GET', `/v1/interactions/${this.interactionId}/routing`, { token: this.token('admin') })).status).toBe(200);
@@ -155,6 +155,12 @@ const WRITERS: Record<Role, Outcome> = { ingest: 'ok', agent: 'forbidden', super
 const AGENT: Record<Role, Outcome> = { ingest: 'forbidden', agent: 'ok', supervisor: 'forbidden', admin: 'forbidden' };
 
 const SHIFT = { start: '08:00', end: '17:00', timeZone: 'Europe/Paris' };
+
+/** A shift the agent is on whenever the suite runs (off shift, notify would hold the agent's non-urgent notifications). */
+function shiftAroundNow(): { start: string; end: string; timeZone: string } {
+  const at = (offsetHours: number) => new Date(Date.now() + offsetHours * 3_600_000).toISOString().slice(11, 16);
+  return { start: at(-2), end: at(6), timeZone: 'UTC' };
+}
 
 const heartbeat = (eventId: string) => ({
   AWSAccountId: '012345678901', AgentARN: 'arn:aws:connect:us-east-1:012345678901:instance/i-1/agent/a-1', EventId: eventId,
@@ -252,7 +258,7 @@ export const ENDPOINTS: Record<string, EndpointCase> = {
   },
   'notify PUT /v1/recipients/:agentId/preferences': {
     roles: STAFF,
-    prepare: (w) => ({ path: `/v1/recipients/${w.agentId}/preferences`, body: { shift: { start: '08:00', end: '17:00', timeZone: 'Europe/Paris' } } }),
+    prepare: (w) => ({ path: `/v1/recipients/${w.agentId}/preferences`, body: { shift: shiftAroundNow() } }),
     agentScoped: (w) => ({ path: `/v1/recipients/${w.otherAgentId}/preferences`, body: { shift: null } }),
   },
   'notify GET /v1/recipients/:agentId/preferences': { roles: STAFF, prepare: (w) => ({ path: `/v1/recipients/${w.agentId}/preferences` }), agentScoped: (w) => ({ path: `/v1/recipients/${w.otherAgentId}/preferences` }) },
