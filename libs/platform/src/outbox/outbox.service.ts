@@ -12,6 +12,8 @@ const BATCH = 500;
 const PRUNE_EVERY_MS = 60_000;
 /** The sweep leaves younger rows to the process that wrote them (it publishes them as soon as their transaction commits). */
 const SWEEP_AFTER_SECONDS = 5;
+/** Rows published meanwhile are marked together, at most this often (well within the sweep's 5 s). */
+const MARK_EVERY_MS = 100;
 
 interface Enqueued {
   /** The transaction depth the events were written at: a rollback to a savepoint below it discards them. */
@@ -22,8 +24,8 @@ interface Enqueued {
 /**
  * Transactional outbox: follow-up events are written in the same transaction as the work that caused them and
  * published only after it commits. The process that wrote them publishes them straight from memory once the
- * transaction has committed and then marks their rows published (one statement for everything committed
- * meanwhile); a periodic sweep publishes whatever was left behind (a crash between commit and publish, a failed
+ * transaction has committed and then marks their rows published (one statement for everything published in the
+ * last 100 ms); a periodic sweep publishes whatever was left behind (a crash between commit and publish, a failed
  * publish), taking only rows older than a few seconds. Several replicas sweep without double work (`SKIP LOCKED`);
  * JetStream de-duplicates by event id whatever is published twice.
  */
@@ -36,6 +38,9 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown, En
   private readonly open = new Map<QueryRunner, Enqueued[]>();
   /** Events whose transactions have committed, waiting to be published. */
   private committed: { id: string; event: AnyCloudEvent }[] = [];
+  /** Rows published, waiting to be marked published. */
+  private published: string[] = [];
+  private marking: NodeJS.Timeout | undefined;
   private readonly relay = new CoalescingRunner(
     () => this.publishCommitted(),
     (error) => this.logger.warn(`outbox publish failed, the sweep will retry: ${error instanceof Error ? error.message : String(error)}`),
@@ -95,6 +100,8 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown, En
   async flush(): Promise<number> {
     const fromMemory = this.committed.length;
     await this.publishCommitted();
+    clearTimeout(this.marking);
+    await this.markPublished();
     return fromMemory + (await this.sweep(0));
   }
 
@@ -130,13 +137,15 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown, En
     await this.publishCommitted().catch((error: unknown) =>
       this.logger.warn(`outbox publish at shutdown failed, the next sweep will publish: ${error instanceof Error ? error.message : String(error)}`),
     );
+    clearTimeout(this.marking);
+    await this.markPublished();
     for (const source of this.watched) {
       const at = source.subscribers.indexOf(this);
       if (at >= 0) source.subscribers.splice(at, 1);
     }
   }
 
-  /** Publishes the events of committed transactions, then marks their rows published in one statement. */
+  /** Publishes the events of committed transactions; their rows are marked published together, shortly after. */
   private async publishCommitted(): Promise<void> {
     while (this.committed.length > 0) {
       const batch = this.committed.splice(0, BATCH);
@@ -147,7 +156,21 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown, En
         this.logger.warn(`outbox publish of ${batch.length} events failed, the sweep will retry: ${error instanceof Error ? error.message : String(error)}`);
         continue;
       }
-      await this.dataSource.query(`UPDATE ${this.table} SET published_at = now() WHERE id = ANY($1::bigint[]) AND published_at IS NULL`, [batch.map((r) => r.id)]);
+      for (const row of batch) this.published.push(row.id);
+      this.marking ??= setTimeout(() => void this.markPublished(), MARK_EVERY_MS);
+    }
+  }
+
+  /** Marks the rows published since the last time in one statement (a row left unmarked is published again by the sweep). */
+  private async markPublished(): Promise<void> {
+    this.marking = undefined;
+    const ids = this.published;
+    this.published = [];
+    if (ids.length === 0) return;
+    try {
+      await this.dataSource.query(`UPDATE ${this.table} SET published_at = now() WHERE id = ANY($1::bigint[]) AND published_at IS NULL`, [ids]);
+    } catch (error) {
+      this.logger.warn(`outbox could not mark ${ids.length} published rows (the sweep will publish them again): ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 

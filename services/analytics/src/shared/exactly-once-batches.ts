@@ -22,7 +22,7 @@ export interface ExactlyOnceBatchesOptions<T, R> {
  * Analytics is off the path that routes work to agents: a batch waits this long for company, which turns a trickle of
  * events into a few transactions a second instead of one per event-loop turn.
  */
-export const BATCH_LINGER_MS = 20;
+export const BATCH_LINGER_MS = 50;
 
 /**
  * Event work done exactly once and in batches: the items that arrive while earlier batches are being written are written

@@ -12,8 +12,8 @@ interface Item {
 /**
  * The idempotent transactions of consumed events (ends, transfers, dispositions, presence, flags), committed in
  * batches: the events in flight share one transaction, one processed-id insert and one outbox insert, so a burst of them
- * takes one pooled connection instead of one each. Each event's work runs in arrival order; an event seen before is
- * reported as a duplicate and its work skipped.
+ * takes one pooled connection instead of one each; a batch waits up to 10 ms for company. Each event's work runs in
+ * arrival order; an event seen before is reported as a duplicate and its work skipped.
  */
 @Injectable()
 export class EventTransactions {
@@ -21,6 +21,8 @@ export class EventTransactions {
   private readonly batcher = new GroupCommit<Item, IdempotentOutcome<unknown>>((items) => this.commit(items), {
     maxBatch: 64,
     parallel: 2,
+    // Ends and dispositions trickle in; none of them is waited for by a caller, so they wait a little for company.
+    lingerMs: 10,
     onBatchFailed: (size, error) =>
       this.logger.warn(`batch of ${size} failed (${error instanceof Error ? error.message : String(error)}); committing one by one`),
   });
