@@ -40,6 +40,9 @@ function isWordChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
 }
 
+/** {@link isWordChar} by table, 1 or 0 per byte. */
+const WORD = Uint8Array.from({ length: 256 }, (_, c) => (isWordChar(c) ? 1 : 0));
+
 /**
  * obscenity's patterns (literal characters, optional characters, wildcards; word boundaries at either end) in one
  * trie over ASCII (optional characters and wildcards expanded, so that a walk never branches), followed over a byte
@@ -58,6 +61,13 @@ export class PatternTrie {
   private nodes = 0;
   private readonly atBoundary: number;
   private readonly anywhere: number;
+  /**
+   * The patterns under the `anywhere` root as an Aho–Corasick automaton (complete transitions by state × class, states
+   * being trie nodes): after each character the state is the longest pattern prefix that ends there, and
+   * `automatonEnds[state]` the union of the end bits of every pattern ending there.
+   */
+  private readonly automaton: Int32Array;
+  private readonly automatonEnds: Uint8Array;
 
   constructor(patterns: readonly Pattern[]) {
     let classes = 1;
@@ -74,6 +84,43 @@ export class PatternTrie {
       const root = pattern.requireWordBoundaryAtStart ? this.atBoundary : this.anywhere;
       this.insert(root, pattern.nodes, 0, pattern.requireWordBoundaryAtEnd ? END_AT_BOUNDARY : END, index);
     });
+    [this.automaton, this.automatonEnds] = this.buildAutomaton(this.anywhere);
+  }
+
+  /** Failure links by breadth-first search from `root`, folded into complete transitions and end bits. */
+  private buildAutomaton(root: number): [Int32Array, Uint8Array] {
+    const { classes, next, ends } = this;
+    const delta = new Int32Array(this.nodes * classes).fill(-1);
+    const endBits = new Uint8Array(this.nodes);
+    const fail = new Int32Array(this.nodes);
+    const queue: number[] = [];
+    // The root's own end bits stay 0: a walk always takes at least one character (no pattern is empty).
+    for (let x = 0; x < classes; x++) {
+      const child = next[root * classes + x] as number;
+      if (child < 0) {
+        delta[root * classes + x] = root;
+      } else {
+        delta[root * classes + x] = child;
+        fail[child] = root;
+        queue.push(child);
+      }
+    }
+    for (let head = 0; head < queue.length; head++) {
+      const node = queue[head] as number;
+      endBits[node] = (ends[node] as number) | (endBits[fail[node] as number] as number);
+      for (let x = 0; x < classes; x++) {
+        const child = next[node * classes + x] as number;
+        const fallback = delta[(fail[node] as number) * classes + x] as number;
+        if (child < 0) {
+          delta[node * classes + x] = fallback;
+        } else {
+          delta[node * classes + x] = child;
+          fail[child] = fallback;
+          queue.push(child);
+        }
+      }
+    }
+    return [delta, endBits];
   }
 
   /** Whether the ASCII patterns cover every pattern (false when some pattern holds a character outside ASCII). */
@@ -83,8 +130,47 @@ export class PatternTrie {
     return patterns.every((pattern) => pattern.nodes.every(ascii));
   }
 
+  /**
+   * Whether some pattern matches somewhere. The patterns that may start anywhere are followed all at once, one
+   * transition of the automaton per character; those that start at a word boundary are walked from each word boundary.
+   */
   matchesAnywhere(buffer: Uint8Array, length: number): boolean {
-    return this.walkAll(buffer, length, undefined);
+    const { next, classOf, classes, automaton, automatonEnds } = this;
+    const atBoundary = this.atBoundary * classes;
+    let previousWord = 0;
+    let state = this.anywhere;
+    for (let p = 0; p < length; p++) {
+      const c = buffer[p] as number;
+      const word = WORD[c] as number;
+      const cls = classOf[c] as number;
+      state = automaton[state * classes + cls] as number;
+      const end = automatonEnds[state] as number;
+      if (end !== 0 && ((end & END) !== 0 || word !== (p + 1 < length ? WORD[buffer[p + 1] as number] : 0))) return true;
+      if (word !== previousWord) {
+        const b = next[atBoundary + cls] as number;
+        if (b >= 0 && this.endsFrom(b, buffer, p + 1, length, p)) return true;
+      }
+      previousWord = word;
+    }
+    return false;
+  }
+
+  /**
+   * Whether the walk that reached `node` with the character at `last` goes on from `q` to the end of a pattern (with
+   * its word boundary, where needed).
+   */
+  private endsFrom(node: number, buffer: Uint8Array, q: number, length: number, last: number): boolean {
+    const { next, ends, classOf, classes } = this;
+    for (;;) {
+      const end = ends[node] as number;
+      if (end !== 0 && ((end & END) !== 0 || WORD[buffer[last] as number] !== (last + 1 < length ? WORD[buffer[last + 1] as number] : 0))) {
+        return true;
+      }
+      if (q >= length) return false;
+      node = next[node * classes + (classOf[buffer[q] as number] as number)] as number;
+      if (node < 0) return false;
+      last = q++;
+    }
   }
 
   /** The indices of the patterns that match somewhere (each pattern's expression would find a match). */
