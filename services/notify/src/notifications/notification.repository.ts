@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PLATFORM_CONFIG, quoteIdent, type PlatformConfig } from '@switchboard/platform';
+import { GroupCommit, PLATFORM_CONFIG, quoteIdent, type PlatformConfig } from '@switchboard/platform';
 import { returnedRows } from '../database/query-rows';
 import { DataSource } from 'typeorm';
 import type { Recipient } from './notification-plan';
@@ -80,6 +80,14 @@ function toRecord(row: Row): NotificationRecord {
     ackedBy: row.acked_by,
     heldUntil: row.held_until ? row.held_until.toISOString() : null,
   };
+}
+
+interface AckRequest {
+  tenant: string;
+  recipients: string[];
+  id: string;
+  by: string;
+  at: string;
 }
 
 /** The persisted inbox: one row per (source event, recipient). */
@@ -236,18 +244,33 @@ export class NotificationRepository {
     return rows.map(toRecord).sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
   }
 
-  /** Marks the notification acknowledged (first acknowledgement wins); undefined when it is not the caller's. */
-  async ack(tenant: string, recipients: readonly Recipient[], id: string, by: string, at: Date): Promise<NotificationRecord | undefined> {
-    // One statement: the row as this acknowledgement left it, or as an earlier one did.
-    const rows: Row[] = await this.dataSource.query(
-      `WITH acked AS (
-         UPDATE ${this.table} SET acked_at = $4, acked_by = $5
-         WHERE tenant = $1 AND recipient = ANY($2::text[]) AND id = $3 AND acked_at IS NULL RETURNING *)
-       SELECT * FROM acked
+  /**
+   * Marks the notification acknowledged (first acknowledgement wins); undefined when it is not the caller's. The
+   * acknowledgements that arrive together are written by one statement.
+   */
+  ack(tenant: string, recipients: readonly Recipient[], id: string, by: string, at: Date): Promise<NotificationRecord | undefined> {
+    return this.acks.submit({ tenant, recipients: [...recipients], id, by, at: at.toISOString() });
+  }
+
+  private readonly acks = new GroupCommit<AckRequest, NotificationRecord | undefined>((items) => this.ackBatch(items), { maxBatch: 500, parallel: 2 });
+
+  /** One statement: each acknowledged row as this batch left it, or as an earlier acknowledgement did. */
+  private async ackBatch(items: readonly AckRequest[]): Promise<(NotificationRecord | undefined)[]> {
+    const rows: (Row & { i: number })[] = await this.dataSource.query(
+      `WITH v AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(i int, tenant text, recipients text[], id uuid, by text, at timestamptz)),
+       acked AS (
+         -- Two acknowledgements of one notification in a batch: either may be the one recorded.
+         UPDATE ${this.table} n SET acked_at = v.at, acked_by = v.by FROM v
+         WHERE n.tenant = v.tenant AND n.recipient = ANY(v.recipients) AND n.id = v.id AND n.acked_at IS NULL
+         RETURNING n.*)
+       SELECT v.i, a.* FROM v JOIN acked a ON a.tenant = v.tenant AND a.id = v.id AND a.recipient = ANY(v.recipients)
        UNION ALL
-       SELECT * FROM ${this.table} WHERE tenant = $1 AND recipient = ANY($2::text[]) AND id = $3 AND NOT EXISTS (SELECT 1 FROM acked)`,
-      [tenant, recipients, id, at, by],
+       SELECT v.i, n.* FROM v JOIN ${this.table} n ON n.tenant = v.tenant AND n.id = v.id AND n.recipient = ANY(v.recipients)
+       WHERE NOT EXISTS (SELECT 1 FROM acked a WHERE a.tenant = v.tenant AND a.id = v.id)`,
+      [JSON.stringify(items.map((item, i) => ({ i, ...item })))],
     );
-    return rows[0] ? toRecord(rows[0]) : undefined;
+    const byItem = new Map(rows.map(({ i, ...row }) => [i, toRecord(row)]));
+    return items.map((_, i) => byItem.get(i));
   }
 }

@@ -128,9 +128,12 @@ describe('WebSocket /v1/ws and the inbox', () => {
     const ack = (token: string) => fetch(`${app.url}/v1/inbox/${item.id}/ack`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
     expect((await ack(agentToken('a5'))).status).toBe(404);
     expect((await ack(agentToken('a4', other))).status).toBe(404);
-    const ok = await ack(agentToken('a4'));
-    expect(ok.status).toBe(201);
-    expect(await ok.json()).toMatchObject({ id: item.id, ackedAt: expect.any(String) as string });
+    // Acknowledgements arriving together are written together: the owner's twice, beside strangers'.
+    const [stranger, ok, again, foreign] = await Promise.all([ack(agentToken('a5')), ack(agentToken('a4')), ack(agentToken('a4')), ack(agentToken('a4', other))]);
+    expect([stranger?.status, ok?.status, again?.status, foreign?.status]).toEqual([404, 201, 201, 404]);
+    const [first, second] = (await Promise.all([ok!.json(), again!.json()])) as { ackedAt: string }[];
+    expect(first).toMatchObject({ id: item.id, ackedAt: expect.any(String) as string });
+    expect(second?.ackedAt).toBe(first?.ackedAt);
     const after = await fetch(`${app.url}/v1/inbox`, { headers: { authorization: `Bearer ${agentToken('a4')}` } });
     expect(((await after.json()) as { items: unknown[] }).items).toHaveLength(0);
     const bad = await fetch(`${app.url}/v1/inbox?limit=0`, { headers: { authorization: `Bearer ${agentToken('a4')}` } });
