@@ -61,7 +61,7 @@ export class IntentClassifier {
 
   /** `words`: the text's words read with this classifier's vocabulary (read here when absent). */
   classify(text: string, words: WordSequence = this.words.read(text)): IntentVerdict {
-    const best = this.model.best(this.model.logPosteriorsOf(words));
+    const best = this.model.mostProbable(words);
     const gratitude = best === this.thankYou || ((words.cues & this.gratitudeCue) !== 0 && GRATITUDE.test(text));
     return VERDICTS[(this.smallTalk[best] as number) * 2 + (gratitude ? 1 : 0)] as IntentVerdict;
   }

@@ -47,21 +47,6 @@ function rowsOf(counts: Map<number, number>, features: number, classCount: numbe
   return { offsets, classes, gains, dense, denseGains };
 }
 
-function addRow(scores: Float64Array, rows: Rows, feature: number): void {
-  const start = rows.dense[feature] as number;
-  if (start >= 0) {
-    const denseGains = rows.denseGains;
-    for (let k = 0; k < scores.length; k++) scores[k] = (scores[k] as number) + (denseGains[start + k] as number);
-    return;
-  }
-  const { offsets, classes, gains } = rows;
-  const end = offsets[feature + 1] as number;
-  for (let j = offsets[feature] as number; j < end; j++) {
-    const k = classes[j] as number;
-    scores[k] = (scores[k] as number) + (gains[j] as number);
-  }
-}
-
 /**
  * Multinomial naive Bayes with Laplace smoothing over word uni- and bigrams (Manning, Raghavan & Schütze,
  * "Introduction to Information Retrieval", §13.2), over the ids of a shared {@link Vocabulary}. Trained once at start
@@ -130,18 +115,60 @@ export class NaiveBayes {
   logPosteriorsOf(words: WordSequence): Float64Array {
     const { ids, bigrams, count } = words;
     const n = count === 0 ? 0 : 2 * count - 1;
-    const scores = this.scores;
-    for (let k = 0; k < scores.length; k++) scores[k] = (this.priors[k] as number) + n * (this.unknown[k] as number);
-    const known = this.unigrams.offsets.length - 1;
-    const knownBigrams = this.bigramRows.offsets.length - 1;
+    const { scores, priors, unknown } = this;
+    const classes = scores.length;
+    for (let k = 0; k < classes; k++) scores[k] = (priors[k] as number) + n * (unknown[k] as number);
+    // The rows' arrays in locals and their loops written out (rather than a helper taking the rows): this is the
+    // scorer's innermost loop.
+    const { offsets: uOffsets, classes: uClasses, gains: uGains, dense: uDense, denseGains: uDenseGains } = this.unigrams;
+    const { offsets: bOffsets, classes: bClasses, gains: bGains, dense: bDense, denseGains: bDenseGains } = this.bigramRows;
+    const known = uOffsets.length - 1;
+    const knownBigrams = bOffsets.length - 1;
     for (let i = 0; i < count; i++) {
       const id = ids[i] as number;
-      if (id >= 0 && id < known) addRow(scores, this.unigrams, id);
+      if (id >= 0 && id < known) {
+        const start = uDense[id] as number;
+        if (start >= 0) {
+          for (let k = 0; k < classes; k++) scores[k] = (scores[k] as number) + (uDenseGains[start + k] as number);
+        } else {
+          const end = uOffsets[id + 1] as number;
+          for (let j = uOffsets[id] as number; j < end; j++) {
+            const k = uClasses[j] as number;
+            scores[k] = (scores[k] as number) + (uGains[j] as number);
+          }
+        }
+      }
       if (i === 0) continue;
       const bigram = bigrams[i] as number;
-      if (bigram >= 0 && bigram < knownBigrams) addRow(scores, this.bigramRows, bigram);
+      if (bigram >= 0 && bigram < knownBigrams) {
+        const start = bDense[bigram] as number;
+        if (start >= 0) {
+          for (let k = 0; k < classes; k++) scores[k] = (scores[k] as number) + (bDenseGains[start + k] as number);
+        } else {
+          const end = bOffsets[bigram + 1] as number;
+          for (let j = bOffsets[bigram] as number; j < end; j++) {
+            const k = bClasses[j] as number;
+            scores[k] = (scores[k] as number) + (bGains[j] as number);
+          }
+        }
+      }
     }
     return scores;
+  }
+
+  /** Index of the most probable class of `words` (the first of equals): {@link best} of {@link logPosteriorsOf}. */
+  mostProbable(words: WordSequence): number {
+    const scores = this.logPosteriorsOf(words);
+    let best = 0;
+    let top = scores[0] as number;
+    for (let k = 1; k < scores.length; k++) {
+      const score = scores[k] as number;
+      if (score > top) {
+        top = score;
+        best = k;
+      }
+    }
+    return best;
   }
 
   /** Index of the most probable class. */
