@@ -47,6 +47,17 @@ function rowsOf(counts: Map<number, number>, features: number, classCount: numbe
   return { offsets, classes, gains, dense, denseGains };
 }
 
+/** Adds the dense row at `start` to every class's score; two classes a step (each class's sum is unchanged). */
+function addDense(scores: Float64Array, denseGains: Float64Array, start: number): void {
+  const classes = scores.length;
+  let k = 0;
+  for (; k + 1 < classes; k += 2) {
+    scores[k] = (scores[k] as number) + (denseGains[start + k] as number);
+    scores[k + 1] = (scores[k + 1] as number) + (denseGains[start + k + 1] as number);
+  }
+  if (k < classes) scores[k] = (scores[k] as number) + (denseGains[start + k] as number);
+}
+
 /**
  * Multinomial naive Bayes with Laplace smoothing over word uni- and bigrams (Manning, Raghavan & Schütze,
  * "Introduction to Information Retrieval", §13.2), over the ids of a shared {@link Vocabulary}. Trained once at start
@@ -129,7 +140,7 @@ export class NaiveBayes {
       if (id >= 0 && id < known) {
         const start = uDense[id] as number;
         if (start >= 0) {
-          for (let k = 0; k < classes; k++) scores[k] = (scores[k] as number) + (uDenseGains[start + k] as number);
+          addDense(scores, uDenseGains, start);
         } else {
           const end = uOffsets[id + 1] as number;
           for (let j = uOffsets[id] as number; j < end; j++) {
@@ -143,7 +154,7 @@ export class NaiveBayes {
       if (bigram >= 0 && bigram < knownBigrams) {
         const start = bDense[bigram] as number;
         if (start >= 0) {
-          for (let k = 0; k < classes; k++) scores[k] = (scores[k] as number) + (bDenseGains[start + k] as number);
+          addDense(scores, bDenseGains, start);
         } else {
           const end = bOffsets[bigram + 1] as number;
           for (let j = bOffsets[bigram] as number; j < end; j++) {
