@@ -17,6 +17,12 @@ export function words(text: string): string[] {
   return out;
 }
 
+/** Per ASCII code: its lower-case code when it makes words (letters, digits, apostrophe), else 0. */
+const WORD_CODE = Uint8Array.from({ length: 128 }, (_, c) => {
+  const lower = c >= 65 && c <= 90 ? c + 32 : c;
+  return isWordChar(lower) ? lower : 0;
+});
+
 function isWordChar(lowerCode: number): boolean {
   return (lowerCode >= 97 && lowerCode <= 122) || (lowerCode >= 48 && lowerCode <= 57) || lowerCode === 39 || lowerCode > 127;
 }
@@ -52,17 +58,23 @@ export class WordSequence {
 
   /** Scans ASCII text, folding capitals; false (and nothing read) at the first non-ASCII character unless `lowered`. */
   private scan(source: string, lowered: boolean): boolean {
-    this.count = 0;
-    this.cues = 0;
+    const vocabulary = this.vocabulary;
+    let ids: Int32Array = this.ids;
+    let count = 0;
+    let cues = 0;
     let start = -1;
     let hash = HASH_SEED;
     let split = false;
     const length = source.length;
     for (let i = 0; i <= length; i++) {
-      let c = i < length ? source.charCodeAt(i) : 32;
-      if (c > 127 && !lowered) return false;
-      if (c >= 65 && c <= 90) c += 32;
-      if (isWordChar(c)) {
+      let c = 0;
+      if (i < length) {
+        const code = source.charCodeAt(i);
+        if (code < 128) c = WORD_CODE[code] as number;
+        else if (lowered) c = code;
+        else return false;
+      }
+      if (c !== 0) {
         if (start < 0) {
           start = i;
           hash = HASH_SEED;
@@ -71,22 +83,23 @@ export class WordSequence {
         if (c === 39 || c > 127) split = true;
         hash = hashStep(hash, c);
       } else if (start >= 0) {
-        const id = this.vocabulary.idOfRange(source, start, i, hash);
-        this.cues |= id >= 0 ? this.vocabulary.cuesOf(id) : split ? -1 : 0;
-        this.push(id);
+        const id = vocabulary.idOfRange(source, start, i, hash);
+        cues |= id >= 0 ? vocabulary.cuesOf(id) : split ? -1 : 0;
+        if (count === ids.length) ids = this.grow();
+        ids[count++] = id;
         start = -1;
       }
     }
+    this.count = count;
+    this.cues = cues;
     return true;
   }
 
-  private push(id: number): void {
-    if (this.count === this.ids.length) {
-      const ids = new Int32Array(this.ids.length * 2);
-      ids.set(this.ids);
-      this.ids = ids;
-      this.bigrams = new Int32Array(ids.length);
-    }
-    this.ids[this.count++] = id;
+  private grow(): Int32Array {
+    const ids = new Int32Array(this.ids.length * 2);
+    ids.set(this.ids);
+    this.ids = ids;
+    this.bigrams = new Int32Array(ids.length);
+    return ids;
   }
 }
