@@ -18,9 +18,15 @@ export function labelOf(compound: number): Sentiment['label'] {
 const PUNCTUATION = new Uint8Array(128);
 for (const c of '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~') PUNCTUATION[c.charCodeAt(0)] = 1;
 
-function isSpace(c: number): boolean {
-  return c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11 || c === 160;
-}
+/** What the tokenizer needs to know of a character: white space (Python's `str.split()` of these), "!", "?", other. */
+const OTHER = 0;
+const SPACE = 1;
+const EXCLAMATION = 2;
+const QUESTION = 3;
+const NON_ASCII = 4;
+const ASCII_KIND = Uint8Array.from({ length: 128 }, (_, c) =>
+  c === 32 || (c >= 9 && c <= 13) ? SPACE : c === 33 ? EXCLAMATION : c === 63 ? QUESTION : OTHER,
+);
 
 /** Python's str.isupper(): at least one cased character and no lower-case one. */
 function isUpper(word: string): boolean {
@@ -175,14 +181,15 @@ class VaderTokens {
 
   read(text: string): void {
     this.count = 0;
-    this.exclamations = 0;
-    this.questions = 0;
+    let exclamations = 0;
+    let questions = 0;
     let start = -1;
     let ascii = true;
     const length = text.length;
-    for (let i = 0; i <= length; i++) {
-      const c = i < length ? text.charCodeAt(i) : 32;
-      if (isSpace(c)) {
+    for (let i = 0; i < length; i++) {
+      const c = text.charCodeAt(i);
+      const kind = c < 128 ? (ASCII_KIND[c] as number) : c === 160 ? SPACE : NON_ASCII;
+      if (kind === SPACE) {
         if (start >= 0) {
           this.token(text, start, i, ascii);
           start = -1;
@@ -193,10 +200,14 @@ class VaderTokens {
         start = i;
         ascii = true;
       }
-      if (c > 127) ascii = false;
-      else if (c === 33) this.exclamations++;
-      else if (c === 63) this.questions++;
+      if (kind === OTHER) continue;
+      if (kind === NON_ASCII) ascii = false;
+      else if (kind === EXCLAMATION) exclamations++;
+      else questions++;
     }
+    if (start >= 0) this.token(text, start, length, ascii);
+    this.exclamations = exclamations;
+    this.questions = questions;
   }
 
   private token(text: string, start: number, end: number, ascii: boolean): void {
