@@ -7,6 +7,9 @@ export { words } from './words';
  * Per-feature gains. Sparse, in compressed rows: feature f owns entries `offsets[f] … offsets[f + 1] − 1`. Features
  * seen by at least half of the classes (the common words) are kept dense instead, `dense[f]` being the start of their
  * row of one gain per class (0 for a class that never saw it), read in one sequential sweep.
+ *
+ * Scoring reads the same rows laid out for few cache misses per feature: `index[2f]`, `index[2f + 1]` are feature f's
+ * first and end entry in `entries` (each entry a class and its gain, side by side), or its dense start and −1.
  */
 interface Rows {
   offsets: Int32Array;
@@ -14,6 +17,8 @@ interface Rows {
   gains: Float64Array;
   dense: Int32Array;
   denseGains: Float64Array;
+  index: Int32Array;
+  entries: Float64Array;
 }
 
 function rowsOf(counts: Map<number, number>, features: number, classCount: number, alpha: number): Rows {
@@ -44,7 +49,19 @@ function rowsOf(counts: Map<number, number>, features: number, classCount: numbe
       denseGains[(dense[f] as number) + (classes[j] as number)] = gains[j] as number;
     }
   }
-  return { offsets, classes, gains, dense, denseGains };
+  const index = new Int32Array(2 * features);
+  const entries = new Float64Array(2 * counts.size);
+  for (let f = 0; f < features; f++) {
+    const start = offsets[f] as number;
+    const end = offsets[f + 1] as number;
+    index[2 * f] = (dense[f] as number) >= 0 ? (dense[f] as number) : 2 * start;
+    index[2 * f + 1] = (dense[f] as number) >= 0 ? -1 : 2 * end;
+    for (let j = start; j < end; j++) {
+      entries[2 * j] = classes[j] as number;
+      entries[2 * j + 1] = gains[j] as number;
+    }
+  }
+  return { offsets, classes, gains, dense, denseGains, index, entries };
 }
 
 /** Adds the dense row at `start` to every class's score; two classes a step (each class's sum is unchanged). */
@@ -131,35 +148,35 @@ export class NaiveBayes {
     for (let k = 0; k < classes; k++) scores[k] = (priors[k] as number) + n * (unknown[k] as number);
     // The rows' arrays in locals and their loops written out (rather than a helper taking the rows): this is the
     // scorer's innermost loop.
-    const { offsets: uOffsets, classes: uClasses, gains: uGains, dense: uDense, denseGains: uDenseGains } = this.unigrams;
-    const { offsets: bOffsets, classes: bClasses, gains: bGains, dense: bDense, denseGains: bDenseGains } = this.bigramRows;
-    const known = uOffsets.length - 1;
-    const knownBigrams = bOffsets.length - 1;
+    const { index: uIndex, entries: uEntries, denseGains: uDenseGains } = this.unigrams;
+    const { index: bIndex, entries: bEntries, denseGains: bDenseGains } = this.bigramRows;
+    const known = uIndex.length >> 1;
+    const knownBigrams = bIndex.length >> 1;
     for (let i = 0; i < count; i++) {
       const id = ids[i] as number;
       if (id >= 0 && id < known) {
-        const start = uDense[id] as number;
-        if (start >= 0) {
+        const start = uIndex[2 * id] as number;
+        const end = uIndex[2 * id + 1] as number;
+        if (end < 0) {
           addDense(scores, uDenseGains, start);
         } else {
-          const end = uOffsets[id + 1] as number;
-          for (let j = uOffsets[id] as number; j < end; j++) {
-            const k = uClasses[j] as number;
-            scores[k] = (scores[k] as number) + (uGains[j] as number);
+          for (let j = start; j < end; j += 2) {
+            const k = uEntries[j] as number;
+            scores[k] = (scores[k] as number) + (uEntries[j + 1] as number);
           }
         }
       }
       if (i === 0) continue;
       const bigram = bigrams[i] as number;
       if (bigram >= 0 && bigram < knownBigrams) {
-        const start = bDense[bigram] as number;
-        if (start >= 0) {
+        const start = bIndex[2 * bigram] as number;
+        const end = bIndex[2 * bigram + 1] as number;
+        if (end < 0) {
           addDense(scores, bDenseGains, start);
         } else {
-          const end = bOffsets[bigram + 1] as number;
-          for (let j = bOffsets[bigram] as number; j < end; j++) {
-            const k = bClasses[j] as number;
-            scores[k] = (scores[k] as number) + (bGains[j] as number);
+          for (let j = start; j < end; j += 2) {
+            const k = bEntries[j] as number;
+            scores[k] = (scores[k] as number) + (bEntries[j + 1] as number);
           }
         }
       }
