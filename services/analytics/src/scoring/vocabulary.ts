@@ -33,7 +33,13 @@ export class Vocabulary {
    */
   private readonly pairFilter = new Int32Array(PAIR_FILTER_BITS >>> 5);
   private hashes = new Int32Array(64);
-  private slots = new Int32Array(128);
+  /** Open-addressing slots of four: (hash, id + 1, start of the word in `chars`, length), so that a probe reads one cache line. */
+  private slots = new Int32Array(256);
+  /** Every word's characters, one after the other: a probe compares against these, not against a string elsewhere in the heap. */
+  private chars = new Uint16Array(1024);
+  private charsUsed = 0;
+  /** Per word id, where its characters start in `chars`. */
+  private starts = new Int32Array(64);
   /** Per word id, the cue bits it carries (see {@link Vocabulary.cue}). */
   private cueBits = new Int32Array(64);
   private cueCount = 0;
@@ -112,7 +118,7 @@ export class Vocabulary {
     const hash = Vocabulary.hashOf(word);
     const found = this.find(word, 0, word.length, hash, false);
     if (found >= 0) return found;
-    if ((this.words.length + 1) * 4 > this.slots.length) this.grow();
+    if ((this.words.length + 1) * 8 > this.slots.length) this.grow();
     const id = this.words.length;
     this.words.push(word);
     if (this.hashes.length <= id) {
@@ -122,7 +128,18 @@ export class Vocabulary {
       const cueBits = new Int32Array(this.hashes.length);
       cueBits.set(this.cueBits);
       this.cueBits = cueBits;
+      const starts = new Int32Array(this.hashes.length);
+      starts.set(this.starts);
+      this.starts = starts;
     }
+    if (this.charsUsed + word.length > this.chars.length) {
+      const chars = new Uint16Array(Math.max(this.chars.length * 2, this.charsUsed + word.length));
+      chars.set(this.chars);
+      this.chars = chars;
+    }
+    for (let i = 0; i < word.length; i++) this.chars[this.charsUsed + i] = word.charCodeAt(i);
+    this.starts[id] = this.charsUsed;
+    this.charsUsed += word.length;
     this.hashes[id] = hash;
     this.place(id, hash);
     if (this.cueCount > 0) this.cueBits[id] = this.cuesOfParts(word);
@@ -143,36 +160,36 @@ export class Vocabulary {
   }
 
   private find(text: string, start: number, end: number, hash: number, foldAscii: boolean): number {
-    const slots = this.slots;
-    const mask = slots.length - 2;
+    const { slots, chars } = this;
+    const mask = slots.length - 4;
     const length = end - start;
-    for (let slot = (hash << 1) & mask; ; slot = (slot + 2) & mask) {
+    for (let slot = (hash << 2) & mask; ; slot = (slot + 4) & mask) {
       const entry = slots[slot + 1] as number;
       if (entry === 0) return -1;
-      if (slots[slot] !== hash) continue;
-      const id = entry - 1;
-      const word = this.words[id] as string;
-      if (word.length !== length) continue;
+      if (slots[slot] !== hash || slots[slot + 3] !== length) continue;
+      const at = slots[slot + 2] as number;
       let same = true;
       for (let i = 0; i < length; i++) {
         let c = text.charCodeAt(start + i);
         if (foldAscii && c >= 65 && c <= 90) c += 32;
-        if (c !== word.charCodeAt(i)) {
+        if (c !== chars[at + i]) {
           same = false;
           break;
         }
       }
-      if (same) return id;
+      if (same) return entry - 1;
     }
   }
 
-  /** Slots hold (hash, id + 1) side by side, so that a probe reads one cache line. */
   private place(id: number, hash: number): void {
-    const mask = this.slots.length - 2;
-    let slot = (hash << 1) & mask;
-    while (this.slots[slot + 1] !== 0) slot = (slot + 2) & mask;
-    this.slots[slot] = hash;
-    this.slots[slot + 1] = id + 1;
+    const slots = this.slots;
+    const mask = slots.length - 4;
+    let slot = (hash << 2) & mask;
+    while (slots[slot + 1] !== 0) slot = (slot + 4) & mask;
+    slots[slot] = hash;
+    slots[slot + 1] = id + 1;
+    slots[slot + 2] = this.starts[id] as number;
+    slots[slot + 3] = (this.words[id] as string).length;
   }
 
   private grow(): void {
