@@ -14,43 +14,12 @@ export interface AbuseVerdict {
 export const ABUSE_THRESHOLDS = { alone: 14, withProfanity: 0 } as const;
 
 /** Letters spelled out with separators ("f.u.c.k", "s h i t") are joined before matching. */
-export const SPELLED_OUT = /\b(?:[a-z][\s.\-_*]){2,}[a-z]\b/i;
+const SPELLED_OUT = /\b(?:[a-z][\s.\-_*]){2,}[a-z]\b/i;
 const SPELLED_OUT_ALL = new RegExp(SPELLED_OUT.source, 'gi');
-
-/** ASCII letters (what `[a-z]` matches with the `i` flag and no `u` flag): 1; other `\b` word characters: 2. */
-const LETTER = 1;
-const ASCII_CLASS = Uint8Array.from({ length: 128 }, (_, c) =>
-  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) ? LETTER : (c >= 48 && c <= 57) || c === 95 ? 2 : 0,
-);
-
-/** `[\s.\-_*]`: a regular expression's white space (ECMAScript's WhiteSpace and LineTerminator) and `.`, `-`, `_`, `*`. */
-function isSeparator(c: number): boolean {
-  if (c < 128) return c === 32 || (c >= 9 && c <= 13) || c === 46 || c === 45 || c === 95 || c === 42;
-  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
-}
-
-const isLetter = (c: number): boolean => c < 128 && ASCII_CLASS[c] === LETTER;
-const isBoundaryWord = (c: number): boolean => c < 128 && ASCII_CLASS[c] !== 0;
-
-/**
- * `SPELLED_OUT.test(text)` without the regular expression: from each letter that starts a word, the runs of separator
- * and letter that follow; true at the second such pair whose last letter ends a word.
- */
-export function hasSpelledOut(text: string): boolean {
-  const length = text.length;
-  for (let p = 0; p + 4 < length; p++) {
-    if (!isLetter(text.charCodeAt(p)) || (p > 0 && isBoundaryWord(text.charCodeAt(p - 1)))) continue;
-    for (let q = p, pairs = 1; q + 2 < length && isSeparator(text.charCodeAt(q + 1)) && isLetter(text.charCodeAt(q + 2)); pairs++) {
-      q += 2;
-      if (pairs >= 2 && (q + 1 === length || !isBoundaryWord(text.charCodeAt(q + 1)))) return true;
-    }
-  }
-  return false;
-}
 
 /** The text with spelled-out runs joined, or undefined when it has none (the common case, tested without a copy). */
 function joinSpelledOut(text: string): string | undefined {
-  if (!hasSpelledOut(text)) return undefined;
+  if (!SPELLED_OUT.test(text)) return undefined;
   return text.replace(SPELLED_OUT_ALL, (run) => run.replace(/[\s.\-_*]/g, ''));
 }
 
