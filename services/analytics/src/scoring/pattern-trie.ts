@@ -135,7 +135,7 @@ export class PatternTrie {
    * transition of the automaton per character; those that start at a word boundary are walked from each word boundary.
    */
   matchesAnywhere(buffer: Uint8Array, length: number): boolean {
-    const { next, classOf, classes, automaton, automatonEnds } = this;
+    const { next, ends, classOf, classes, automaton, automatonEnds } = this;
     const atBoundary = this.atBoundary * classes;
     let previousWord = 0;
     let state = this.anywhere;
@@ -147,8 +147,15 @@ export class PatternTrie {
       const end = automatonEnds[state] as number;
       if (end !== 0 && ((end & END) !== 0 || word !== (p + 1 < length ? WORD[buffer[p + 1] as number] : 0))) return true;
       if (word !== previousWord) {
+        // The walk's second step is checked here too: most words start no such pattern's first two characters.
         const b = next[atBoundary + cls] as number;
-        if (b >= 0 && this.endsFrom(b, buffer, p + 1, length, p)) return true;
+        if (
+          b >= 0 &&
+          (ends[b] !== 0 || (p + 1 < length && (next[b * classes + (classOf[buffer[p + 1] as number] as number)] as number) >= 0)) &&
+          this.endsFrom(b, buffer, p + 1, length, p)
+        ) {
+          return true;
+        }
       }
       previousWord = word;
     }
