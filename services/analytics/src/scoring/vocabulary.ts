@@ -159,6 +159,29 @@ export class Vocabulary {
     return this.find(text, start, end, hash, true);
   }
 
+  /** {@link idOfRange} over ASCII text given as bytes. */
+  idOfBytes(bytes: Uint8Array, start: number, end: number, hash: number): number {
+    const { slots, chars } = this;
+    const mask = slots.length - 4;
+    const length = end - start;
+    for (let slot = (hash << 2) & mask; ; slot = (slot + 4) & mask) {
+      const entry = slots[slot + 1] as number;
+      if (entry === 0) return -1;
+      if (slots[slot] !== hash || slots[slot + 3] !== length) continue;
+      const at = slots[slot + 2] as number;
+      let same = true;
+      for (let i = 0; i < length; i++) {
+        let c = bytes[start + i] as number;
+        if (c >= 65 && c <= 90) c += 32;
+        if (c !== chars[at + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return entry - 1;
+    }
+  }
+
   private find(text: string, start: number, end: number, hash: number, foldAscii: boolean): number {
     const { slots, chars } = this;
     const mask = slots.length - 4;

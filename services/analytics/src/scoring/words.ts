@@ -27,6 +27,19 @@ function isWordChar(lowerCode: number): boolean {
   return (lowerCode >= 97 && lowerCode <= 122) || (lowerCode >= 48 && lowerCode <= 57) || lowerCode === 39 || lowerCode > 127;
 }
 
+const encoder = new TextEncoder();
+const ASCII = new Uint8Array(1 << 16);
+
+/**
+ * The characters of `text` as bytes when it is ASCII (a native copy: later passes read a byte array, which is faster
+ * than reading a string's characters one call at a time), else undefined. The bytes are valid until the next call.
+ */
+export function asciiBytes(text: string): Uint8Array | undefined {
+  if (text.length > ASCII.length) return undefined;
+  const { read, written } = encoder.encodeInto(text, ASCII);
+  return read === text.length && written === text.length ? ASCII : undefined;
+}
+
 /**
  * The words of one text as vocabulary ids (−1 for a word the vocabulary does not hold), in order: the same words as
  * {@link words}, found without building a string per word, and the ids of their bigrams. One instance is reused from text to text, so the ids are
@@ -46,7 +59,9 @@ export class WordSequence {
   constructor(private readonly vocabulary: Vocabulary) {}
 
   read(text: string): this {
-    if (!this.scan(text, false)) this.scan(text.toLowerCase(), true);
+    const bytes = asciiBytes(text);
+    if (bytes !== undefined) this.scanBytes(bytes, text.length);
+    else if (!this.scan(text, false)) this.scan(text.toLowerCase(), true);
     const { ids, bigrams, vocabulary } = this;
     for (let i = 1; i < this.count; i++) {
       const first = ids[i - 1] as number;
@@ -93,6 +108,37 @@ export class WordSequence {
     this.count = count;
     this.cues = cues;
     return true;
+  }
+
+  /** {@link scan} of ASCII text given as its bytes (read faster than the string's characters). */
+  private scanBytes(bytes: Uint8Array, length: number): void {
+    const vocabulary = this.vocabulary;
+    let ids: Int32Array = this.ids;
+    let count = 0;
+    let cues = 0;
+    let start = -1;
+    let hash = HASH_SEED;
+    let split = false;
+    for (let i = 0; i <= length; i++) {
+      const c = i < length ? (WORD_CODE[bytes[i] as number] as number) : 0;
+      if (c !== 0) {
+        if (start < 0) {
+          start = i;
+          hash = HASH_SEED;
+          split = false;
+        }
+        if (c === 39) split = true;
+        hash = hashStep(hash, c);
+      } else if (start >= 0) {
+        const id = vocabulary.idOfBytes(bytes, start, i, hash);
+        cues |= id >= 0 ? vocabulary.cuesOf(id) : split ? -1 : 0;
+        if (count === ids.length) ids = this.grow();
+        ids[count++] = id;
+        start = -1;
+      }
+    }
+    this.count = count;
+    this.cues = cues;
   }
 
   private grow(): Int32Array {
