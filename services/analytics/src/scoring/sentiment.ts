@@ -2,6 +2,7 @@ import type { Sentiment } from '@switchboard/contracts';
 import { BOOSTERS, C_INCR, IDIOMS, NEGATIONS, N_SCALAR } from './vader-constants';
 import { EMOJI_AS_EMOTICON, sentimentLexicon } from './vader-lexicon';
 import { HASH_SEED, hashStep, PairTable, Vocabulary } from './vocabulary';
+import { asciiBytes } from './words';
 
 const ALPHA = 15;
 
@@ -180,6 +181,11 @@ class VaderTokens {
   constructor(private readonly tables: VaderTables) {}
 
   read(text: string): void {
+    const bytes = asciiBytes(text);
+    if (bytes !== undefined) {
+      this.readBytes(bytes, text.length);
+      return;
+    }
     this.count = 0;
     let exclamations = 0;
     let questions = 0;
@@ -208,6 +214,64 @@ class VaderTokens {
     if (start >= 0) this.token(text, start, length, ascii);
     this.exclamations = exclamations;
     this.questions = questions;
+  }
+
+  /** {@link read} of ASCII text given as its bytes (read faster than the string's characters). */
+  private readBytes(bytes: Uint8Array, length: number): void {
+    this.count = 0;
+    let exclamations = 0;
+    let questions = 0;
+    let start = -1;
+    for (let i = 0; i < length; i++) {
+      const kind = ASCII_KIND[bytes[i] as number] as number;
+      if (kind === SPACE) {
+        if (start >= 0) {
+          this.asciiToken(bytes, start, i);
+          start = -1;
+        }
+        continue;
+      }
+      if (start < 0) start = i;
+      if (kind === EXCLAMATION) exclamations++;
+      else if (kind === QUESTION) questions++;
+    }
+    if (start >= 0) this.asciiToken(bytes, start, length);
+    this.exclamations = exclamations;
+    this.questions = questions;
+  }
+
+  /** {@link token} of an ASCII token given as bytes. */
+  private asciiToken(bytes: Uint8Array, start: number, end: number): void {
+    let s = start;
+    let e = end;
+    while (s < e && PUNCTUATION[bytes[s] as number] === 1) s++;
+    while (e > s && PUNCTUATION[bytes[e - 1] as number] === 1) e--;
+    if (e - s <= 2) {
+      s = start;
+      e = end;
+    }
+    if (this.count === this.ids.length) this.grow();
+    const at = this.count++;
+    let hash = HASH_SEED;
+    let capitals = false;
+    let small = false;
+    let contraction = false;
+    for (let i = s; i < e; i++) {
+      let c = bytes[i] as number;
+      if (c >= 65 && c <= 90) {
+        capitals = true;
+        c += 32;
+      } else if (c >= 97 && c <= 122) small = true;
+      else if (c === 39 && i > s && i + 1 < e && ((bytes[i - 1] as number) | 32) === 110 && ((bytes[i + 1] as number) | 32) === 116) {
+        contraction = true;
+      }
+      hash = hashStep(hash, c);
+    }
+    const tables = this.tables;
+    const id = tables.vocabulary.idOfBytes(bytes, s, e, hash);
+    this.ids[at] = id;
+    this.upper[at] = capitals && !small ? 1 : 0;
+    this.negation[at] = id >= 0 ? (tables.negation[id] as number) : contraction ? 1 : 0;
   }
 
   private token(text: string, start: number, end: number, ascii: boolean): void {
