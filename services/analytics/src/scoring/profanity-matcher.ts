@@ -6,6 +6,7 @@ import {
   englishRecommendedWhitelistMatcherTransformers,
 } from 'obscenity';
 import { ALPHABET, PatternTrie, patternRegExp, type Pattern } from './pattern-trie';
+import { asciiBytes } from './words';
 
 interface SimpleTransformer {
   type: 0;
@@ -62,14 +63,14 @@ class TabulatedTransform {
   /** Fills the buffer; false (buffer unusable) for text that is not ASCII or too long. */
   apply(text: string): boolean {
     if (text.length > MAX_TEXT) return false;
+    const bytes = asciiBytes(text);
+    if (bytes === undefined) return false;
     const { map, keep, buffer, origin } = this;
     let length = 0;
     let last = -1;
     let run = 0;
     for (let i = 0; i < text.length; i++) {
-      const code = text.charCodeAt(i);
-      if (code >= ALPHABET) return false;
-      const mapped = map[code] as number;
+      const mapped = map[bytes[i] as number] as number;
       if (mapped === 0) continue;
       const limit = keep[mapped] as number;
       if (mapped === last) {
