@@ -30,14 +30,25 @@ function isWordChar(lowerCode: number): boolean {
 const encoder = new TextEncoder();
 const ASCII = new Uint8Array(1 << 16);
 
+let copied: string | undefined;
+let copiedIsAscii = false;
+
 /**
  * The characters of `text` as bytes when it is ASCII (a native copy: later passes read a byte array, which is faster
- * than reading a string's characters one call at a time), else undefined. The bytes are valid until the next call.
+ * than reading a string's characters one call at a time), else undefined. The bytes are valid until a call with another
+ * text; the parts of the scorer that read one text in turn (words, sentiment, profanity) share its one copy.
  */
 export function asciiBytes(text: string): Uint8Array | undefined {
-  if (text.length > ASCII.length) return undefined;
-  const { read, written } = encoder.encodeInto(text, ASCII);
-  return read === text.length && written === text.length ? ASCII : undefined;
+  if (text !== copied) {
+    copied = text;
+    if (text.length > ASCII.length) {
+      copiedIsAscii = false;
+    } else {
+      const { read, written } = encoder.encodeInto(text, ASCII);
+      copiedIsAscii = read === text.length && written === text.length;
+    }
+  }
+  return copiedIsAscii ? ASCII : undefined;
 }
 
 /**
