@@ -66,6 +66,11 @@ export class TenantSnapshotCache {
     this.snapshots.delete(tenant);
   }
 
+  /** The tenant's occupancy changed here (an offer was accepted): the next round reads it afresh. */
+  forgetOccupancy(tenant: string): void {
+    this.occupancies.delete(tenant);
+  }
+
   async occupancy(tenant: string, windowMinutes: number): Promise<Map<string, number>> {
     const cached = this.occupancies.get(tenant);
     if (cached && cached.windowMinutes === windowMinutes && Date.now() - cached.at < this.env.ROUTING_OCCUPANCY_REFRESH_MS) return cached.values;

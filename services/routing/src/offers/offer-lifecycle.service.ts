@@ -8,6 +8,7 @@ import { RoutingRepository } from '../persistence/routing.repository';
 import type { OfferRow } from '../persistence/rows';
 import { resolveSettings } from '../settings/settings.schema';
 import { DispatchSignal } from '../dispatch/dispatch-signal';
+import { TenantSnapshotCache } from '../dispatch/tenant-snapshot.cache';
 import { inTransaction } from '../persistence/tx';
 
 export function workOf(offer: Pick<OfferRow, 'tenant' | 'agent_id' | 'interaction_id' | 'channel' | 'id'>): OpenWork {
@@ -34,6 +35,7 @@ export class OfferLifecycleService {
     private readonly hot: HotStateRepository,
     private readonly outbox: Outbox,
     private readonly signal: DispatchSignal,
+    private readonly snapshots: TenantSnapshotCache,
   ) {}
 
   private async ownOffer(principal: Principal, offerId: string): Promise<OfferRow> {
@@ -94,6 +96,7 @@ export class OfferLifecycleService {
       return out;
     });
     this.outbox.kick();
+    for (const tenant of new Set(items.map((item) => item.tenant))) this.snapshots.forgetOccupancy(tenant);
     return results;
   }
 
