@@ -271,6 +271,14 @@ export class NotificationRepository {
       [JSON.stringify(items.map((item, i) => ({ i, ...item })))],
     );
     const byItem = new Map(rows.map(({ i, ...row }) => [i, toRecord(row)]));
+    // Acknowledged meanwhile by another statement (a batch beside this one, another replica): this statement waited for
+    // it, yet its snapshot shows the row as before. A fresh read shows the acknowledgement.
+    const raced = [...byItem].filter(([, record]) => record.ackedAt === null);
+    if (raced.length > 0) {
+      const fresh: Row[] = await this.dataSource.query(`SELECT * FROM ${this.table} WHERE id = ANY($1::uuid[])`, [raced.map(([, record]) => record.id)]);
+      const byId = new Map(fresh.map((row) => [row.id, toRecord(row)]));
+      for (const [i, record] of raced) byItem.set(i, byId.get(record.id) ?? record);
+    }
     return items.map((_, i) => byItem.get(i));
   }
 }
