@@ -176,6 +176,8 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown, En
 
   /** Publishes rows still unpublished `olderThanSeconds` after they were written. */
   private async sweep(olderThanSeconds = SWEEP_AFTER_SECONDS): Promise<number> {
+    // A transaction whose connection died between its commit and the commit event: its rows, if committed, are the sweep's.
+    for (const runner of this.open.keys()) if (runner.isReleased) this.open.delete(runner);
     let total = 0;
     for (;;) {
       const published = await this.sweepBatch(olderThanSeconds);
