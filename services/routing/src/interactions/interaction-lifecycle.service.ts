@@ -98,7 +98,7 @@ export class InteractionLifecycleService {
       events.push(routingEvent('routing.queued', tenant, { interactionId: id, queueId: toQueueId, customerId: interaction.customer_id, channel: interaction.channel }));
       if (agentId) context = await this.repo.wrapUpContext(m, tenant, agentId, interaction.queue_id);
     } else if (agentId) {
-      context = await this.repo.endAssigned(m, tenant, id, agentId, interaction.queue_id, new Date());
+      context = await this.repo.wrapUpContext(m, tenant, agentId, interaction.queue_id, { interactionId: id, at: new Date() });
     } else {
       await this.repo.updateInteraction(m, tenant, id, { status: 'ended', ended_at: new Date() });
     }

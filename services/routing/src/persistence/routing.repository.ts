@@ -230,38 +230,23 @@ export class RoutingRepository {
   }
 
   /**
-   * What starting an agent's wrap-up needs, in one statement: the agent's state, open (assigned) interactions, the
-   * queue's wrap-up and the tenant's stored settings; undefined when the agent is unknown.
+   * What an agent's wrap-up after an interaction needs, in one statement: the agent's state, the agent's other open
+   * interactions, the queue's wrap-up and the tenant's settings. With `ending`, the same statement first ends that
+   * (assigned) interaction. Undefined when the agent is unknown.
    */
-  async wrapUpContext(db: Db, tenant: string, agentId: string, queueId: string): Promise<WrapUpContext | undefined> {
+  async wrapUpContext(db: Db, tenant: string, agentId: string, queueId: string, ending?: { interactionId: string; at: Date }): Promise<WrapUpContext | undefined> {
     const rows: WrapUpContextRow[] = await db.query(
-      `SELECT a.state,
-         (SELECT count(*) FROM ${this.s}.interaction x WHERE x.tenant=$1 AND x.agent_id=$2 AND x.status='assigned') AS open,
-         (SELECT wrap_up_seconds FROM ${this.s}.queue WHERE tenant=$1 AND id=$3) AS wrap_up_seconds,
-         (SELECT settings FROM ${this.s}.settings WHERE tenant=$1) AS settings
-       FROM ${this.s}.agent a WHERE a.tenant=$1 AND a.id=$2`,
-      [tenant, agentId, queueId],
-    );
-    return toWrapUpContext(rows[0]);
-  }
-
-
-  /**
-   * Ends an assigned interaction and reads what its agent's wrap-up needs, in one statement: the agent's state, the agent's
-   * other open interactions, the queue's wrap-up and the tenant's settings.
-   */
-  async endAssigned(db: Db, tenant: string, id: string, agentId: string, queueId: string, endedAt: Date): Promise<WrapUpContext | undefined> {
-    const rows: WrapUpContextRow[] = await db.query(
-      `WITH ended AS (UPDATE ${this.s}.interaction SET status='ended', ended_at=$5 WHERE tenant=$1 AND id=$4 RETURNING id)
+      `${ending ? `WITH ended AS (UPDATE ${this.s}.interaction SET status='ended', ended_at=$5 WHERE tenant=$1 AND id=$4 RETURNING id)` : ''}
        SELECT a.state,
-         (SELECT count(*) FROM ${this.s}.interaction x WHERE x.tenant=$1 AND x.agent_id=$2 AND x.status='assigned' AND x.id <> $4) AS open,
+         (SELECT count(*) FROM ${this.s}.interaction x WHERE x.tenant=$1 AND x.agent_id=$2 AND x.status='assigned' AND x.id IS DISTINCT FROM $4::text) AS open,
          (SELECT wrap_up_seconds FROM ${this.s}.queue WHERE tenant=$1 AND id=$3) AS wrap_up_seconds,
          (SELECT settings FROM ${this.s}.settings WHERE tenant=$1) AS settings
-       FROM ${this.s}.agent a WHERE a.tenant=$1 AND a.id=$2 AND EXISTS (SELECT 1 FROM ended)`,
-      [tenant, agentId, queueId, id, endedAt],
+       FROM ${this.s}.agent a WHERE a.tenant=$1 AND a.id=$2${ending ? ' AND EXISTS (SELECT 1 FROM ended)' : ''}`,
+      ending ? [tenant, agentId, queueId, ending.interactionId, ending.at] : [tenant, agentId, queueId, null],
     );
     return toWrapUpContext(rows[0]);
   }
+
 
   /** Marks an interaction abusive; returns its customer, or undefined when the interaction is unknown. */
   async flagInteractionAbusive(db: Db, tenant: string, id: string): Promise<string | undefined> {
