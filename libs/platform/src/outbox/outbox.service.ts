@@ -34,6 +34,8 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown, En
   private readonly logger = new Logger('Outbox');
   private readonly table: string;
   private lastPrune = 0;
+  /** Data sources whose transactions' commits and rollbacks this outbox is told of. */
+  private readonly watched = new Set<DataSource>();
   /** Events written by transactions still open, by the transaction's query runner. */
   private readonly open = new Map<QueryRunner, Enqueued[]>();
   /** Events whose transactions have committed, waiting to be published. */
@@ -58,9 +60,6 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown, En
     this.table = `${quoteIdent(config.database.schema)}.outbox`;
     this.watch(dataSource);
   }
-
-  /** Data sources whose transactions' commits and rollbacks this outbox is told of. */
-  private readonly watched = new Set<DataSource>();
 
   private watch(source: DataSource): void {
     if (this.watched.has(source)) return;
