@@ -1,4 +1,7 @@
 import { planConsumers, type HandlerBinding } from './consumer-plan';
+import { consumerConfig } from './consumer-runner';
+import type { ConsumerTuning } from './messaging.options';
+import { namer } from './naming';
 
 const binding = (name: string, types: HandlerBinding['types'], consumer?: string): HandlerBinding => ({
   name,
@@ -60,5 +63,16 @@ describe('planConsumers', () => {
 
   it('refuses a consumer name that is not a valid durable name', () => {
     expect(() => planConsumers('s', [binding('x', ['agent.state_changed'], 'no.dots')])).toThrow(/Invalid consumer name/);
+  });
+
+  it("filters a durable of one event type to that type's subject, and one of several types to its stream's", () => {
+    const tuning: ConsumerTuning = { concurrency: 8, maxAckPending: 32, ackWaitMs: 30_000, maxDeliver: 5, backoff: { baseMs: 100, maxMs: 1000 } };
+    const [single, several] = planConsumers('analytics', [
+      binding('A.summarized', ['analytics.interaction_summarized']),
+      binding('B.lifecycle', ['interaction.created', 'interaction.ended']),
+    ]);
+    const names = namer('t1');
+    expect(consumerConfig(single!, names, tuning).filter_subject).toBe('t1.cc.*.analytics.interaction_summarized');
+    expect(consumerConfig(several!, names, tuning).filter_subject).toBe('t1.cc.*.interaction.>');
   });
 });

@@ -10,6 +10,7 @@ import {
   type JetStreamManager,
   type NatsConnection,
 } from 'nats';
+import { typeSubjectFilter } from '@switchboard/contracts';
 import type { ConsumerPlan } from './consumer-plan';
 import { JetStreamDeadLetterSink, type DeadLetterSink } from './dead-letter';
 import { errorMessage, JS_ERR, jsErrorCode } from './jetstream-errors';
@@ -37,10 +38,14 @@ export interface ConsumerRunnerOptions {
 
 /** The durable consumer configuration of a plan (namespaced). */
 export function consumerConfig(plan: ConsumerPlan, names: Namer, tuning: ConsumerTuning): Partial<ConsumerConfig> & { durable_name: string } {
-  const [filter] = plan.stream.subjects;
-  if (!filter || plan.stream.subjects.length !== 1) {
+  const [streamSubject] = plan.stream.subjects;
+  if (!streamSubject || plan.stream.subjects.length !== 1) {
     throw new Error(`Stream ${plan.stream.name} must have exactly one subject to derive a consumer filter`);
   }
+  // A durable of one event type sees only that type's messages: the server skips the others instead of delivering
+  // each for the client to skip and ack (one filter subject per consumer, which NATS 2.9 supports).
+  const types = [...plan.handlers.keys()];
+  const filter = types.length === 1 ? typeSubjectFilter(types[0] as string) : streamSubject;
   return {
     durable_name: names.durable(plan.durable),
     description: `${plan.durable}: ${[...plan.handlers.keys()].join(', ')}`,

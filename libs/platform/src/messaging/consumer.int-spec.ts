@@ -73,11 +73,11 @@ describe('@OnEvent durable consumers (JetStream)', () => {
   const deadLetters = () => readStream<DeadLetterRecord>(jsm, dlqStream);
   const rawPublish = (body: string) => nc.jetstream().publish(`${ns}.cc.acme.interaction.ended`, new TextEncoder().encode(body));
 
-  it('creates the durable with explicit acks, the stream filter and the tuning', async () => {
+  it('creates the durable with explicit acks, the filter of its one event type and the tuning', async () => {
     const info = await jsm.consumers.info(stream, durable);
     expect(info.config).toMatchObject({
       durable_name: durable,
-      filter_subject: `${ns}.cc.*.interaction.>`,
+      filter_subject: `${ns}.cc.*.interaction.ended`,
       ack_policy: 'explicit',
       deliver_policy: 'all',
       max_deliver: MAX_DELIVER + 1,
@@ -183,15 +183,20 @@ describe('@OnEvent durable consumers (JetStream)', () => {
     expect(parseTraceparent(seen)?.traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
   });
 
-  it('acks and counts as skipped the types it has no handler for', async () => {
-    await publisher.publish(makeEvent('interaction.created'));
+  it('is never handed the types it has no handler for (its filter leaves them in the stream)', async () => {
+    const created = makeEvent('interaction.created');
+    await publisher.publish(created);
+    const ended = makeEvent('interaction.ended');
+    await publisher.publish(ended);
     await eventually(async () => {
-      const text = await app.get(MetricsRegistry).registry.getSingleMetricAsString('sb_events_consumed_total');
-      expect(text).toContain('type="interaction.created",outcome="skipped"} 1');
+      expect(handler.completed).toContain(ended.id);
       const info = await jsm.consumers.info(stream, durable);
       expect(info.num_pending + info.num_ack_pending).toBe(0);
     });
+    const stored = await jsm.streams.getMessage(stream, { last_by_subj: `${ns}.cc.${created.tenantid}.interaction.created` });
+    expect(stored.json<{ id: string }>().id).toBe(created.id);
     const text = await app.get(MetricsRegistry).registry.getSingleMetricAsString('sb_events_consumed_total');
+    expect(text).not.toContain('type="interaction.created"');
     expect(text).toMatch(/outcome="dead_lettered"\} [1-9]/);
     expect(text).toMatch(/outcome="retried"\} [1-9]/);
   });
