@@ -23,6 +23,8 @@ ARG SERVICE
 RUN test -n "$SERVICE" && (test -f "services/$SERVICE/src/main.ts" || test -f "apps/$SERVICE/src/main.ts") \
     || (echo "build with --build-arg SERVICE=<intake|routing|analytics|notify|web>" >&2 && exit 1)
 ENV SERVICE=${SERVICE}
+# The services' Node options (libs/platform/src/runtime/service-node-args.ts).
+ENV NODE_OPTIONS=--max-semi-space-size=32
 
 USER node
 

@@ -13,6 +13,7 @@ import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { SERVICE_NODE_ARGS } from '../libs/platform/src/runtime/service-node-args';
 
 const ROOT = join(__dirname, '..');
 const SERVICES = [
@@ -73,7 +74,7 @@ function formatLine(line: string): string {
 }
 
 function launch(name: string, entry: string, env: NodeJS.ProcessEnv, index: number, port?: number): Proc {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', entry], {
+  const child = spawn(process.execPath, [...SERVICE_NODE_ARGS, '-r', '@swc-node/register', entry], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Type } from '@nestjs/common';
-import { dropSchema, type ServiceDescription } from '@switchboard/platform';
+import { dropSchema, SERVICE_NODE_ARGS, type ServiceDescription } from '@switchboard/platform';
 import { createTestNamespace, pollUntil, startTestApp, TEST_DATABASE_URL, TEST_JWT_SECRET, type TestApp, type TestNamespace } from '@switchboard/testing';
 
 export const SERVICE_NAMES = ['intake', 'routing', 'analytics', 'notify'] as const;
@@ -81,7 +81,7 @@ async function startInProcess(name: ServiceName, env: Record<string, string>, ns
 async function startProcess(name: ServiceName, env: Record<string, string>, port: number): Promise<Started> {
   // E2E_NODE_ARGS: extra Node options for the service processes (e.g. `--cpu-prof --cpu-prof-dir=/tmp/profiles`).
   const nodeArgs = (process.env['E2E_NODE_ARGS'] ?? '').split(' ').filter((arg) => arg.length > 0);
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '-r', '@swc-node/register', `services/${name}/src/main.ts`], {
+  const child: ChildProcess = spawn(process.execPath, [...SERVICE_NODE_ARGS, ...nodeArgs, '-r', '@swc-node/register', `services/${name}/src/main.ts`], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { SERVICE_NODE_ARGS } from '../../libs/platform/src/runtime/service-node-args';
 
 // docker-compose.yml cannot be started in CI (no Docker engine), so its shape is checked here instead.
 const ROOT = join(__dirname, '..', '..');
@@ -95,5 +96,9 @@ describe('Dockerfile', () => {
   it('runs as a non-root user with a health check', () => {
     expect(dockerfile).toMatch(/^USER (?!root)\S+/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK /m);
+  });
+
+  it('runs the services with the Node options of the other launchers', () => {
+    expect(dockerfile).toContain(`ENV NODE_OPTIONS=${SERVICE_NODE_ARGS.join(' ')}`);
   });
 });

@@ -13,3 +13,4 @@ export * from './platform.module';
 export * from './redis';
 export * from './scheduling';
 export * from './validation';
+export { SERVICE_NODE_ARGS } from './runtime/service-node-args';

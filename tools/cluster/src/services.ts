@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { SERVICE_NODE_ARGS } from '@switchboard/platform';
 import { ManagedProcess, ProcessExitedError, waitFor } from './processes';
 
 export const SERVICES = ['intake', 'routing', 'analytics', 'notify'] as const;
@@ -18,7 +19,7 @@ export class ServiceProcess {
     logDir: string,
     sourceDir = ROOT,
   ) {
-    this.process = new ManagedProcess(`${service}#${replica}`, process.execPath, ['-r', '@swc-node/register', `services/${service}/src/main.ts`], {
+    this.process = new ManagedProcess(`${service}#${replica}`, process.execPath, [...SERVICE_NODE_ARGS, '-r', '@swc-node/register', `services/${service}/src/main.ts`], {
       cwd: sourceDir,
       env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
       logFile: join(logDir, `${service}-${replica}.log`),
