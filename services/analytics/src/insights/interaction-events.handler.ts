@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { CloudEvent } from '@switchboard/contracts';
 import { OnEvent } from '@switchboard/platform';
-import { InteractionInsightsUseCase } from './interaction-insights.use-case';
+import { InteractionInsightsUseCase, UTTERANCE_BATCH } from './interaction-insights.use-case';
 
 /** Lifecycle events of each type in flight, so that those arriving together share a transaction. */
 const LIFECYCLE_IN_FLIGHT = 64;
+const UTTERANCES_IN_FLIGHT = 2 * UTTERANCE_BATCH;
 
 /** Interaction events → per-interaction insights. Decoding and validation are the platform's; ack after the work commits. */
 @Injectable()
@@ -21,8 +22,11 @@ export class InteractionEventsHandler {
     await this.insights.answered(event);
   }
 
-  /** Many in flight, so that utterances of different interactions share a transaction (see GroupCommit). */
-  @OnEvent('interaction.utterance', { concurrency: 256 })
+  /**
+   * Many in flight, so that utterances of different interactions share a transaction (see GroupCommit): two full
+   * batches, so that one fills (and goes without lingering) while the other is written.
+   */
+  @OnEvent('interaction.utterance', { concurrency: UTTERANCES_IN_FLIGHT })
   async utterance(event: CloudEvent<'interaction.utterance'>): Promise<void> {
     await this.insights.utterance(event);
   }

@@ -12,7 +12,8 @@ import { InteractionInsightRepository, type InteractionContext, type Interaction
 
 const CONSUMER = 'analytics-insights';
 /** Events per transaction at most, and transactions writing them at a time (utterances; lifecycle events). */
-const MAX_BATCH = 500;
+export const UTTERANCE_BATCH = 500;
+const MAX_BATCH = UTTERANCE_BATCH;
 const MAX_WRITES = 2;
 
 type LifecycleEvent = CloudEvent<'interaction.created'> | CloudEvent<'interaction.answered'> | CloudEvent<'interaction.ended'>;
