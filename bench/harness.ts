@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
 /** One measured figure: ours, the raw ceiling measured in the same run, and their ratio. */
 export interface Figure {
   name: string;
@@ -56,4 +58,62 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; resu
   const start = process.hrtime.bigint();
   const result = await fn();
   return { ms: Number(process.hrtime.bigint() - start) / 1e6, result };
+}
+
+export const SERVERS = { nats: 'nats-server', postgres: 'postgres', redis: 'redis-server' } as const;
+export type Server = keyof typeof SERVERS;
+
+/** CPU time (ms) a process has used so far from its `/proc/<pid>/stat` (NaN when it cannot be read). */
+export function processCpuMs(pid: number): number {
+  try {
+    return cpuMsOfStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** User + system time of a `/proc/<pid>/stat` line, in ms (10 ms clock ticks). */
+function cpuMsOfStat(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/**
+ * CPU time (ms) used so far by each process of the local NATS, PostgreSQL (every backend) and Redis servers, keyed
+ * `<server> <pid>` (Linux `/proc`; empty elsewhere). They serve whatever else runs on the machine too: on a quiet
+ * machine the difference of two snapshots is the suite's cost.
+ */
+export function serverCpuMs(): Map<string, number> {
+  const out = new Map<string, number>();
+  const names = Object.entries(SERVERS) as [Server, string][];
+  let pids: string[] = [];
+  try {
+    pids = readdirSync('/proc').filter((pid) => /^\d+$/.test(pid));
+  } catch {
+    return out;
+  }
+  for (const pid of pids) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const server = names.find(([, name]) => name === comm)?.[0];
+    if (!server) continue;
+    out.set(`${server} ${pid}`, cpuMsOfStat(stat));
+  }
+  return out;
+}
+
+/** CPU ms of each server between two snapshots: processes alive at the end (one started meanwhile counts whole). */
+export function serverCpuDelta(before: Map<string, number>, after: Map<string, number>): Record<Server, number> {
+  if (after.size === 0) return { nats: Number.NaN, postgres: Number.NaN, redis: Number.NaN };
+  const out: Record<Server, number> = { nats: 0, postgres: 0, redis: 0 };
+  for (const [key, ms] of after) {
+    const server = key.slice(0, key.indexOf(' ')) as Server;
+    out[server] += ms - (before.get(key) ?? 0);
+  }
+  return out;
 }

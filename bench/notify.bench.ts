@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +11,7 @@ import { buildEvent, createTestNamespace, startTestApp, TEST_NATS_URL, uniqueTen
 import { connect } from 'nats';
 import { Agent, request } from 'undici';
 import { AppModule } from '../services/notify/src/app.module';
-import { figure, percentile, rate, round, timed, type BenchResult } from './harness';
+import { figure, percentile, rate, round, serverCpuDelta, serverCpuMs, timed, type BenchResult, type Server } from './harness';
 
 const CLIENTS = 1_000;
 /** Burst: published as fast as the publisher goes, to measure the sustained delivery rate. */
@@ -35,50 +35,6 @@ function threadCpuMs(): number {
   } catch {
     return Number.NaN;
   }
-}
-
-const SERVERS = { nats: 'nats-server', postgres: 'postgres', redis: 'redis-server' } as const;
-type Server = keyof typeof SERVERS;
-
-/**
- * CPU time (ms) used so far by each process of the local NATS, PostgreSQL (every backend) and Redis servers, keyed
- * `<server> <pid>` (Linux `/proc`; empty elsewhere). They serve whatever else runs on the machine too: on a quiet
- * machine the difference of two snapshots is the suite's cost.
- */
-function serverCpuMs(): Map<string, number> {
-  const out = new Map<string, number>();
-  const names = Object.entries(SERVERS) as [Server, string][];
-  let pids: string[] = [];
-  try {
-    pids = readdirSync('/proc').filter((pid) => /^\d+$/.test(pid));
-  } catch {
-    return out;
-  }
-  for (const pid of pids) {
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    } catch {
-      continue; // exited meanwhile
-    }
-    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const server = names.find(([, name]) => name === comm)?.[0];
-    if (!server) continue;
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    out.set(`${server} ${pid}`, (Number(fields[11]) + Number(fields[12])) * 10);
-  }
-  return out;
-}
-
-/** CPU ms of each server between two snapshots: processes alive at the end (one started meanwhile counts whole). */
-function serverCpuDelta(before: Map<string, number>, after: Map<string, number>): Record<Server, number> {
-  if (after.size === 0) return { nats: Number.NaN, postgres: Number.NaN, redis: Number.NaN };
-  const out: Record<Server, number> = { nats: 0, postgres: 0, redis: 0 };
-  for (const [key, ms] of after) {
-    const server = key.slice(0, key.indexOf(' ')) as Server;
-    out[server] += ms - (before.get(key) ?? 0);
-  }
-  return out;
 }
 
 /**

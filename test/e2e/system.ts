@@ -11,6 +11,8 @@ export type ServiceName = (typeof SERVICE_NAMES)[number];
 export interface RunningSystem {
   ns: TestNamespace;
   urls: Record<ServiceName, string>;
+  /** Process id of each service started as its own process (mode `processes`), to account its CPU. */
+  pids: Partial<Record<ServiceName, number>>;
   jwtSecret: string;
   stop(): Promise<void>;
 }
@@ -69,6 +71,7 @@ async function loadService(name: ServiceName): Promise<{ module: Type; descripti
 
 interface Started {
   url: string;
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -107,6 +110,7 @@ async function startProcess(name: ServiceName, env: Record<string, string>, port
   );
   return {
     url,
+    ...(child.pid === undefined ? {} : { pid: child.pid }),
     stop: async () => {
       if (exited) return;
       const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -146,7 +150,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       const routingUrl = `http://127.0.0.1:${ports.get('routing') ?? 3002}`;
       await Promise.all(names.map((name) => start(name, name === 'routing' ? { ROUTING_TICK_MS: '100' } : name === 'notify' ? { NOTIFY_ROUTING_URL: routingUrl } : {})));
       const urls = Object.fromEntries(SERVICE_NAMES.map((n) => [n, started.get(n)?.url ?? ''])) as Record<ServiceName, string>;
-      return { ns, urls, jwtSecret: TEST_JWT_SECRET, stop };
+      return { ns, urls, pids: pidsOf(started), jwtSecret: TEST_JWT_SECRET, stop };
     }
     // Analytics trains its models at start (seconds of CPU): in one process that would stall the others'
     // connections, so it starts first, on its own.
@@ -163,5 +167,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     throw error;
   }
   const urls = Object.fromEntries(SERVICE_NAMES.map((n) => [n, started.get(n)?.url ?? ''])) as Record<ServiceName, string>;
-  return { ns, urls, jwtSecret: TEST_JWT_SECRET, stop };
+  return { ns, urls, pids: pidsOf(started), jwtSecret: TEST_JWT_SECRET, stop };
+}
+
+function pidsOf(started: ReadonlyMap<ServiceName, Started>): Partial<Record<ServiceName, number>> {
+  return Object.fromEntries([...started].flatMap(([name, s]) => (s.pid === undefined ? [] : [[name, s.pid]])));
 }
