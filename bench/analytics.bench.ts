@@ -312,10 +312,11 @@ async function kpiDurables(jsm: JetStreamManager, namespace: string): Promise<{ 
   for await (const stream of jsm.streams.list()) {
     if (!stream.config.name.startsWith(namespace.toUpperCase())) continue;
     for await (const consumer of jsm.consumers.list(stream.config.name)) {
-      if (consumer.name.endsWith('analytics-kpis')) found.push({ stream: stream.config.name, durable: consumer.name });
+      // The KPI handlers: presence on its own durable, the interaction events on the service's durable of that stream.
+      if (consumer.name.endsWith('analytics-kpis') || consumer.name.endsWith('analytics-cc_interactions')) found.push({ stream: stream.config.name, durable: consumer.name });
     }
   }
-  if (found.length === 0) throw new Error('no analytics-kpis durable found');
+  if (found.length < 2) throw new Error(`the KPI durables were not found (found ${found.map((f) => f.durable).join(', ') || 'none'})`);
   return found;
 }
 

@@ -63,8 +63,8 @@ describe('KPIs (consumer → aggregates, snapshots, SLA breach, HTTP)', () => {
   async function drained(): Promise<void> {
     const jsm = await nc.jetstreamManager();
     await expectEventually(async () => {
-      for (const stream of ['CC_INTERACTIONS', 'CC_AGENTS']) {
-        const info = await jsm.consumers.info(namespacedStream(ns.natsNamespace, stream), namespacedDurable(ns.natsNamespace, 'analytics-kpis'));
+      for (const [stream, durable] of [['CC_INTERACTIONS', 'analytics-cc_interactions'], ['CC_AGENTS', 'analytics-kpis']] as const) {
+        const info = await jsm.consumers.info(namespacedStream(ns.natsNamespace, stream), namespacedDurable(ns.natsNamespace, durable));
         expect(info.num_pending + info.num_ack_pending).toBe(0);
       }
     });
