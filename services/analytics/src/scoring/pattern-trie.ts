@@ -123,6 +123,11 @@ export class PatternTrie {
     return [delta, endBits];
   }
 
+  /** Whether some pattern holds the character `c` as a literal (or optional) character. */
+  holds(c: number): boolean {
+    return c < ALPHABET && this.classOf[c] !== 0;
+  }
+
   /** Whether the ASCII patterns cover every pattern (false when some pattern holds a character outside ASCII). */
   static supports(patterns: readonly Pattern[]): boolean {
     const ascii = (node: PatternNode): boolean =>

@@ -17,6 +17,18 @@ describe('ProfanityMatcher', () => {
     expect(everyday.filter((text) => !matcher.mayMatch(text)).length / everyday.length).toBeGreaterThan(0.8);
   });
 
+  it('answers exactly like the obscenity matcher on text outside ASCII, and asks it only when a pattern may match', () => {
+    const marks = ['é', '–', '’', '\u00a0', 'ü', '😀', '\ud83d', 'ſ', 'İ', '𝒻'];
+    const texts = abuse.flatMap((row, i) => {
+      const mark = marks[i % marks.length] as string;
+      return [`${mark}${row.text}`, row.text.replace(/ /g, mark)];
+    });
+    texts.push('f😀ck you', 'fück', 'sh\u00edt', 'fu😀😀ck', 'bitch😀', '😀bitch', 'é fuuuuuck', 'ass–hole', 'ＦＵＣＫ you', 'café au lait');
+    const differing = texts.filter((text) => matcher.hasMatch(text) !== reference.hasMatch(text));
+    expect(differing).toEqual([]);
+    expect(matcher.mayMatch('Un café, s’il vous plaît – merci')).toBe(false);
+  });
+
   it.each(['f.u.c.k you', 'sh1t', '$hit happens', 'what an a$$', 'fuuuuuck', 'FUCK', 'b!tch', 'ＦＵＣＫ', 'c0ck', 'you are a |d|ot', 'di(k'])(
     'agrees on the obfuscated %p',
     (text) => expect(matcher.hasMatch(text)).toBe(reference.hasMatch(text)),

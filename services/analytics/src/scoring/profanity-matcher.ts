@@ -23,8 +23,15 @@ const MAX_TEXT = 1 << 16;
 const latin1 = new TextDecoder('latin1');
 
 /**
+ * The byte that stands in the buffer for a transformed character outside ASCII: like such a character, it is no word
+ * character of a regular expression without the `u` flag, and no pattern holds it (checked at construction).
+ */
+const OUTSIDE_ASCII = 0;
+
+/**
  * One of obscenity's transformer chains (character-wise transformers, then at most one collapsing of repeats) for
  * ASCII text, tabulated: the transformed characters into a byte buffer, each with the index of its original character.
+ * Other text can be transformed too, by the chain itself ({@link TabulatedTransform.applyAny}).
  */
 class TabulatedTransform {
   /** Each ASCII character after the character-wise transformers (0 when they drop it). */
@@ -34,14 +41,25 @@ class TabulatedTransform {
   readonly buffer = new Uint8Array(MAX_TEXT);
   readonly origin = new Int32Array(MAX_TEXT);
   length = 0;
+  /** The chain itself, in order, with its stateful transformer's one instance (for {@link applyAny}). */
+  private readonly chain: { transform(char: number): number | undefined }[] = [];
+  private readonly collapsing: { reset(): void } | undefined;
 
   constructor(transformers: readonly unknown[]) {
     const simple: SimpleTransformer[] = [];
     let collapse: StatefulTransformer | undefined;
     for (const transformer of transformers as (SimpleTransformer | StatefulTransformer)[]) {
-      if (transformer.type === 0) simple.push(transformer);
-      else if (collapse === undefined) collapse = transformer;
-      else throw new Error('unexpected second stateful transformer in the obscenity preset');
+      if (transformer.type === 0) {
+        simple.push(transformer);
+        this.chain.push(transformer);
+      } else if (collapse === undefined) {
+        collapse = transformer;
+        const instance = collapse.factory();
+        this.chain.push(instance);
+        this.collapsing = instance;
+      } else {
+        throw new Error('unexpected second stateful transformer in the obscenity preset');
+      }
     }
     for (let c = 0; c < ALPHABET; c++) {
       let x: number | undefined = c;
@@ -87,14 +105,50 @@ class TabulatedTransform {
     return true;
   }
 
+  /**
+   * Fills the buffer (not `origin`) for any text not longer than the buffer, as obscenity's matcher transforms it
+   * (`applyTransformers`: code point by code point through the chain, then the transformed code points as a string):
+   * each transformed code point outside ASCII becomes {@link OUTSIDE_ASCII}, twice when it takes two UTF-16 code
+   * units. A regular expression without the `u` flag reads such a unit as it reads that byte: as no word character
+   * that only a wildcard matches.
+   */
+  applyAny(text: string): boolean {
+    if (text.length > MAX_TEXT) return false;
+    const { chain, buffer } = this;
+    let length = 0;
+    for (let i = 0; i < text.length; i++) {
+      let char: number | undefined = text.charCodeAt(i);
+      // obscenity's CharacterIterator: a high surrogate followed by a low one is one code point.
+      if (char >= 0xd800 && char <= 0xdbff && i + 1 < text.length) {
+        const low = text.charCodeAt(i + 1);
+        if (low >= 0xdc00 && low <= 0xdfff) {
+          char = (char - 0xd800) * 0x400 + (low - 0xdc00) + 0x10000;
+          i++;
+        }
+      }
+      for (let t = 0; t < chain.length && char !== undefined; t++) char = (chain[t] as (typeof chain)[number]).transform(char);
+      if (char === undefined) continue;
+      if (char < ALPHABET) {
+        buffer[length++] = char;
+      } else {
+        buffer[length++] = OUTSIDE_ASCII;
+        if (char > 0xffff) buffer[length++] = OUTSIDE_ASCII;
+      }
+    }
+    this.collapsing?.reset();
+    this.length = length;
+    return true;
+  }
+
   text(): string {
     return latin1.decode(this.buffer.subarray(0, this.length));
   }
 }
 
+/** Pre-check verdicts: no pattern can match; one may (ASCII text, checked on the buffer); obscenity's matcher decides. */
 const NO = 0;
 const MAYBE = 1;
-const NOT_ASCII = 2;
+const OBSCENITY = 2;
 
 /**
  * npm `obscenity`'s English profanity matcher, answered the same way faster. The matcher runs over a hundred regular
@@ -103,8 +157,9 @@ const NOT_ASCII = 2;
  * tabulated, and walked once through a trie of all blacklisted patterns with their word boundaries
  * (`pattern-trie.ts`): no walk matches, no profanity. When one does, obscenity's own procedure follows on the copy:
  * each pattern's matches, each dropped when a whitelisted term (found on the whitelist's transformed copy) spans it.
- * Other text goes to obscenity's matcher itself. The answers are identical (`profanity-matcher.spec.ts` compares them
- * on every labelled text).
+ * Other text is transformed by obscenity's own chain for the same walk (characters outside ASCII standing as one
+ * byte that only a wildcard matches), and goes to obscenity's matcher itself only when a walk matches. The answers are
+ * identical (`profanity-matcher.spec.ts` compares them on every labelled text).
  */
 export class ProfanityMatcher {
   private readonly matcher = new RegExpMatcher({ ...englishDataset.build(), ...englishRecommendedTransformers });
@@ -119,7 +174,8 @@ export class ProfanityMatcher {
   constructor() {
     const dataset = englishDataset.build();
     const patterns = dataset.blacklistedTerms.map((term) => term.pattern as unknown as Pattern);
-    this.anyPattern = PatternTrie.supports(patterns) ? new PatternTrie(patterns) : undefined;
+    const trie = PatternTrie.supports(patterns) ? new PatternTrie(patterns) : undefined;
+    this.anyPattern = trie?.holds(OUTSIDE_ASCII) === false ? trie : undefined;
     this.patterns = patterns.map(patternRegExp);
     this.whitelistedTerms = dataset.whitelistedTerms ?? [];
   }
@@ -127,7 +183,7 @@ export class ProfanityMatcher {
   hasMatch(text: string): boolean {
     const verdict = this.precheck(text);
     if (verdict === NO) return false;
-    return verdict === NOT_ASCII ? this.matcher.hasMatch(text) : this.matchesTransformed(text);
+    return verdict === OBSCENITY ? this.matcher.hasMatch(text) : this.matchesTransformed(text);
   }
 
   /** False only when no pattern can match `text`. */
@@ -136,8 +192,11 @@ export class ProfanityMatcher {
   }
 
   private precheck(text: string): number {
-    if (this.anyPattern === undefined || !this.blacklist.apply(text)) return NOT_ASCII;
-    return this.anyPattern.matchesAnywhere(this.blacklist.buffer, this.blacklist.length) ? MAYBE : NO;
+    const { anyPattern, blacklist } = this;
+    if (anyPattern === undefined) return OBSCENITY;
+    if (blacklist.apply(text)) return anyPattern.matchesAnywhere(blacklist.buffer, blacklist.length) ? MAYBE : NO;
+    if (!blacklist.applyAny(text)) return OBSCENITY;
+    return anyPattern.matchesAnywhere(blacklist.buffer, blacklist.length) ? OBSCENITY : NO;
   }
 
   /** obscenity's `hasMatch` on the blacklist's transformed copy left in the buffer by the pre-check (ASCII text). */
