@@ -1,7 +1,7 @@
 import { AbuseDetector } from '../scoring/abuse-detector';
 import { IntentClassifier } from '../scoring/intent-classifier';
-import { createSentimentScorer } from '../scoring/sentiment';
-import { sentimentLexicon } from '../scoring/vader-lexicon';
+import { createLexiconComparison } from '../scoring/sentiment';
+import { sentimentLexicon, type LexiconWeights } from '../scoring/vader-lexicon';
 import {
   loadAbuseRows,
   loadIntents,
@@ -18,49 +18,57 @@ export interface SentimentQuality {
   f1: number;
 }
 
-/** The AFINN weights tried (see `AFINN_WEIGHT`); 0 is VADER's lexicon alone. */
+/** The AFINN weights tried (see `LexiconWeights.afinn`); 0 leaves out the words only AFINN rates. */
 export const AFINN_WEIGHT_GRID = [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5] as const;
+/** AFINN's share in the words both lexicons rate (`LexiconWeights.overlap`): VADER's rating, their mean, AFINN's. */
+export const OVERLAP_GRID = [0, 0.5, 1] as const;
+/** The weights of derived words tried (`LexiconWeights.derived`); 0 derives none. */
+export const DERIVED_WEIGHT_GRID = [0, 0.5, 0.75, 1] as const;
+
+/** Every combination of the three grids; the first is VADER's lexicon alone. */
+export const LEXICON_WEIGHT_GRID: readonly LexiconWeights[] = AFINN_WEIGHT_GRID.flatMap((afinn) =>
+  OVERLAP_GRID.flatMap((overlap) => DERIVED_WEIGHT_GRID.map((derived) => ({ afinn, overlap, derived }))),
+);
 
 interface RatedCorpus {
   corpus: SentimentCorpus;
   truth: number[];
-  /** Compound score of each text per weight of the grid. */
+  /** Compound score of each text per weights of the grid. */
   predicted: number[][];
 }
 
 let rated: RatedCorpus[] | undefined;
 
-/** Every rated text scored with every weight of the grid (once per process: scoring is deterministic). */
+/** Every rated text scored with every weights of the grid (once per process: scoring is deterministic). */
 function ratedCorpora(): RatedCorpus[] {
   rated ??= scoreRatedCorpora();
   return rated;
 }
 
 function scoreRatedCorpora(): RatedCorpus[] {
-  const scorers = AFINN_WEIGHT_GRID.map((weight) => createSentimentScorer(sentimentLexicon(weight)));
+  const compounds = createLexiconComparison(LEXICON_WEIGHT_GRID.map((weights) => sentimentLexicon(weights)));
   return (Object.keys(SENTIMENT_CORPORA) as SentimentCorpus[]).map((corpus) => {
     const rows = loadSentimentCorpus(corpus);
-    return {
-      corpus,
-      truth: rows.map((row) => row.rating),
-      predicted: scorers.map((scorer) => rows.map((row) => scorer.compound(row.text))),
-    };
+    const predicted = LEXICON_WEIGHT_GRID.map(() => new Array<number>(rows.length));
+    rows.forEach((row, i) => compounds(row.text).forEach((value, w) => ((predicted[w] as number[])[i] = value)));
+    return { corpus, truth: rows.map((row) => row.rating), predicted };
   });
 }
 
 /** The grid index with the best mean correlation over the corpora, counting only the texts `use` accepts. */
-function bestWeight(corpora: readonly RatedCorpus[], use: (index: number) => boolean): number {
+function bestWeights(corpora: readonly RatedCorpus[], use: (index: number) => boolean): number {
+  const kept = corpora.map(({ truth }) => truth.map((_t, i) => i).filter(use));
   let best = 0;
   let bestScore = -Infinity;
-  AFINN_WEIGHT_GRID.forEach((_, w) => {
+  LEXICON_WEIGHT_GRID.forEach((_, w) => {
     let score = 0;
-    for (const { truth, predicted } of corpora) {
-      const keep = truth.map((_t, i) => i).filter(use);
+    corpora.forEach(({ truth, predicted }, c) => {
+      const keep = kept[c] as number[];
       score += pearson(
         keep.map((i) => truth[i] as number),
         keep.map((i) => (predicted[w] as number[])[i] as number),
       );
-    }
+    });
     if (score > bestScore) {
       bestScore = score;
       best = w;
@@ -69,31 +77,39 @@ function bestWeight(corpora: readonly RatedCorpus[], use: (index: number) => boo
   return best;
 }
 
-/** The AFINN weight chosen on every rated text of the three corpora (the production choice, `AFINN_WEIGHT`). */
-export function chooseAfinnWeight(): number {
-  return AFINN_WEIGHT_GRID[bestWeight(ratedCorpora(), () => true)] as number;
+/** The lexicon weights chosen on every rated text of the three corpora (the production choice, `LEXICON_WEIGHTS`). */
+export function chooseLexiconWeights(): LexiconWeights {
+  return LEXICON_WEIGHT_GRID[bestWeights(ratedCorpora(), () => true)] as LexiconWeights;
 }
 
 /**
  * Correlation with the human mean and 3-class F1 per corpus, out of fold: the texts of every corpus are split into
- * `folds` folds (by position), and each fold is scored with the AFINN weight that does best (mean correlation over the
- * three corpora) on the other folds, so that no reported text helped choose the weight it is scored with. Also the
- * figures of VADER's lexicon alone (weight 0), for comparison.
+ * `folds` folds (by position), and each fold is scored with the lexicon weights that do best (mean correlation over
+ * the three corpora) on the other folds, so that no reported text helped choose the weights it is scored with. Also
+ * the figures of VADER's lexicon alone, for comparison. `weights` are the AFINN weights chosen per fold, `lexiconWeights`
+ * all three.
  */
-export function sentimentQuality(folds = 5): (SentimentQuality & { weights: number[]; vaderLexiconOnly: { correlation: number; f1: number } })[] {
+export function sentimentQuality(folds = 5): (SentimentQuality & {
+  weights: number[];
+  lexiconWeights: LexiconWeights[];
+  vaderLexiconOnly: { correlation: number; f1: number };
+})[] {
   const corpora = ratedCorpora();
-  const chosen = Array.from({ length: folds }, (_, fold) => bestWeight(corpora, (i) => i % folds !== fold));
+  const chosen = Array.from({ length: folds }, (_, fold) => bestWeights(corpora, (i) => i % folds !== fold));
+  const vaderOnly = LEXICON_WEIGHT_GRID.findIndex((w) => w.afinn === 0 && w.overlap === 0 && w.derived === 0);
   return corpora.map(({ corpus, truth, predicted }) => {
     const outOfFold = truth.map((_t, i) => (predicted[chosen[i % folds] as number] as number[])[i] as number);
+    const alone = predicted[vaderOnly] as number[];
     return {
       corpus,
       size: truth.length,
       correlation: pearson(truth, outOfFold),
       f1: weightedF1(truth.map(threeClass), outOfFold.map(threeClass)),
-      weights: chosen.map((w) => AFINN_WEIGHT_GRID[w] as number),
+      weights: chosen.map((w) => (LEXICON_WEIGHT_GRID[w] as LexiconWeights).afinn),
+      lexiconWeights: chosen.map((w) => LEXICON_WEIGHT_GRID[w] as LexiconWeights),
       vaderLexiconOnly: {
-        correlation: pearson(truth, predicted[0] as number[]),
-        f1: weightedF1(truth.map(threeClass), (predicted[0] as number[]).map(threeClass)),
+        correlation: pearson(truth, alone),
+        f1: weightedF1(truth.map(threeClass), alone.map(threeClass)),
       },
     };
   });

@@ -67,13 +67,14 @@ const ROLE_FIRST_OF_BOOSTER = 32;
 const ROLE_SECOND_OF_BOOSTER = 64;
 
 /**
- * Everything the rules know about a token, precomputed at start per vocabulary id: its valence (and whether the
- * lexicon rates it), its booster/dampener increment, whether it negates, whether it can start or end an idiom.
+ * Everything the rules know about a token, precomputed at start per vocabulary id: its valence in each lexicon (and
+ * whether that lexicon rates it), its booster/dampener increment, whether it negates, whether it can start or end an idiom.
  */
 class VaderTables {
   readonly vocabulary = new Vocabulary();
-  readonly rated: Uint8Array;
-  readonly valence: Float64Array;
+  /** Per lexicon given, per id: whether it rates the word, and its valence. */
+  readonly rated: Uint8Array[];
+  readonly valence: Float64Array[];
   readonly boost: Float64Array;
   readonly negation: Uint8Array;
   readonly inIdiom: Uint8Array;
@@ -89,25 +90,27 @@ class VaderTables {
   readonly boostValues: number[] = [];
   readonly id: Record<RuleWord, number>;
 
-  constructor(lexicon: ReadonlyMap<string, number>) {
+  constructor(lexicons: readonly ReadonlyMap<string, number>[]) {
     const v = this.vocabulary;
-    for (const word of lexicon.keys()) v.add(word);
+    for (const lexicon of lexicons) for (const word of lexicon.keys()) v.add(word);
     for (const word of [...BOOSTERS.keys(), ...IDIOMS.keys()]) for (const part of word.split(' ')) v.add(part);
     for (const word of [...NEGATIONS, ...RULE_WORDS]) v.add(word);
     const size = v.size;
-    this.rated = new Uint8Array(size);
-    this.valence = new Float64Array(size);
+    this.rated = lexicons.map(() => new Uint8Array(size));
+    this.valence = lexicons.map(() => new Float64Array(size));
     this.boost = new Float64Array(size);
     this.negation = new Uint8Array(size);
     this.inIdiom = new Uint8Array(size);
     this.roles = new Uint8Array(size);
     for (let id = 0; id < size; id++) {
       const word = v.wordOf(id);
-      const valence = lexicon.get(word);
-      if (valence !== undefined) {
-        this.rated[id] = 1;
-        this.valence[id] = valence;
-      }
+      lexicons.forEach((lexicon, k) => {
+        const valence = lexicon.get(word);
+        if (valence !== undefined) {
+          (this.rated[k] as Uint8Array)[id] = 1;
+          (this.valence[k] as Float64Array)[id] = valence;
+        }
+      });
       this.boost[id] = BOOSTERS.get(word) ?? 0;
       this.negation[id] = NEGATIONS.has(word) || word.includes("n't") ? 1 : 0;
     }
@@ -335,13 +338,55 @@ class VaderTokens {
  * VADER (Hutto & Gilbert 2014) compound score: lexicon valence adjusted by boosters/dampeners within three words,
  * negation within three words (×−0.74), "no" before a rated word, ALL-CAPS emphasis in mixed-case text, "least",
  * "kind of", idioms, the "but" shift (before ×0.5, after ×1.5), and "!"/"?" amplification; emoji map onto emoticons.
- * The lexicon is VADER's, extended with AFINN's words it lacks (`sentimentLexicon`). Tokens are looked up once in a vocabulary built from the lexicon and the rule words at start; the rules then compare
- * and index integer ids, with no string built per token.
+ * The lexicon is VADER's combined with AFINN's and extended with the regular derived forms of their words
+ * (`sentimentLexicon`). Tokens are looked up once in a vocabulary built from the lexicon and the rule words at start;
+ * the rules then compare and index integer ids, with no string built per token.
  */
 export function createSentimentScorer(lexicon: ReadonlyMap<string, number> = sentimentLexicon()): SentimentScorer {
-  const t = new VaderTables(lexicon);
+  const vader = vaderRules([lexicon]);
+  const compound = (text: string): number => {
+    vader.read(text);
+    return vader.compound();
+  };
+  return {
+    compound,
+    score: (text: string): Sentiment => {
+      const value = compound(text);
+      return { compound: value, label: labelOf(value) };
+    },
+  };
+}
+
+/**
+ * The compound score of a text under each of several lexicons, the text read once: for comparing lexicons (the
+ * evaluation's weight grid) at the cost of the rules alone per lexicon. The same scores as {@link createSentimentScorer}.
+ */
+export function createLexiconComparison(lexicons: readonly ReadonlyMap<string, number>[]): (text: string) => number[] {
+  const vader = vaderRules(lexicons);
+  return (text: string): number[] => {
+    vader.read(text);
+    return lexicons.map((_, k) => {
+      vader.use(k);
+      return vader.compound();
+    });
+  };
+}
+
+interface VaderRules {
+  /** Reads a text's tokens. */
+  read(text: string): void;
+  /** Scores with the k-th lexicon from now on (the first until told). */
+  use(k: number): void;
+  /** The compound score of the text last read. */
+  compound(): number;
+}
+
+function vaderRules(lexicons: readonly ReadonlyMap<string, number>[]): VaderRules {
+  const t = new VaderTables(lexicons);
   const tokens = new VaderTokens(t);
-  const { rated, valence: lexiconValence, boost, inIdiom } = t;
+  const { boost, inIdiom } = t;
+  let rated = t.rated[0] as Uint8Array;
+  let lexiconValence = t.valence[0] as Float64Array;
   const ID = t.id;
 
   const scalarIncDec = (index: number, valence: number, capDiff: boolean): number => {
@@ -433,8 +478,7 @@ export function createSentimentScorer(lexicon: ReadonlyMap<string, number> = sen
     return valence;
   };
 
-  const compound = (text: string): number => {
-    tokens.read(text);
+  const compound = (): number => {
     const n = tokens.count;
     if (n === 0) return 0;
     const ids = tokens.ids;
@@ -465,10 +509,11 @@ export function createSentimentScorer(lexicon: ReadonlyMap<string, number> = sen
   };
 
   return {
-    compound,
-    score: (text: string): Sentiment => {
-      const value = compound(text);
-      return { compound: value, label: labelOf(value) };
+    read: (text: string): void => tokens.read(text),
+    use: (k: number): void => {
+      rated = t.rated[k] as Uint8Array;
+      lexiconValence = t.valence[k] as Float64Array;
     },
+    compound,
   };
 }
