@@ -64,31 +64,37 @@ const AT_THE_LISTENER = /\b(you|u|ur|your|you're|youre|yourself)\b/i;
  * Insults aimed at the agent, threats and sexual harassment, which need no profane word. Written from the product brief's
  * examples and common call-centre abuse (not fitted to the evaluation data). Each comes with its cue words: every
  * alternative of the expression holds one of them as a whole word, so a text none of whose words is a cue (or
- * contains one between apostrophes) cannot match and the expression is not run (`cues.spec.ts` checks this).
+ * contains one between apostrophes) cannot match and the expression is not run (`cues.spec.ts` checks this). Every
+ * alternative also holds one of its `partners` (mostly the words that address someone), so that a text needs a word of
+ * each list: a common cue such as "get" or "want" alone does not run the expression.
  */
-export const ABUSE_PATTERNS: readonly { category: AbuseCategory; pattern: RegExp; cues: readonly string[] }[] = [
+export const ABUSE_PATTERNS: readonly { category: AbuseCategory; pattern: RegExp; cues: readonly string[]; partners: readonly string[] }[] = [
   {
     category: 'insult',
     pattern:
       /\b(you(?:'re| are|r)?|ur)\s+(?:a |an |such an? |so |the most |completely |totally |fucking |bloody )*(useless|stupid|idiot|idiots|incompetent|moron|imbecile|pathetic|worthless|dumb|brainless|clueless|retard(?:ed)?|loser|joke|disgrace|waste of space|piece of (?:shit|crap|work))\b/i,
     cues: ['useless', 'stupid', 'idiot', 'idiots', 'incompetent', 'moron', 'imbecile', 'pathetic', 'worthless', 'dumb', 'brainless', 'clueless', 'retard', 'retarded', 'loser', 'joke', 'disgrace', 'waste', 'piece'],
+    partners: ['you', 'your', 'ur'],
   },
   {
     category: 'insult',
     pattern: /\b(shut up|get a real job|you people are (?:useless|idiots|morons|pathetic))\b/i,
     cues: ['shut', 'job', 'people'],
+    partners: ['up', 'real', 'you'],
   },
   {
     category: 'threat',
     pattern:
       /\b(i(?:'ll| will| am going to|'m gonna| gonna)\s+(?:kill|hurt|find|beat|shoot|stab|destroy|get) (?:you|u)|(?:kill|hurt|shoot|stab) yourself|you(?:'d| had) better watch (?:out|your back)|i know where you live|you(?:'ll| will) (?:regret|pay for) (?:this|it)|watch your back)\b/i,
     cues: ['kill', 'hurt', 'find', 'beat', 'shoot', 'stab', 'destroy', 'get', 'yourself', 'better', 'live', 'regret', 'pay', 'watch'],
+    partners: ['you', 'u', 'yourself', 'your'],
   },
   {
     category: 'sexual_harassment',
     pattern:
       /\b(what colou?r (?:is|are) your (?:underwear|panties|bra|knickers)|what are you wearing|are you wearing (?:any )?(?:underwear|panties|a bra)|send (?:me )?(?:a )?(?:nudes|pics of you)|(?:your|ur) (?:body|boobs|tits|legs|ass|butt) (?:is|are|look)|you sound (?:so )?(?:sexy|hot)|(?:sleep|go to bed|have sex) with me|you(?:'re| are) (?:so )?(?:sexy|hot)\b|sit on my|i want to (?:touch|kiss|see) you)\b/i,
     cues: ['underwear', 'panties', 'bra', 'knickers', 'wearing', 'send', 'body', 'boobs', 'tits', 'legs', 'ass', 'butt', 'sound', 'sleep', 'bed', 'sex', 'sexy', 'hot', 'sit', 'want'],
+    partners: ['you', 'your', 'ur', 'nudes', 'me', 'my'],
   },
 ];
 
@@ -111,6 +117,8 @@ export class AbuseDetector {
   private readonly words: WordSequence;
   /** The vocabulary's cue bit of each of {@link ABUSE_PATTERNS}. */
   private readonly cueBits: readonly number[];
+  /** The vocabulary's cue bit of the partners of each of {@link ABUSE_PATTERNS}. */
+  private readonly partnerBits: readonly number[];
 
   /** `vocabulary` may be shared with other models so that one {@link WordSequence} of a text serves them all. */
   constructor(training: readonly AbuseTrainingRow[], vocabulary = new Vocabulary()) {
@@ -123,6 +131,7 @@ export class AbuseDetector {
     const abusive = model.classes.indexOf('abusive');
     this.odds = model.logOdds(abusive, 1 - abusive);
     this.cueBits = ABUSE_PATTERNS.map(({ cues }) => vocabulary.cue(cues));
+    this.partnerBits = ABUSE_PATTERNS.map(({ partners }) => vocabulary.cue(partners));
     this.words = new WordSequence(vocabulary);
   }
 
@@ -135,7 +144,7 @@ export class AbuseDetector {
   detect(text: string, words: WordSequence = this.words.read(text)): AbuseVerdict {
     let categories: AbuseCategory[] | undefined;
     for (let i = 0; i < ABUSE_PATTERNS.length; i++) {
-      if ((words.cues & (this.cueBits[i] as number)) === 0) continue;
+      if ((words.cues & (this.cueBits[i] as number)) === 0 || (words.cues & (this.partnerBits[i] as number)) === 0) continue;
       const { category, pattern } = ABUSE_PATTERNS[i] as (typeof ABUSE_PATTERNS)[number];
       if (pattern.test(text)) {
         categories ??= [];

@@ -9,12 +9,16 @@ import { WordSequence } from './words';
 export const GRATITUDE =
   /\b(thanks?|thank(ful|s)|thx|ty|cheers|appreciated?|appreciate it|grateful|gratitude|obliged|gracias|merci|danke|helpful|great help|big help|you helped|owe you one|good job|great job|well done|good looking out|so (kind|nice|sweet)|couldn'?t have done it without you|you'?(re| are|ve been) (a star|great|amazing|wonderful|awesome|the best|a lifesaver|so helpful|a doll))\b/i;
 
-/** Cue words of {@link GRATITUDE}: each alternative holds one as a whole word (see {@link Vocabulary.cue}). */
-export const GRATITUDE_CUES: readonly string[] = [
-  'thanks', 'thank', 'thankful', 'thx', 'ty', 'cheers', 'appreciated', 'appreciate', 'grateful', 'gratitude', 'obliged',
-  'gracias', 'merci', 'danke', 'helpful', 'help', 'helped', 'owe', 'job', 'done', 'looking', 'kind', 'nice', 'sweet',
-  'without', 'star', 'great', 'amazing', 'wonderful', 'awesome', 'best', 'lifesaver', 'doll',
-];
+/**
+ * Cue words of {@link GRATITUDE} (see {@link Vocabulary.cue}): every alternative holds one of `alone` as a whole word,
+ * or one of `paired` together with one of `partners` ("great help", "you're amazing"), so that a common word such as
+ * "great" or "best" alone does not run the expression.
+ */
+export const GRATITUDE_CUES: { readonly alone: readonly string[]; readonly paired: readonly string[]; readonly partners: readonly string[] } = {
+  alone: ['thanks', 'thank', 'thankful', 'thx', 'ty', 'cheers', 'appreciated', 'appreciate', 'grateful', 'gratitude', 'obliged', 'gracias', 'merci', 'danke', 'helpful'],
+  paired: ['help', 'helped', 'owe', 'job', 'done', 'looking', 'kind', 'nice', 'sweet', 'without', 'star', 'great', 'amazing', 'wonderful', 'awesome', 'best', 'lifesaver', 'doll'],
+  partners: ['great', 'big', 'you', 'good', 'well', 'so', 'youre', 'youve'],
+};
 
 export interface IntentTrainingData {
   train: readonly (readonly [string, string])[];
@@ -44,7 +48,10 @@ export class IntentClassifier {
   private readonly smallTalk: Uint8Array;
   private readonly thankYou: number;
   private readonly words: WordSequence;
-  private readonly gratitudeCue: number;
+  /** The vocabulary's cue bits of {@link GRATITUDE_CUES}. */
+  private readonly gratitudeAlone: number;
+  private readonly gratitudePaired: number;
+  private readonly gratitudePartners: number;
 
   /** `vocabulary` may be shared with other models so that one {@link WordSequence} of a text serves them all. */
   constructor(data: IntentTrainingData, vocabulary = new Vocabulary()) {
@@ -55,14 +62,18 @@ export class IntentClassifier {
     );
     this.smallTalk = Uint8Array.from(this.model.classes, (c) => (data.smallTalkIntents.has(c) ? 1 : 0));
     this.thankYou = this.model.classes.indexOf('thank_you');
-    this.gratitudeCue = vocabulary.cue(GRATITUDE_CUES);
+    this.gratitudeAlone = vocabulary.cue(GRATITUDE_CUES.alone);
+    this.gratitudePaired = vocabulary.cue(GRATITUDE_CUES.paired);
+    this.gratitudePartners = vocabulary.cue(GRATITUDE_CUES.partners);
     this.words = new WordSequence(vocabulary);
   }
 
   /** `words`: the text's words read with this classifier's vocabulary (read here when absent). */
   classify(text: string, words: WordSequence = this.words.read(text)): IntentVerdict {
     const best = this.model.mostProbable(words);
-    const gratitude = best === this.thankYou || ((words.cues & this.gratitudeCue) !== 0 && GRATITUDE.test(text));
+    const cues = words.cues;
+    const cued = (cues & this.gratitudeAlone) !== 0 || ((cues & this.gratitudePaired) !== 0 && (cues & this.gratitudePartners) !== 0);
+    const gratitude = best === this.thankYou || (cued && GRATITUDE.test(text));
     return VERDICTS[(this.smallTalk[best] as number) * 2 + (gratitude ? 1 : 0)] as IntentVerdict;
   }
 }

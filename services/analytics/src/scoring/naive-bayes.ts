@@ -87,15 +87,18 @@ function rowsOf(counts: Map<number, number>, features: number, classCount: numbe
   return { offsets, classes, gains, dense, denseGains, index, entries, gainValues };
 }
 
-/** Adds the dense row at `start` to every class's score; two classes a step (each class's sum is unchanged). */
+/** Adds the dense row at `start` to every class's score; four classes a step (each class's sum is unchanged). */
 function addDense(scores: Float64Array, denseGains: Float64Array, start: number): void {
   const classes = scores.length;
   let k = 0;
-  for (; k + 1 < classes; k += 2) {
-    scores[k] = (scores[k] as number) + (denseGains[start + k] as number);
-    scores[k + 1] = (scores[k + 1] as number) + (denseGains[start + k + 1] as number);
+  for (; k + 3 < classes; k += 4) {
+    const at = start + k;
+    scores[k] = (scores[k] as number) + (denseGains[at] as number);
+    scores[k + 1] = (scores[k + 1] as number) + (denseGains[at + 1] as number);
+    scores[k + 2] = (scores[k + 2] as number) + (denseGains[at + 2] as number);
+    scores[k + 3] = (scores[k + 3] as number) + (denseGains[at + 3] as number);
   }
-  if (k < classes) scores[k] = (scores[k] as number) + (denseGains[start + k] as number);
+  for (; k < classes; k++) scores[k] = (scores[k] as number) + (denseGains[start + k] as number);
 }
 
 /**

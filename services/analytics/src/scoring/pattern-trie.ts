@@ -63,11 +63,12 @@ export class PatternTrie {
   private readonly anywhere: number;
   /**
    * The patterns under the `anywhere` root as an Aho–Corasick automaton (complete transitions by state × class, states
-   * being trie nodes): after each character the state is the longest pattern prefix that ends there, and
-   * `automatonEnds[state]` the union of the end bits of every pattern ending there.
+   * being trie nodes): after each character the state is the longest pattern prefix that ends there. Each transition
+   * is packed as (target state × classes) × 4 + the union of the end bits of every pattern ending at the target, so
+   * that a step is one read whose result is the next row's start: the walk is a chain of dependent reads, and this
+   * keeps each link short.
    */
-  private readonly automaton: Int32Array;
-  private readonly automatonEnds: Uint8Array;
+  private readonly transitions: Int32Array;
 
   constructor(patterns: readonly Pattern[]) {
     let classes = 1;
@@ -84,7 +85,9 @@ export class PatternTrie {
       const root = pattern.requireWordBoundaryAtStart ? this.atBoundary : this.anywhere;
       this.insert(root, pattern.nodes, 0, pattern.requireWordBoundaryAtEnd ? END_AT_BOUNDARY : END, index);
     });
-    [this.automaton, this.automatonEnds] = this.buildAutomaton(this.anywhere);
+    const [automaton, automatonEnds] = this.buildAutomaton(this.anywhere);
+    if (this.nodes * classes * 4 > 0x7fffffff) throw new Error('pattern automaton too large to pack');
+    this.transitions = Int32Array.from(automaton, (target) => ((target * classes) << 2) | (automatonEnds[target] as number));
   }
 
   /** Failure links by breadth-first search from `root`, folded into complete transitions and end bits. */
@@ -140,16 +143,17 @@ export class PatternTrie {
    * transition of the automaton per character; those that start at a word boundary are walked from each word boundary.
    */
   matchesAnywhere(buffer: Uint8Array, length: number): boolean {
-    const { next, ends, classOf, classes, automaton, automatonEnds } = this;
+    const { next, ends, classOf, classes, transitions } = this;
     const atBoundary = this.atBoundary * classes;
     let previousWord = 0;
-    let state = this.anywhere;
+    let row = this.anywhere * classes;
     for (let p = 0; p < length; p++) {
       const c = buffer[p] as number;
       const word = WORD[c] as number;
       const cls = classOf[c] as number;
-      state = automaton[state * classes + cls] as number;
-      const end = automatonEnds[state] as number;
+      const transition = transitions[row + cls] as number;
+      row = transition >> 2;
+      const end = transition & (END | END_AT_BOUNDARY);
       if (end !== 0 && ((end & END) !== 0 || word !== (p + 1 < length ? WORD[buffer[p + 1] as number] : 0))) return true;
       if (word !== previousWord) {
         // The walk's second step is checked here too: most words start no such pattern's first two characters.

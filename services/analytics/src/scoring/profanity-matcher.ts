@@ -78,8 +78,11 @@ class TabulatedTransform {
     }
   }
 
-  /** Fills the buffer; false (buffer unusable) for text that is not ASCII or too long. */
-  apply(text: string): boolean {
+  /**
+   * Fills the buffer, and `origin` unless `origins` is false (the pre-check needs only the characters); false (buffer
+   * unusable) for text that is not ASCII or too long.
+   */
+  apply(text: string, origins = true): boolean {
     if (text.length > MAX_TEXT) return false;
     const bytes = asciiBytes(text);
     if (bytes === undefined) return false;
@@ -98,7 +101,7 @@ class TabulatedTransform {
         run = 1;
         if (limit === 0) continue;
       }
-      origin[length] = i;
+      if (origins) origin[length] = i;
       buffer[length++] = mapped;
     }
     this.length = length;
@@ -194,13 +197,14 @@ export class ProfanityMatcher {
   private precheck(text: string): number {
     const { anyPattern, blacklist } = this;
     if (anyPattern === undefined) return OBSCENITY;
-    if (blacklist.apply(text)) return anyPattern.matchesAnywhere(blacklist.buffer, blacklist.length) ? MAYBE : NO;
+    if (blacklist.apply(text, false)) return anyPattern.matchesAnywhere(blacklist.buffer, blacklist.length) ? MAYBE : NO;
     if (!blacklist.applyAny(text)) return OBSCENITY;
     return anyPattern.matchesAnywhere(blacklist.buffer, blacklist.length) ? OBSCENITY : NO;
   }
 
-  /** obscenity's `hasMatch` on the blacklist's transformed copy left in the buffer by the pre-check (ASCII text). */
+  /** obscenity's `hasMatch` on the blacklist's transformed copy of ASCII text, with the origin of each character. */
   private matchesTransformed(text: string): boolean {
+    this.blacklist.apply(text);
     const transformed = this.blacklist.text();
     const origin = this.blacklist.origin;
     let whitelisted: [number, number][] | undefined;
