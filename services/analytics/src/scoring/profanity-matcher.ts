@@ -148,6 +148,59 @@ class TabulatedTransform {
   }
 }
 
+/**
+ * Whitelisted terms found in a byte buffer as obscenity's `getWhitelistedIntervals` finds them, one `indexOf` loop per
+ * term (left to right, each occurrence starting at or after the end of the previous one of the same term), but in one
+ * pass: at each position, only the terms that start with its two characters are compared. For ASCII terms of two
+ * characters or more (a term outside ASCII never occurs in a buffer of ASCII text, and is left out).
+ */
+class TermIndex {
+  private readonly terms: Uint8Array[];
+  /** By the code of a term's first two characters (first × 128 + second), where its terms start in `grouped`. */
+  private readonly starts = new Int32Array(ALPHABET * ALPHABET + 1);
+  private readonly grouped: Int32Array;
+  private readonly lastEnd: Int32Array;
+
+  static supports(terms: readonly string[]): boolean {
+    return terms.every((term) => term.length >= 2);
+  }
+
+  constructor(terms: readonly string[]) {
+    const ascii = (term: string): boolean => Array.from(term).every((c) => c.charCodeAt(0) < ALPHABET);
+    this.terms = terms.filter(ascii).map((term) => Uint8Array.from(term, (c) => c.charCodeAt(0)));
+    const pairOf = (term: Uint8Array): number => (term[0] as number) * ALPHABET + (term[1] as number);
+    for (const term of this.terms) this.starts[pairOf(term) + 1]++;
+    for (let pair = 0; pair < ALPHABET * ALPHABET; pair++) this.starts[pair + 1] = (this.starts[pair + 1] as number) + (this.starts[pair] as number);
+    const fill = this.starts.slice(0, ALPHABET * ALPHABET);
+    this.grouped = new Int32Array(this.terms.length);
+    this.terms.forEach((term, index) => {
+      const pair = pairOf(term);
+      this.grouped[fill[pair] as number] = index;
+      fill[pair] = (fill[pair] as number) + 1;
+    });
+    this.lastEnd = new Int32Array(this.terms.length);
+  }
+
+  /** Calls `found(start, length)` for each occurrence in `buffer[0, length)`. */
+  forEach(buffer: Uint8Array, length: number, found: (start: number, length: number) => void): void {
+    const { terms, starts, grouped, lastEnd } = this;
+    lastEnd.fill(0);
+    for (let at = 0; at + 1 < length; at++) {
+      const pair = (buffer[at] as number) * ALPHABET + (buffer[at + 1] as number);
+      for (let g = starts[pair] as number; g < (starts[pair + 1] as number); g++) {
+        const index = grouped[g] as number;
+        const term = terms[index] as Uint8Array;
+        if (at < (lastEnd[index] as number) || at + term.length > length) continue;
+        let same = true;
+        for (let i = 2; i < term.length && same; i++) same = buffer[at + i] === term[i];
+        if (!same) continue;
+        found(at, term.length);
+        lastEnd[index] = at + term.length;
+      }
+    }
+  }
+}
+
 /** Pre-check verdicts: no pattern can match; one may (ASCII text, checked on the buffer); obscenity's matcher decides. */
 const NO = 0;
 const MAYBE = 1;
@@ -173,6 +226,8 @@ export class ProfanityMatcher {
   /** Each blacklisted pattern as obscenity compiles it. */
   private readonly patterns: RegExp[];
   private readonly whitelistedTerms: readonly string[];
+  /** The whitelisted terms indexed for one pass over a buffer; undefined when some term is too short for it. */
+  private readonly whitelistIndex: TermIndex | undefined;
 
   constructor() {
     const dataset = englishDataset.build();
@@ -181,6 +236,7 @@ export class ProfanityMatcher {
     this.anyPattern = trie?.holds(OUTSIDE_ASCII) === false ? trie : undefined;
     this.patterns = patterns.map(patternRegExp);
     this.whitelistedTerms = dataset.whitelistedTerms ?? [];
+    this.whitelistIndex = TermIndex.supports(this.whitelistedTerms) ? new TermIndex(this.whitelistedTerms) : undefined;
   }
 
   hasMatch(text: string): boolean {
@@ -227,8 +283,12 @@ export class ProfanityMatcher {
   private whitelistedIntervals(text: string): [number, number][] {
     const intervals: [number, number][] = [];
     if (!this.whitelist.apply(text)) throw new Error('whitelist transform of ASCII text failed');
+    const { buffer, length, origin } = this.whitelist;
+    if (this.whitelistIndex !== undefined) {
+      this.whitelistIndex.forEach(buffer, length, (at, termLength) => intervals.push([origin[at] as number, origin[at + termLength - 1] as number]));
+      return intervals;
+    }
     const transformed = this.whitelist.text();
-    const origin = this.whitelist.origin;
     for (const term of this.whitelistedTerms) {
       let lastEnd = 0;
       for (let at = transformed.indexOf(term, lastEnd); at !== -1; at = transformed.indexOf(term, lastEnd)) {
