@@ -23,6 +23,12 @@ interface Rows {
   index: Int32Array;
   entries: Int32Array;
   gainValues: Float64Array;
+  /**
+   * One bit per feature, set when its row is not empty: a few KiB that stay in cache, read before `index` so that a
+   * feature this model never saw (a word or bigram only another model sharing the vocabulary learnt) costs no read of
+   * the large index.
+   */
+  seen: Int32Array;
 }
 
 /**
@@ -84,7 +90,9 @@ function rowsOf(counts: Map<number, number>, features: number, classCount: numbe
     index[2 * f + 1] = (dense[f] as number) >= 0 ? -1 : end;
     for (let j = start; j < end; j++) entries[j] = ((gainIndex.get(gains[j] as number) as number) << classBits) | (classes[j] as number);
   }
-  return { offsets, classes, gains, dense, denseGains, index, entries, gainValues };
+  const seen = new Int32Array((features + 31) >>> 5);
+  for (let f = 0; f < features; f++) if ((offsets[f + 1] as number) > (offsets[f] as number)) seen[f >>> 5] = (seen[f >>> 5] as number) | (1 << (f & 31));
+  return { offsets, classes, gains, dense, denseGains, index, entries, gainValues, seen };
 }
 
 /** Adds the dense row at `start` to every class's score; four classes a step (each class's sum is unchanged). */
@@ -200,13 +208,13 @@ export class NaiveBayes {
     // The rows' arrays in locals and their loops written out (rather than a helper taking the rows): this is the
     // scorer's innermost loop.
     const { classMask, classBits } = this;
-    const { index: uIndex, entries: uEntries, denseGains: uDenseGains, gainValues: uGains } = this.unigrams;
-    const { index: bIndex, entries: bEntries, denseGains: bDenseGains, gainValues: bGains } = this.bigramRows;
+    const { index: uIndex, entries: uEntries, denseGains: uDenseGains, gainValues: uGains, seen: uSeen } = this.unigrams;
+    const { index: bIndex, entries: bEntries, denseGains: bDenseGains, gainValues: bGains, seen: bSeen } = this.bigramRows;
     const known = uIndex.length >> 1;
     const knownBigrams = bIndex.length >> 1;
     for (let i = 0; i < count; i++) {
       const id = ids[i] as number;
-      if (id >= 0 && id < known) {
+      if (id >= 0 && id < known && ((uSeen[id >>> 5] as number) & (1 << (id & 31))) !== 0) {
         const start = uIndex[2 * id] as number;
         const end = uIndex[2 * id + 1] as number;
         if (end < 0) {
@@ -221,7 +229,7 @@ export class NaiveBayes {
       }
       if (i === 0) continue;
       const bigram = bigrams[i] as number;
-      if (bigram >= 0 && bigram < knownBigrams) {
+      if (bigram >= 0 && bigram < knownBigrams && ((bSeen[bigram >>> 5] as number) & (1 << (bigram & 31))) !== 0) {
         const start = bIndex[2 * bigram] as number;
         const end = bIndex[2 * bigram + 1] as number;
         if (end < 0) {
