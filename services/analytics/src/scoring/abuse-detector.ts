@@ -1,7 +1,7 @@
 import { NaiveBayes } from './naive-bayes';
 import { ProfanityMatcher } from './profanity-matcher';
 import { Vocabulary } from './vocabulary';
-import { asciiBytes, WordSequence } from './words';
+import { WordSequence } from './words';
 
 export type AbuseCategory = 'profanity' | 'abusive_language' | 'insult' | 'threat' | 'sexual_harassment';
 
@@ -17,43 +17,9 @@ export const ABUSE_THRESHOLDS = { alone: 14, withProfanity: 0 } as const;
 const SPELLED_OUT = /\b(?:[a-z][\s.\-_*]){2,}[a-z]\b/i;
 const SPELLED_OUT_ALL = new RegExp(SPELLED_OUT.source, 'gi');
 
-/** Per byte: 1 for an ASCII letter, 2 for a separator of {@link SPELLED_OUT} (`[\s.\-_*]`), 4 for a `\b` word character. */
-const LETTER = 1;
-const SEPARATOR = 2;
-const WORD = 4;
-const SPELLING = Uint8Array.from({ length: 256 }, (_, c) => {
-  const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-  const word = letter || (c >= 48 && c <= 57) || c === 95;
-  const separator = (c >= 9 && c <= 13) || c === 32 || c === 46 || c === 45 || c === 95 || c === 42;
-  return (letter ? LETTER : 0) | (separator ? SEPARATOR : 0) | (word ? WORD : 0);
-});
-
-/**
- * `SPELLED_OUT.test` of ASCII text given as bytes, without the regular expression: a letter after a non-word
- * character (or at the start), then at least two (separator, letter) steps, the last letter followed by a non-word
- * character (or the end).
- */
-function hasSpelledOut(bytes: Uint8Array, length: number): boolean {
-  for (let p = 0; p < length; p++) {
-    if (((SPELLING[bytes[p] as number] as number) & LETTER) === 0) continue;
-    if (p > 0 && ((SPELLING[bytes[p - 1] as number] as number) & WORD) !== 0) continue;
-    let q = p;
-    for (let steps = 1; q + 2 < length; steps++) {
-      if (((SPELLING[bytes[q + 1] as number] as number) & SEPARATOR) === 0) break;
-      if (((SPELLING[bytes[q + 2] as number] as number) & LETTER) === 0) break;
-      q += 2;
-      if (steps >= 2 && (q + 1 === length || ((SPELLING[bytes[q + 1] as number] as number) & WORD) === 0)) return true;
-    }
-    // A later start inside the same run walks the rest of it and fails alike.
-    p = q;
-  }
-  return false;
-}
-
 /** The text with spelled-out runs joined, or undefined when it has none (the common case, tested without a copy). */
 function joinSpelledOut(text: string): string | undefined {
-  const bytes = asciiBytes(text);
-  if (!(bytes === undefined ? SPELLED_OUT.test(text) : hasSpelledOut(bytes, text.length))) return undefined;
+  if (!SPELLED_OUT.test(text)) return undefined;
   return text.replace(SPELLED_OUT_ALL, (run) => run.replace(/[\s.\-_*]/g, ''));
 }
 
