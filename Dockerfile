@@ -24,7 +24,7 @@ RUN test -n "$SERVICE" && (test -f "services/$SERVICE/src/main.ts" || test -f "a
     || (echo "build with --build-arg SERVICE=<intake|routing|analytics|notify|web>" >&2 && exit 1)
 ENV SERVICE=${SERVICE}
 # The services' Node options (libs/platform/src/runtime/service-node-args.ts).
-ENV NODE_OPTIONS=--max-semi-space-size=32
+ENV NODE_OPTIONS=--max-semi-space-size=64
 
 USER node
 

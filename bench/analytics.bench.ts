@@ -148,12 +148,18 @@ async function consumerLag(corpus: readonly string[]): Promise<Figure[]> {
     const subject = namespacedSubject(namespace, subjectFor(tenant, 'interaction.utterance'));
     const sentAt = new Map<string, number>();
     const lags: number[] = [];
+    let firstScored: number | undefined;
+    let lastScored = 0;
     const decoder = new TextDecoder();
     const sub = nc.subscribe(namespacedSubject(namespace, subjectFor(tenant, 'analytics.utterance_scored')), {
       callback: (_e, msg) => {
         const event = JSON.parse(decoder.decode(msg.data)) as { data: { utteranceId?: string } };
         const sent = event.data.utteranceId === undefined ? undefined : sentAt.get(event.data.utteranceId);
-        if (sent !== undefined) lags.push(performance.now() - sent);
+        if (sent === undefined) return;
+        const now = performance.now();
+        firstScored ??= now;
+        lastScored = now;
+        lags.push(now - sent);
       },
     });
     const perSecond = 5000;
@@ -212,7 +218,8 @@ async function consumerLag(corpus: readonly string[]): Promise<Figure[]> {
           'the rest decoding and validating, acks, one group-committed transaction per batch and publishing the score), ' +
           `the service got ${round(coreShare, 2)} of a core at a 1-minute load of ${round(load, 1)} on ${cpus().length} cores.`;
     return [
-      figure({ name: 'consumer throughput at an offered 5,000 utterances/s', unit: 'utterances/s', value: Math.round(rate(lags.length, elapsed)), ceiling: { name: 'JetStream publish (same run)', value: Math.round(rate(total, rawPublish)) }, target: { kind: 'min', value: 5000 }, ...(note ? { note } : {}) }),
+      // Scores per second from the first to the last one received (the time to the first one is the lag, not the rate).
+      figure({ name: 'consumer throughput at an offered 5,000 utterances/s', unit: 'utterances/s', value: Math.round(rate(lags.length - 1, lastScored - (firstScored ?? lastScored))), ceiling: { name: 'JetStream publish (same run)', value: Math.round(rate(total, rawPublish)) }, target: { kind: 'min', value: 5000 }, ...(note ? { note } : {}) }),
       figure({ name: 'consumer lag p50', unit: 'ms', value: round(percentile(sorted, 50)), target: { kind: 'max', value: 1000 }, ...(note ? { note } : {}) }),
       figure({ name: 'consumer lag p99', unit: 'ms', value: round(p99), target: { kind: 'max', value: 1000 }, extra: { scored: lags.length, offered: total, serviceCoreShare: round(coreShare, 2), loadAverage1m: round(load, 1) }, ...(note ? { note } : {}) }),
       figure({
