@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
+import { TEST_DATABASE_URL } from '../libs/testing/src';
 import type { BenchResult, Figure } from './harness';
 
 type Suite = () => Promise<BenchResult>;
@@ -55,6 +57,7 @@ async function main(): Promise<void> {
     process.stdout.write(`\n▶ ${name}\n`);
     const load = SUITES[name];
     if (!load) continue;
+    await settle();
     const start = process.hrtime.bigint();
     // One suite failing must not cost the figures of the others: its error is reported in the gaps.
     try {
@@ -197,4 +200,22 @@ if (require.main === module) {
     process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);
   });
+}
+
+/**
+ * Before each suite, what the previous one left behind is cleared so that each measures itself: Postgres writes out
+ * its dirty buffers now (a checkpoint falling inside the next suite stalls its commits), and this process collects its
+ * garbage (the suites share it; `--expose-gc` in scripts/bench.sh).
+ */
+async function settle(): Promise<void> {
+  const client = new Client({ connectionString: TEST_DATABASE_URL });
+  try {
+    await client.connect();
+    await client.query('CHECKPOINT');
+  } catch (error) {
+    process.stderr.write(`  (no checkpoint before the suite: ${error instanceof Error ? error.message : String(error)})\n`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  (globalThis as { gc?: () => void }).gc?.();
 }

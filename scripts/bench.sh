@@ -10,4 +10,4 @@ if [[ ! -f bench/run.ts ]]; then
 fi
 bash scripts/ensure-deps.sh
 bash scripts/infra.sh
-exec node -r @swc-node/register bench/run.ts "$@"
+exec node --expose-gc -r @swc-node/register bench/run.ts "$@"
