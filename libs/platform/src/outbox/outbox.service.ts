@@ -43,6 +43,8 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown, En
   /** Rows published, waiting to be marked published. */
   private published: string[] = [];
   private marking: NodeJS.Timeout | undefined;
+  /** The marking statement running, which shutdown waits for before the database connections close. */
+  private markingNow: Promise<void> | undefined;
   private readonly relay = new CoalescingRunner(
     () => this.publishCommitted(),
     (error) => this.logger.warn(`outbox publish failed, the sweep will retry: ${error instanceof Error ? error.message : String(error)}`),
@@ -137,6 +139,7 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown, En
       this.logger.warn(`outbox publish at shutdown failed, the next sweep will publish: ${error instanceof Error ? error.message : String(error)}`),
     );
     clearTimeout(this.marking);
+    await this.markingNow;
     await this.markPublished();
     for (const source of this.watched) {
       const at = source.subscribers.indexOf(this);
@@ -156,7 +159,9 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown, En
         continue;
       }
       for (const row of batch) this.published.push(row.id);
-      this.marking ??= setTimeout(() => void this.markPublished(), MARK_EVERY_MS);
+      this.marking ??= setTimeout(() => {
+        this.markingNow = this.markPublished();
+      }, MARK_EVERY_MS);
     }
   }
 
