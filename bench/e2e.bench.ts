@@ -5,9 +5,9 @@ import { namer } from '@switchboard/platform';
 import { uniqueTenant, TEST_NATS_URL } from '@switchboard/testing';
 import { Simulator, steadyLoadScenario, type OfferData } from '../tools/simulator/src';
 import { startSystem } from '../test/e2e/system';
-import { figure, percentile, round, type BenchResult } from './harness';
+import { figure, percentile, processCpuMs, round, serverCpuDelta, serverCpuMs, type BenchResult } from './harness';
 
-const RATE = 100;
+const RATE = Number(process.env.E2E_RATE ?? 100);
 const AGENTS = 500;
 const QUEUES = 10;
 /** Conversations last 1/SPEED of their script (about 4 s), so that 500 agents keep up with 100 contacts/s. */
@@ -77,11 +77,13 @@ export async function run(): Promise<BenchResult> {
     await simulator.start();
     await new Promise((resolve) => setTimeout(resolve, WARMUP_S * 1000));
     const load = loadavg()[0] ?? 0;
+    const cpuBefore = cpuSnapshot(system.pids);
     measuring = true;
     const started = performance.now();
     await new Promise((resolve) => setTimeout(resolve, MEASURE_S * 1000));
     measuring = false;
     const measuredMs = performance.now() - started;
+    const cpu = cpuPerContact(cpuBefore, cpuSnapshot(system.pids), created);
     // Offers of the last contacts created in the window.
     const drainUntil = Date.now() + 10_000;
     while (createdAt.size > 0 && Date.now() < drainUntil) await new Promise((resolve) => setTimeout(resolve, 100));
@@ -114,6 +116,7 @@ export async function run(): Promise<BenchResult> {
       ...(stats.lastErrors.length > 0 ? { 'last error': stats.lastErrors[stats.lastErrors.length - 1] ?? '' } : {}),
       'load avg (1 min) at start': round(load, 2),
       ...shares,
+      ...cpu,
     };
     const p99 = percentile(sorted, 99);
     const note = p99 <= 50 ? undefined : [
@@ -145,6 +148,35 @@ export async function run(): Promise<BenchResult> {
   } finally {
     await system.stop();
   }
+}
+
+interface CpuSnapshot {
+  services: Record<string, number>;
+  servers: Map<string, number>;
+}
+
+function cpuSnapshot(pids: Partial<Record<string, number>>): CpuSnapshot {
+  const services: Record<string, number> = { 'simulator and bench': processCpuMs(process.pid) };
+  for (const [name, pid] of Object.entries(pids)) if (pid !== undefined) services[name] = processCpuMs(pid);
+  return { services, servers: serverCpuMs() };
+}
+
+/** CPU ms per contact created in the window, by process: where the machine's two cores go. */
+function cpuPerContact(before: CpuSnapshot, after: CpuSnapshot, contacts: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  const per = (ms: number): number => round(ms / Math.max(1, contacts), 2);
+  let total = 0;
+  for (const [name, ms] of Object.entries(after.services)) {
+    const used = ms - (before.services[name] ?? Number.NaN);
+    total += used;
+    out[`CPU ms per contact: ${name}`] = per(used);
+  }
+  for (const [name, ms] of Object.entries(serverCpuDelta(before.servers, after.servers))) {
+    total += ms;
+    out[`CPU ms per contact: ${name}`] = per(ms);
+  }
+  out['CPU ms per contact: all'] = per(total);
+  return out;
 }
 
 /** Raw floor: one JetStream publish → pull-consume hop per message, paced at the same rate. */
