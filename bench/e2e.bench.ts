@@ -128,14 +128,14 @@ export async function run(): Promise<BenchResult> {
       suite: 'e2e',
       figures: [
         figure({
-          name: 'created accepted → offer on the agent WebSocket p50 (100/s, 500 agents)',
+          name: `created accepted → offer on the agent WebSocket p50 (${RATE}/s, ${AGENTS} agents)`,
           unit: 'ms',
           value: percentile(sorted, 50),
           ceiling: { name: 'JetStream publish→consume p50 (ms)', value: rawP50 },
           extra,
         }),
         figure({
-          name: 'created accepted → offer on the agent WebSocket p99 (100/s, 500 agents)',
+          name: `created accepted → offer on the agent WebSocket p99 (${RATE}/s, ${AGENTS} agents)`,
           unit: 'ms',
           value: p99,
           ceiling: { name: 'JetStream publish→consume p99 (ms)', value: rawP99 },

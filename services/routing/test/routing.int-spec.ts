@@ -116,6 +116,33 @@ describe('routing through API and events', () => {
     await h.ok('PUT', '/v1/settings/wellbeing', { stickyWaitSeconds: 20 });
   });
 
+  it('ends and dispositions arriving together for one agent: one wrap-up after the last end, one return to available', async () => {
+    await h.queue('bq', { channel: 'chat', requiredSkills: { batch: 1 }, wrapUpSeconds: 600 });
+    await h.agent('b1', { skills: { batch: 1 }, capacity: { voice: 1, chat: 3, email: 5 } });
+    const ids = ['bt1', 'bt2', 'bt3'];
+    for (const id of ids) await h.create(id, { queueId: 'bq', channel: 'chat' });
+    await expectEventually(() => expect(h.of('routing.offered', (e) => ids.includes(e.data.interactionId))).toHaveLength(3));
+    for (const offer of h.of('routing.offered', (e) => ids.includes(e.data.interactionId))) {
+      expect(offer.data.agentId).toBe('b1');
+      await h.ok('POST', `/v1/offers/${offer.data.offerId}/accept`, undefined, h.agentToken('b1'));
+    }
+    // All at once: each end is locked ahead with the others', each disposition recorded ahead with the others'.
+    await Promise.all(ids.flatMap((id, i) => [
+      h.publish('interaction.ended', { interactionId: id, reason: 'completed', agentId: 'b1' }),
+      h.publish('interaction.disposition', { interactionId: id, agentId: 'b1', resolved: i !== 1, code: `batch.${i}` }),
+    ]));
+    await expectEventually(async () => {
+      for (const id of ids) expect(await h.ok('GET', `/v1/interactions/${id}/routing`)).toMatchObject({ status: 'ended' });
+    });
+    await expectEventually(async () => expect((await h.ok('GET', '/v1/agents/b1')).state).toBe('available'));
+    for (const [i, id] of ids.entries()) {
+      expect((await h.ok('GET', `/v1/interactions/${id}/routing`))['disposition']).toMatchObject({ resolved: i !== 1, code: `batch.${i}` });
+    }
+    const changes = h.of('agent.state_changed', (e) => e.data.agentId === 'b1');
+    expect(changes.filter((e) => e.data.state === 'wrap_up')).toHaveLength(1);
+    expect(changes.filter((e) => e.data.reason === 'disposition recorded')).toHaveLength(1);
+  });
+
   it('rejects bad input with problem+json naming the fields, and scopes agents to themselves', async () => {
     const bad = await h.call('PUT', '/v1/queues/qx', { name: 'x', channel: 'fax', strategy: 'random' });
     expect(bad.status).toBe(400);

@@ -1,19 +1,31 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { GroupCommit, IdempotencyService, Outbox, type IdempotentOutcome } from '@switchboard/platform';
 import { RoutingRepository } from '../persistence/routing.repository';
-import type { Tx } from '../persistence/tx';
+import { interactionKey } from '../persistence/routing.repository';
+import type { BatchAhead, Tx } from '../persistence/tx';
 import { ROUTING_CONSUMER } from './event-factory';
+
+/** What an event's work needs done first, batched with the other events' (one statement for all of a kind). */
+export type Ahead =
+  | { lock: { tenant: string; interactionId: string } }
+  | { disposition: { tenant: string; interactionId: string; resolved: boolean; code: string | null } };
 
 interface Item {
   eventId: string;
   work: (tx: Tx) => Promise<unknown>;
+  ahead: Ahead | undefined;
 }
 
 /**
  * The idempotent transactions of consumed events (ends, transfers, dispositions, presence, flags), committed in
  * batches: the events in flight share one transaction, one processed-id insert and one outbox insert, so a burst of them
  * takes one pooled connection instead of one each; a batch waits up to 10 ms for company. Each event's work runs in
- * arrival order; an event seen before is reported as a duplicate and its work skipped.
+ * arrival order; an event seen before is reported as a duplicate and its work skipped. What the events need first is
+ * done for all of them ahead of their work, one statement of each kind (`Ahead`): the interactions that end or move are
+ * locked with their open offers, and the dispositions are recorded. A batch never holds two events of one interaction
+ * (the consumer runs one interaction's events one after another, each after its batch committed), so what is done
+ * ahead for one event cannot be changed by another's work in between except through the agent's state, which every
+ * follow-up write checks again.
  */
 @Injectable()
 export class EventTransactions {
@@ -34,14 +46,14 @@ export class EventTransactions {
   ) {}
 
   /** Runs `work` once per event id, in a batch's transaction; resolves once that transaction committed. */
-  run<T>(eventId: string, work: (tx: Tx) => Promise<T>): Promise<IdempotentOutcome<T>> {
-    return this.batcher.submit({ eventId, work }) as Promise<IdempotentOutcome<T>>;
+  run<T>(eventId: string, work: (tx: Tx) => Promise<T>, ahead?: Ahead): Promise<IdempotentOutcome<T>> {
+    return this.batcher.submit({ eventId, work, ahead }) as Promise<IdempotentOutcome<T>>;
   }
 
   private async commit(items: readonly Item[]): Promise<IdempotentOutcome<unknown>[]> {
     const outcomes = await this.repo.dataSource.transaction(async (m) => {
       const fresh = await this.idempotency.claim(m, ROUTING_CONSUMER, items.map((i) => i.eventId));
-      const tx: Tx = { m, events: [] };
+      const tx: Tx = { m, events: [], ahead: await this.doAhead(m, items.filter((i) => fresh.has(i.eventId))) };
       const out: IdempotentOutcome<unknown>[] = [];
       for (const item of items) {
         // delete: an id given twice in one batch runs once.
@@ -53,5 +65,21 @@ export class EventTransactions {
     });
     if (outcomes.enqueued > 0) this.outbox.kick();
     return outcomes.out;
+  }
+
+  private async doAhead(m: Tx['m'], items: readonly Item[]): Promise<BatchAhead> {
+    const locks: { tenant: string; id: string }[] = [];
+    const dispositions: { tenant: string; id: string; resolved: boolean; code: string | null }[] = [];
+    for (const { ahead } of items) {
+      if (ahead && 'lock' in ahead) locks.push({ tenant: ahead.lock.tenant, id: ahead.lock.interactionId });
+      else if (ahead) dispositions.push({ tenant: ahead.disposition.tenant, id: ahead.disposition.interactionId, resolved: ahead.disposition.resolved, code: ahead.disposition.code });
+    }
+    const locked = await this.repo.lockInteractionsWithOffers(m, locks);
+    const recorded = await this.repo.recordDispositions(m, dispositions);
+    const keys = (list: readonly { tenant: string; id: string }[]): string[] => list.map((k) => interactionKey(k.tenant, k.id));
+    return {
+      locked: new Map(keys(locks).map((key) => [key, locked.get(key)])),
+      dispositions: new Map(keys(dispositions).map((key) => [key, recorded.get(key)])),
+    };
   }
 }

@@ -11,9 +11,11 @@ import { ROUTING_SOURCE } from './event-factory';
 
 /**
  * Handlers in flight per event type: arrivals and the other transactional events commit in batches (CreatedBatcher,
- * EventTransactions), so many in flight make the batches without holding more than a few pooled connections.
+ * EventTransactions), so many in flight make the batches without holding more than a few pooled connections. The
+ * types share the durable's slots (the largest of these limits), and an end or a disposition holds its slot until its
+ * batch commits: with room for two full batches of them and more, arrivals behind them in the stream are not held up.
  */
-const BATCHED_IN_FLIGHT = 128;
+const BATCHED_IN_FLIGHT = 256;
 
 /** Consumed events: decode (platform) → use case in an idempotent transaction → ack. */
 @Injectable()
@@ -37,15 +39,20 @@ export class RoutingEventsHandler {
   @OnEvent('interaction.ended', { concurrency: BATCHED_IN_FLIGHT })
   async onEnded(event: CloudEvent<'interaction.ended'>): Promise<void> {
     assertStorable(event);
-    const outcome = await this.transactions.run(event.id, (tx) => this.interactions.ended(tx, event.tenantid, event.data.interactionId));
+    const { tenantid: tenant, data } = event;
+    const outcome = await this.transactions.run(event.id, (tx) => this.interactions.ended(tx, tenant, data.interactionId), {
+      lock: { tenant, interactionId: data.interactionId },
+    });
     await this.interactions.afterCommit(outcome.duplicate ? undefined : outcome.result);
   }
 
   @OnEvent('interaction.transferred', { concurrency: BATCHED_IN_FLIGHT })
   async onTransferred(event: CloudEvent<'interaction.transferred'>): Promise<void> {
     assertStorable(event);
-    const outcome = await this.transactions.run(event.id, (tx) =>
-      this.interactions.transferred(tx, event.tenantid, event.data.interactionId, event.data.toQueueId),
+    const outcome = await this.transactions.run(
+      event.id,
+      (tx) => this.interactions.transferred(tx, event.tenantid, event.data.interactionId, event.data.toQueueId),
+      { lock: { tenant: event.tenantid, interactionId: event.data.interactionId } },
     );
     await this.interactions.afterCommit(outcome.duplicate ? undefined : outcome.result);
   }
@@ -53,8 +60,11 @@ export class RoutingEventsHandler {
   @OnEvent('interaction.disposition', { concurrency: BATCHED_IN_FLIGHT })
   async onDisposition(event: CloudEvent<'interaction.disposition'>): Promise<void> {
     assertStorable(event);
-    const outcome = await this.transactions.run(event.id, (tx) =>
-      this.interactions.disposition(tx, event.tenantid, event.data.interactionId, event.data.resolved, event.data.code),
+    const { tenantid: tenant, data } = event;
+    const outcome = await this.transactions.run(
+      event.id,
+      (tx) => this.interactions.disposition(tx, tenant, data.interactionId, data.resolved, data.code),
+      { disposition: { tenant, interactionId: data.interactionId, resolved: data.resolved, code: data.code ?? null } },
     );
     await this.interactions.afterCommit(outcome.duplicate ? undefined : outcome.result);
   }

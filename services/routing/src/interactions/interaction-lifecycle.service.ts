@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { routingEvent } from '../events/event-factory';
 import { HotStateRepository, type OpenWork } from '../hot-state/hot-state.repository';
-import { RoutingRepository, type InteractionWithOffer, type WrapUpContext } from '../persistence/routing.repository';
-import type { Tx } from '../persistence/tx';
+import { interactionKey, RoutingRepository, type InteractionWithOffer, type WrapUpContext } from '../persistence/routing.repository';
+import { takeAhead, type Tx } from '../persistence/tx';
 import { workOf } from '../offers/offer-lifecycle.service';
 import { resolveSettings } from '../settings/settings.schema';
 import { DispatchSignal } from '../dispatch/dispatch-signal';
@@ -27,14 +27,14 @@ export class InteractionLifecycleService {
 
   /** Ended: withdraw it when still waiting or offered; otherwise free the agent and start wrap-up. */
   async ended(tx: Tx, tenant: string, interactionId: string): Promise<InteractionChange> {
-    const interaction = await this.repo.lockInteractionWithOffer(tx.m, tenant, interactionId);
+    const interaction = await this.lock(tx, tenant, interactionId);
     if (!interaction || interaction.status === 'ended') return { tenant, released: [], agentStateChanged: false, routable: false };
     return this.finish(tx, interaction, undefined);
   }
 
   /** Transferred to another queue: the current agent is freed and the interaction queues again. */
   async transferred(tx: Tx, tenant: string, interactionId: string, toQueueId: string | undefined): Promise<InteractionChange> {
-    const interaction = await this.repo.lockInteractionWithOffer(tx.m, tenant, interactionId);
+    const interaction = await this.lock(tx, tenant, interactionId);
     if (!interaction || interaction.status === 'ended' || !toQueueId) return { tenant, released: [], agentStateChanged: false, routable: false };
     return this.finish(tx, interaction, toQueueId);
   }
@@ -47,7 +47,8 @@ export class InteractionLifecycleService {
   async disposition(tx: Tx, tenant: string, interactionId: string, resolved: boolean, code: string | undefined): Promise<InteractionChange> {
     const { m } = tx;
     const none = { tenant, released: [], agentStateChanged: false, routable: false };
-    const recorded = await this.repo.recordDisposition(m, tenant, interactionId, resolved, code ?? null);
+    const ahead = takeAhead(tx.ahead?.dispositions, interactionKey(tenant, interactionId));
+    const recorded = ahead.found ? ahead.value : await this.repo.recordDisposition(m, tenant, interactionId, resolved, code ?? null);
     if (!recorded) return none;
     const { interaction, agentState, agentOpen, settings: stored } = recorded;
     if (interaction.status !== 'ended' || !interaction.agent_id || !interaction.ended_at) return none;
@@ -70,6 +71,12 @@ export class InteractionLifecycleService {
     const customerOfInteraction = await this.repo.flagInteractionAbusive(tx.m, tenant, interactionId);
     const customer = customerId ?? customerOfInteraction;
     if (customer) await this.repo.flagCustomer(tx.m, tenant, customer, { abusive: true });
+  }
+
+  /** The interaction locked with its open offer: locked by the batch ahead of this event, else now. */
+  private async lock(tx: Tx, tenant: string, interactionId: string): Promise<InteractionWithOffer | undefined> {
+    const ahead = takeAhead(tx.ahead?.locked, interactionKey(tenant, interactionId));
+    return ahead.found ? ahead.value : this.repo.lockInteractionWithOffer(tx.m, tenant, interactionId);
   }
 
   private async finish(tx: Tx, interaction: InteractionWithOffer, toQueueId: string | undefined): Promise<InteractionChange> {

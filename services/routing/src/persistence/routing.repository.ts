@@ -33,6 +33,19 @@ function toWrapUpContext(row: WrapUpContextRow | undefined): WrapUpContext | und
 export type WaitingRow = InteractionRow & { flag_abusive: boolean | null; flag_churn: string | null; sticky_agent: string | null; sticky_unresolved: boolean | null };
 
 /** An interaction with its latest open offer. */
+/** What recording a disposition returns: the interaction, its agent's state and open interactions, the tenant's settings. */
+export interface RecordedDisposition {
+  interaction: InteractionRow;
+  agentState: AgentState | null;
+  agentOpen: number;
+  settings: Record<string, unknown> | undefined;
+}
+
+/** The key of an interaction in the maps the batch statements return. */
+export function interactionKey(tenant: string, id: string): string {
+  return `${tenant}|${id}`;
+}
+
 export type InteractionWithOffer = InteractionRow & {
   offer: Pick<OfferRow, 'id' | 'tenant' | 'interaction_id' | 'status' | 'agent_id' | 'queue_id' | 'channel'> | undefined;
 };
@@ -141,20 +154,32 @@ export class RoutingRepository {
 
   /** Locks an interaction and reads its latest open (offered or accepted) offer with it, in one statement. */
   async lockInteractionWithOffer(db: Db, tenant: string, id: string): Promise<InteractionWithOffer | undefined> {
+    return (await this.lockInteractionsWithOffers(db, [{ tenant, id }])).get(interactionKey(tenant, id));
+  }
+
+  /**
+   * Locks interactions (FOR UPDATE) with each one's open offer, in one statement; keyed by `interactionKey`, an
+   * interaction routing does not know is absent.
+   */
+  async lockInteractionsWithOffers(db: Db, keys: readonly { tenant: string; id: string }[]): Promise<Map<string, InteractionWithOffer>> {
+    const out = new Map<string, InteractionWithOffer>();
+    if (keys.length === 0) return out;
     const rows: (InteractionRow & { offer_id: string | null; offer_status: OfferStatus; offer_agent_id: string; offer_queue_id: string; offer_channel: OfferRow['channel'] })[] = await db.query(
       `SELECT i.*, o.id::text AS offer_id, o.status AS offer_status, o.agent_id AS offer_agent_id, o.queue_id AS offer_queue_id, o.channel AS offer_channel
        FROM ${this.s}.interaction i
+       JOIN unnest($1::text[], $2::text[]) AS k(tenant, id) ON i.tenant=k.tenant AND i.id=k.id
        LEFT JOIN LATERAL (SELECT id, status, agent_id, queue_id, channel FROM ${this.s}.offer
          WHERE tenant=i.tenant AND interaction_id=i.id AND status IN ('offered','accepted') ORDER BY created_at DESC LIMIT 1) o ON true
-       WHERE i.tenant=$1 AND i.id=$2 FOR UPDATE OF i`,
-      [tenant, id],
+       FOR UPDATE OF i`,
+      [keys.map((k) => k.tenant), keys.map((k) => k.id)],
     );
-    const row = rows[0];
-    if (!row) return undefined;
-    const { offer_id, offer_status, offer_agent_id, offer_queue_id, offer_channel, ...interaction } = row;
-    const offer = offer_id === null ? undefined
-      : { id: offer_id, tenant, interaction_id: id, status: offer_status, agent_id: offer_agent_id, queue_id: offer_queue_id, channel: offer_channel };
-    return { ...interaction, offer };
+    for (const row of rows) {
+      const { offer_id, offer_status, offer_agent_id, offer_queue_id, offer_channel, ...interaction } = row;
+      const offer = offer_id === null ? undefined
+        : { id: offer_id, tenant: row.tenant, interaction_id: row.id, status: offer_status, agent_id: offer_agent_id, queue_id: offer_queue_id, channel: offer_channel };
+      out.set(interactionKey(row.tenant, row.id), { ...interaction, offer });
+    }
+    return out;
   }
 
   async updateInteraction(db: Db, tenant: string, id: string, set: Partial<Pick<InteractionRow, 'status' | 'agent_id' | 'assigned_at' | 'ended_at' | 'abusive' | 'overflow_step' | 'queue_id' | 'queued_at' | 'logged_outcome'>> & { declined?: string }, whenStatus?: string[]): Promise<boolean> {
@@ -214,19 +239,32 @@ export class RoutingRepository {
    * Records an interaction's disposition; returns the interaction with its agent's state, the agent's open (assigned)
    * interactions and the tenant's stored settings, in one statement; undefined when the interaction is unknown.
    */
-  async recordDisposition(db: Db, tenant: string, id: string, resolved: boolean, code: string | null): Promise<{ interaction: InteractionRow; agentState: AgentState | null; agentOpen: number; settings: Record<string, unknown> | undefined } | undefined> {
+  async recordDisposition(db: Db, tenant: string, id: string, resolved: boolean, code: string | null): Promise<RecordedDisposition | undefined> {
+    return (await this.recordDispositions(db, [{ tenant, id, resolved, code }])).get(interactionKey(tenant, id));
+  }
+
+  /**
+   * Records dispositions in one statement, each returning what follows from it: the interaction, its agent's state and
+   * open interactions, the tenant's settings; keyed by `interactionKey`, an interaction routing does not know is absent.
+   */
+  async recordDispositions(db: Db, items: readonly { tenant: string; id: string; resolved: boolean; code: string | null }[]): Promise<Map<string, RecordedDisposition>> {
+    const out = new Map<string, RecordedDisposition>();
+    if (items.length === 0) return out;
     const rows: (InteractionRow & { agent_state: AgentState | null; agent_open: string; tenant_settings: Record<string, unknown> | null })[] = await db.query(
-      `WITH d AS (UPDATE ${this.s}.interaction SET resolved=$3, disposition_code=$4, disposed_at=now() WHERE tenant=$1 AND id=$2 RETURNING *)
+      `WITH v AS (SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[], $4::text[]) AS v(tenant, id, resolved, code)),
+       d AS (UPDATE ${this.s}.interaction i SET resolved=v.resolved, disposition_code=v.code, disposed_at=now()
+         FROM v WHERE i.tenant=v.tenant AND i.id=v.id RETURNING i.*)
        SELECT d.*, a.state AS agent_state,
-         (SELECT count(*) FROM ${this.s}.interaction x WHERE x.tenant=$1 AND x.agent_id=d.agent_id AND x.status='assigned') AS agent_open,
-         (SELECT settings FROM ${this.s}.settings WHERE tenant=$1) AS tenant_settings
+         (SELECT count(*) FROM ${this.s}.interaction x WHERE x.tenant=d.tenant AND x.agent_id=d.agent_id AND x.status='assigned') AS agent_open,
+         (SELECT settings FROM ${this.s}.settings s WHERE s.tenant=d.tenant) AS tenant_settings
        FROM d LEFT JOIN ${this.s}.agent a ON a.tenant=d.tenant AND a.id=d.agent_id`,
-      [tenant, id, resolved, code],
+      [items.map((i) => i.tenant), items.map((i) => i.id), items.map((i) => i.resolved), items.map((i) => i.code)],
     );
-    const row = rows[0];
-    if (!row) return undefined;
-    const { agent_state, agent_open, tenant_settings, ...interaction } = row;
-    return { interaction, agentState: agent_state, agentOpen: Number(agent_open), settings: tenant_settings ?? undefined };
+    for (const row of rows) {
+      const { agent_state, agent_open, tenant_settings, ...interaction } = row;
+      out.set(interactionKey(row.tenant, row.id), { interaction, agentState: agent_state, agentOpen: Number(agent_open), settings: tenant_settings ?? undefined });
+    }
+    return out;
   }
 
   /**
