@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { GroupCommit, IdempotencyService, Outbox, type IdempotentOutcome } from '@switchboard/platform';
-import { RoutingRepository } from '../persistence/routing.repository';
-import { interactionKey } from '../persistence/routing.repository';
+import { interactionKey, RoutingRepository } from '../persistence/routing.repository';
 import type { BatchAhead, Tx } from '../persistence/tx';
 import { ROUTING_CONSUMER } from './event-factory';
 

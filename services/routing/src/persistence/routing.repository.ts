@@ -32,7 +32,6 @@ function toWrapUpContext(row: WrapUpContextRow | undefined): WrapUpContext | und
 
 export type WaitingRow = InteractionRow & { flag_abusive: boolean | null; flag_churn: string | null; sticky_agent: string | null; sticky_unresolved: boolean | null };
 
-/** An interaction with its latest open offer. */
 /** What recording a disposition returns: the interaction, its agent's state and open interactions, the tenant's settings. */
 export interface RecordedDisposition {
   interaction: InteractionRow;
@@ -46,6 +45,7 @@ export function interactionKey(tenant: string, id: string): string {
   return `${tenant}|${id}`;
 }
 
+/** An interaction with its latest open offer. */
 export type InteractionWithOffer = InteractionRow & {
   offer: Pick<OfferRow, 'id' | 'tenant' | 'interaction_id' | 'status' | 'agent_id' | 'queue_id' | 'channel'> | undefined;
 };
