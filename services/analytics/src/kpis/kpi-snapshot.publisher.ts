@@ -107,31 +107,32 @@ export class KpiSnapshotPublisher implements OnApplicationBootstrap, OnApplicati
     await this.announceBreaches(tenant, live.window, live.queues);
   }
 
+  /** Every queue's breach flag in one statement; a queue that has just breached gets its event in the same transaction. */
   private async announceBreaches(tenant: string, window: KpiWindow, queues: readonly QueueKpis[]): Promise<void> {
-    let enqueued = false;
-    for (const queue of queues) {
-      enqueued =
-        (await this.dataSource.transaction(async (manager) => {
-          const changed = await this.repository.setBreached(manager, tenant, queue.queueId, queue.breached);
-          if (!changed || !queue.breached || queue.kpis.serviceLevel === undefined) return false;
-          const breach: AnyCloudEvent = createEvent({
-            type: 'analytics.sla_breached',
-            tenantid: tenant,
-            source: SERVICE_SOURCE,
-            data: {
-              queueId: queue.queueId,
-              serviceLevel: queue.kpis.serviceLevel,
-              target: queue.target,
-              window,
-              offered: queue.kpis.offered,
-              answered: queue.kpis.answered,
-              abandoned: queue.kpis.abandoned,
-            },
-          });
-          await this.outbox.enqueue(manager, [breach]);
-          return true;
-        })) || enqueued;
-    }
+    if (queues.length === 0) return;
+    const enqueued = await this.dataSource.transaction(async (manager) => {
+      const changed = await this.repository.setBreached(manager, tenant, queues.map((q) => ({ queueId: q.queueId, breached: q.breached })));
+      const breaches: AnyCloudEvent[] = [];
+      for (const queue of queues) {
+        if (!changed.has(queue.queueId) || !queue.breached || queue.kpis.serviceLevel === undefined) continue;
+        breaches.push(createEvent({
+          type: 'analytics.sla_breached',
+          tenantid: tenant,
+          source: SERVICE_SOURCE,
+          data: {
+            queueId: queue.queueId,
+            serviceLevel: queue.kpis.serviceLevel,
+            target: queue.target,
+            window,
+            offered: queue.kpis.offered,
+            answered: queue.kpis.answered,
+            abandoned: queue.kpis.abandoned,
+          },
+        }));
+      }
+      await this.outbox.enqueue(manager, breaches);
+      return breaches.length > 0;
+    });
     if (enqueued) this.outbox.kick();
   }
 

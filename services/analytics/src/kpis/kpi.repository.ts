@@ -185,13 +185,20 @@ export class KpiRepository {
     }));
   }
 
-  /** Sets the queue's breach flag; true when it changed (so exactly one caller announces the change). */
-  async setBreached(manager: EntityManager, tenant: string, queueId: string, breached: boolean): Promise<boolean> {
-    const [, changed]: [unknown[], number] = await manager.query(
-      `UPDATE ${this.queue} SET breached = $3 WHERE tenant = $1 AND queue_id = $2 AND breached <> $3`,
-      [tenant, queueId, breached],
+  /**
+   * Sets the queues' breach flags in one statement; returns the queues whose flag changed (so exactly one caller
+   * announces each change).
+   */
+  async setBreached(manager: EntityManager, tenant: string, flags: readonly { queueId: string; breached: boolean }[]): Promise<Set<string>> {
+    if (flags.length === 0) return new Set();
+    const [rows]: [{ queue_id: string }[], number] = await manager.query(
+      `UPDATE ${this.queue} q SET breached = v.breached
+       FROM unnest($2::text[], $3::boolean[]) AS v(queue_id, breached)
+       WHERE q.tenant = $1 AND q.queue_id = v.queue_id AND q.breached <> v.breached
+       RETURNING q.queue_id`,
+      [tenant, flags.map((f) => f.queueId), flags.map((f) => f.breached)],
     );
-    return changed > 0;
+    return new Set(rows.map((row) => row.queue_id));
   }
 
   /** Tenants with a queue seen since `since` or an agent logged in now. */
