@@ -66,8 +66,16 @@ export class TenantSnapshotCache {
     this.snapshots.delete(tenant);
   }
 
-  /** The tenant's occupancy changed here (an offer was accepted): the next round reads it afresh. */
+  /**
+   * The tenant's occupancy changed here (an offer was accepted): when one of its queues ranks by occupancy
+   * (`least-occupancy`), or its queues are not known here yet, the next round reads it afresh. Otherwise only the
+   * occupancy cap reads it, which a figure up to `ROUTING_OCCUPANCY_REFRESH_MS` old serves as well (an accepted
+   * interaction adds to the rolling window second by second, not at once): re-reading it after every accept would scan
+   * the tenant's last hour of interactions on nearly every round.
+   */
   forgetOccupancy(tenant: string): void {
+    const queues = this.snapshots.get(tenant)?.queues;
+    if (queues && ![...queues.values()].some((q) => q.row.strategy === 'least-occupancy')) return;
     this.occupancies.delete(tenant);
   }
 
