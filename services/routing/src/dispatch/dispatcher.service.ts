@@ -4,7 +4,7 @@ import { CoalescingRunner, MetricsRegistry, Outbox, SERVICE_ENV } from '@switchb
 import { hasCapacity } from '../engine/capacity';
 import { candidatePool, type CandidatePool } from '../engine/candidate-pool';
 import { decide, overflowStepFor } from '../engine/decide';
-import type { AgentSnapshot, Decision, InteractionSnapshot, QueueSnapshot } from '../engine/engine.types';
+import type { AgentSnapshot, Decision, InteractionSnapshot, QueueSnapshot, RoutingSettings } from '../engine/engine.types';
 import { routingEvent } from '../events/event-factory';
 import { HotStateRepository, type OpenWork } from '../hot-state/hot-state.repository';
 import type { QueueRow } from '../persistence/rows';
@@ -89,7 +89,9 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
 
   /** One full round; resolves when done. */
   async cycle(): Promise<void> {
-    if (!(await this.hot.isBuilt())) {
+    // Independent reads go together: each is a round trip, and a round is a chain of them.
+    const [built, tenants] = await Promise.all([this.hot.isBuilt(), this.repo.tenantsWithQueuedWork()]);
+    if (!built) {
       const rebuilt = await this.hot.rebuild(
         (write) => this.repo.dataSource.transaction(async (m) => {
           await this.repo.fenceHotState(m, 'exclusive');
@@ -100,24 +102,44 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
       if (rebuilt) this.logger.log('hot state rebuilt from Postgres');
       else return;
     }
-    // Offer expiry and wrap-up ends run on the tick's cadence, not on every kicked round.
+    // Offer expiry and wrap-up ends run on the tick's cadence, not on every kicked round, beside the decisions (they
+    // free capacity and kick a round of their own).
+    let maintenance: Promise<void> = Promise.resolve();
     if (Date.now() - this.lastMaintenance >= this.env.ROUTING_TICK_MS / 2) {
       this.lastMaintenance = Date.now();
-      for (const id of await this.repo.expiredOfferIds(500)) await this.offers.timeOut(id);
-      await this.wrapUps.endDueWrapUps();
+      maintenance = this.maintain().catch((error: unknown) =>
+        this.logger.warn(`offer expiry or wrap-up end failed: ${error instanceof Error ? error.message : String(error)}`));
     }
-    for (const tenant of await this.repo.tenantsWithQueuedWork()) {
-      if (this.runner.isStopped) return;
-      await this.dispatchTenant(tenant);
+    try {
+      for (const tenant of tenants) {
+        if (this.runner.isStopped) break;
+        await this.dispatchTenant(tenant);
+      }
+    } finally {
+      await maintenance;
     }
   }
 
+  private async maintain(): Promise<void> {
+    for (const id of await this.repo.expiredOfferIds(500)) await this.offers.timeOut(id);
+    await this.wrapUps.endDueWrapUps();
+  }
+
   private async dispatchTenant(tenant: string): Promise<void> {
-    const state = await this.hot.roundState(tenant);
+    // The waiting interactions are read beside the hot state, with the sticky settings of the snapshot in hand; read
+    // again in the rare round whose snapshot moved to other sticky settings.
+    const stickyOf = (settings: RoutingSettings): number | undefined => (settings.stickyEnabled ? settings.stickyDays : undefined);
+    const known = this.cache.peek(tenant);
+    const [state, waitingEarly] = await Promise.all([
+      this.hot.roundState(tenant),
+      known ? this.repo.waitingForRound(tenant, stickyOf(known.settings)) : undefined,
+    ]);
     const snapshot = await this.cache.get(tenant, state.version);
     const { settings } = snapshot;
     const [waitingRows, occupancy] = await Promise.all([
-      this.repo.waitingForRound(tenant, settings.stickyEnabled ? settings.stickyDays : undefined),
+      waitingEarly !== undefined && known && stickyOf(known.settings) === stickyOf(settings)
+        ? waitingEarly
+        : this.repo.waitingForRound(tenant, stickyOf(settings)),
       this.cache.occupancy(tenant, settings.occupancyWindowMinutes),
     ]);
     if (waitingRows.length === 0) return;
@@ -228,14 +250,19 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
       offered = await this.repo.dataSource.transaction(async (m) => {
         // Reservations made before a Redis loss are not in the rebuilt hot state: they must not become offers.
         await this.repo.fenceHotState(m, 'shared');
-        if (reserved.length > 0 && (await this.hot.epoch()) !== reservation.epoch) throw new HotStateMoved();
         const createdAt = Date.now();
         const offers = reserved.map((p) => ({ p, expiresAt: new Date(createdAt + p.queue.offer_timeout_seconds * 1000), explanation: explain(p.decision) }));
-        const result = await this.repo.commitOffers(m, tenant, offers.map(({ p, expiresAt, explanation }) => ({
-          offer: { id: p.work.offerId, tenant, interaction_id: p.work.interactionId, agent_id: p.work.agentId, queue_id: p.queue.id, channel: p.work.channel, expires_at: expiresAt },
-          step: p.decision.overflowStep,
-          explanation: { ...explanation, offerId: p.work.offerId, waitMs: p.decision.waitMs },
-        })));
+        // The epoch is read once the fence is held (no rebuild can start before this transaction ends), beside the
+        // offers' statement: a moved epoch rolls them back.
+        const [epoch, result] = await Promise.all([
+          reserved.length > 0 ? this.hot.epoch() : reservation.epoch,
+          this.repo.commitOffers(m, tenant, offers.map(({ p, expiresAt, explanation }) => ({
+            offer: { id: p.work.offerId, tenant, interaction_id: p.work.interactionId, agent_id: p.work.agentId, queue_id: p.queue.id, channel: p.work.channel, expires_at: expiresAt },
+            step: p.decision.overflowStep,
+            explanation: { ...explanation, offerId: p.work.offerId, waitMs: p.decision.waitMs },
+          }))),
+        ]);
+        if (epoch !== reservation.epoch) throw new HotStateMoved();
         const committed = offers.filter(({ p }) => result.offered.has(p.work.offerId));
         stale = reserved.some((p) => !result.available.has(p.work.agentId));
         const noted = notes.map((n) => ({ n, explanation: explain(n.decision) }));

@@ -61,6 +61,11 @@ export class TenantSnapshotCache {
     return snapshot;
   }
 
+  /** The tenant's snapshot held now, whatever its version (undefined before the first round). */
+  peek(tenant: string): TenantSnapshot | undefined {
+    return this.snapshots.get(tenant);
+  }
+
   /** Forgets a tenant's snapshot: the next round reloads it. */
   invalidate(tenant: string): void {
     this.snapshots.delete(tenant);
