@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createEvent, type AnyCloudEvent, type EventData, type EventType } from '@switchboard/contracts';
+import { onAbort } from '../core/clock';
 import { PERSONAS } from '../personas/catalog';
 import { renderScript } from '../personas/persona';
 import type { Random } from '../core/random';
@@ -92,14 +93,14 @@ export class ContactRun {
     ctx.observer.onCreatedAccepted?.(this, performance.now(), sentAt);
 
     const patience = new AbortController();
-    const onStop = (): void => patience.abort();
-    ctx.signal.addEventListener('abort', onStop, { once: true });
+    // A plain reason: without one, every abort builds a DOMException with its stack (one per contact).
+    const stopWaiting = onAbort(ctx.signal, () => patience.abort('stopped'));
     const agent = await Promise.race([
       this.assigned,
       ctx.clock.sleep(plan.patienceSeconds, patience.signal).then(() => undefined),
     ]);
-    patience.abort();
-    ctx.signal.removeEventListener('abort', onStop);
+    patience.abort('settled');
+    stopWaiting();
     if (!agent) {
       if (ctx.signal.aborted) return this.finish('stopped');
       await this.end('abandoned');
