@@ -44,7 +44,9 @@ export class DatabaseModule {
               migrationsTableName: 'migrations',
               synchronize: false,
               logging: ['error' as const],
-              extra: { max: config.database.poolMax, connectionTimeoutMillis: 5000 },
+              // No JIT compilation: every statement here is short, and once a table holds a day of rows the planner's
+              // cost estimates cross `jit_above_cost`, and compiling a KPI aggregate took 0.8 s of a 1 s statement.
+              extra: { max: config.database.poolMax, connectionTimeoutMillis: 5000, options: '-c jit=off' },
               retryAttempts: 3,
               retryDelay: 1000,
             };

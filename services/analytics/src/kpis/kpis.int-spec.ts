@@ -2,6 +2,7 @@ import type { AnyCloudEvent, CloudEvent, KpiSnapshotData } from '@switchboard/co
 import { EventPublisher, namespacedDurable, namespacedStream, namespacedSubject, NATS_CONNECTION } from '@switchboard/platform';
 import { buildEvent, createTestNamespace, expectEventually, startTestApp, uniqueTenant, type TestApp, type TestNamespace } from '@switchboard/testing';
 import type { NatsConnection, Subscription } from 'nats';
+import { DataSource } from 'typeorm';
 import { AppModule } from '../app.module';
 import type { KpiOverview, QueueKpis } from './kpi-query.service';
 
@@ -9,6 +10,7 @@ import type { KpiOverview, QueueKpis } from './kpi-query.service';
  * A hand-computed scenario (times relative to t0 = ten minutes ago, live window 15 min):
  * billing (target 80 % in 20 s): c1 waits 10 s, talks 120 s, wrap-up 30 s; c2 waits 30 s, talks 60 s, wrap-up 10 s;
  * c3 (c1's customer again) abandons after 45 s; c4 has been waiting for a minute. sales (default 80 % in 20 s): c5 waits 5 s.
+ * support: c6 arrived 25 minutes ago (before the window) and is still waiting.
  */
 describe('KPIs (consumer → aggregates, snapshots, SLA breach, HTTP)', () => {
   let ns: TestNamespace;
@@ -31,6 +33,7 @@ describe('KPIs (consumer → aggregates, snapshots, SLA breach, HTTP)', () => {
     buildEvent('agent.state_changed', { tenantid: tenant, time: at(s), data: { agentId, state: value } });
 
   const events: AnyCloudEvent[] = [
+    created('c6', 'support', 'cust-e', -900),
     state('a1', 'available', -60),
     state('a2', 'available', -60),
     state('a3', 'available', 0),
@@ -128,6 +131,10 @@ describe('KPIs (consumer → aggregates, snapshots, SLA breach, HTTP)', () => {
     expect(sales?.kpis).toMatchObject({ offered: 1, answered: 1, abandoned: 0, serviceLevel: 1, agentsByState: { busy: 1 } });
     expect(sales?.targetIsDefault).toBe(true);
     expect(sales?.staffing).toBeUndefined(); // no contact handled yet: no AHT
+    // Arrived before the window and still waiting: not offered in it, but waiting at its end.
+    const support = overview.queues.find((q) => q.queueId === 'support');
+    expect(support?.kpis).toMatchObject({ offered: 0, answered: 0, queueDepth: 1 });
+    expect(support?.kpis.longestWaitSeconds).toBeGreaterThanOrEqual(1499);
     const a1 = overview.agents.find((a) => a.agentId === 'a1');
     expect(a1).toMatchObject({ state: 'available', seconds: { busy: 120, wrap_up: 30 } });
     expect(overview.agents.find((a) => a.agentId === 'a3')).toMatchObject({ state: 'busy', since: at(45) });
@@ -164,6 +171,11 @@ describe('KPIs (consumer → aggregates, snapshots, SLA breach, HTTP)', () => {
     expect(overview.agents.find((a) => a.agentId === 'a2')).toMatchObject({ seconds: { busy: 60, wrap_up: 10 } });
     expect(received.filter((e) => e.type === 'analytics.sla_breached')).toHaveLength(1);
   }, 30_000);
+
+  it('runs its statements without JIT compilation (its cost outgrows the aggregates once a day of contacts is stored)', async () => {
+    const [row] = (await app.app.get(DataSource).query('SHOW jit')) as { jit: string }[];
+    expect(row?.jit).toBe('off');
+  });
 
   it('validates its input and scopes reads to the token', async () => {
     expect((await get('/v1/queues/nowhere/kpis')).status).toBe(404);
