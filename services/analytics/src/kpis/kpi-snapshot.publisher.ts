@@ -9,10 +9,21 @@ import { KpiQueryService, type QueueKpis } from './kpi-query.service';
 import { KpiRepository } from './kpi.repository';
 
 const DAY_MS = 86_400_000;
+/** A tenant's event-triggered live snapshots take at most 1/this of the time (the gap grows with their cost). */
+const SNAPSHOT_GAP_PER_COST = 10;
+
+/**
+ * Least time between two event-triggered live snapshots of a tenant: the configured gap, or ten times what the last
+ * one cost when that is longer (a window of many thousands of contacts), so snapshots never crowd out the consumers.
+ */
+export function snapshotGapMs(minGapMs: number, lastCostMs: number | undefined): number {
+  return Math.max(minGapMs, Math.ceil((lastCostMs ?? 0) * SNAPSHOT_GAP_PER_COST));
+}
 
 /**
  * Publishes `analytics.kpi_snapshot` for each active tenant and its queues: the live window shortly after every event that
- * changes it (at most once per `ANALYTICS_KPI_MIN_GAP_MS` per tenant across replicas, through a Redis lease), and the live
+ * changes it (at most once per `ANALYTICS_KPI_MIN_GAP_MS`, or ten times the last snapshot's cost when longer, per tenant
+ * across replicas, through a Redis lease), and the live
  * and day windows of every active tenant every `ANALYTICS_KPI_INTERVAL_MS` (one replica per period, also a lease). A queue
  * whose live service level falls below its target gets one `analytics.sla_breached` (outbox, with the flag's change); it
  * can breach again once it has recovered.
@@ -22,6 +33,8 @@ export class KpiSnapshotPublisher implements OnApplicationBootstrap, OnApplicati
   private readonly logger = new Logger('KpiSnapshots');
   private readonly dirty = new Set<string>();
   private readonly dayDue = new Set<string>();
+  /** What each tenant's last live snapshot cost (ms), for the gap before its next one. */
+  private readonly lastCost = new Map<string, number>();
   private readonly runner = new CoalescingRunner(
     () => this.round(),
     (error) => this.logger.warn(`KPI snapshot round failed, will retry: ${error instanceof Error ? error.message : String(error)}`),
@@ -78,7 +91,8 @@ export class KpiSnapshotPublisher implements OnApplicationBootstrap, OnApplicati
     let retryInMs: number | undefined;
     for (const tenant of [...this.dirty]) {
       if (this.runner.isStopped) return;
-      const lease = await this.redis.set(`kpi:snapshot:${tenant}`, '1', 'PX', this.env.ANALYTICS_KPI_MIN_GAP_MS, 'NX');
+      const gap = snapshotGapMs(this.env.ANALYTICS_KPI_MIN_GAP_MS, this.lastCost.get(tenant));
+      const lease = await this.redis.set(`kpi:snapshot:${tenant}`, '1', 'PX', gap, 'NX');
       if (lease === null) {
         const ttl = await this.redis.pttl(`kpi:snapshot:${tenant}`);
         retryInMs = Math.min(retryInMs ?? Infinity, Math.max(10, ttl));
@@ -97,7 +111,9 @@ export class KpiSnapshotPublisher implements OnApplicationBootstrap, OnApplicati
 
   private async publishTenant(tenant: string, withDay: boolean): Promise<void> {
     const now = new Date();
+    const started = performance.now();
     const live = await this.queries.overview(tenant, liveWindow(now, this.env.ANALYTICS_KPI_WINDOW_MINUTES));
+    this.lastCost.set(tenant, performance.now() - started);
     const events = [this.snapshot(tenant, live.tenant), ...live.queues.map((queue) => this.snapshot(tenant, queueSnapshot(queue)))];
     if (withDay) {
       const day = await this.queries.overview(tenant, dayWindow(now));
