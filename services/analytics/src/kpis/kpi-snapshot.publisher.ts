@@ -23,8 +23,8 @@ export function snapshotGapMs(minGapMs: number, lastCostMs: number | undefined):
 /**
  * Publishes `analytics.kpi_snapshot` for each active tenant and its queues: the live window shortly after every event that
  * changes it (at most once per `ANALYTICS_KPI_MIN_GAP_MS`, or ten times the last snapshot's cost when longer, per tenant
- * across replicas, through a Redis lease), and the live
- * and day windows of every active tenant every `ANALYTICS_KPI_INTERVAL_MS` (one replica per period, also a lease). A queue
+ * across replicas, through a Redis lease), and the live and day windows of every active tenant every
+ * `ANALYTICS_KPI_INTERVAL_MS` (one replica per period, also a lease). A queue
  * whose live service level falls below its target gets one `analytics.sla_breached` (outbox, with the flag's change); it
  * can breach again once it has recovered.
  */

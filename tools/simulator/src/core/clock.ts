@@ -35,9 +35,10 @@ export class SimClock {
 const abortWaiters = new WeakMap<AbortSignal, Set<() => void>>();
 
 /**
- * Calls `callback` once when `signal` aborts (at once when it already has); returns the function that cancels it. Thousands of contacts wait on the
- * simulation's one signal at once, and `EventTarget` walks its listeners on every add (to skip duplicates), so the
- * waiters are kept in a set behind a single listener instead: adding and removing one costs the same with 10 or 10,000.
+ * Calls `callback` once when `signal` aborts (at once when it already has); returns the function that cancels it.
+ * Thousands of contacts wait on the simulation's one signal at once, and `EventTarget` walks its listeners on every add
+ * (to skip duplicates), so the waiters are kept in a set behind a single listener instead: adding and removing one
+ * costs the same with 10 or 10,000.
  */
 export function onAbort(signal: AbortSignal, callback: () => void): () => void {
   if (signal.aborted) {
@@ -46,23 +47,14 @@ export function onAbort(signal: AbortSignal, callback: () => void): () => void {
   }
   let waiters = abortWaiters.get(signal);
   if (!waiters) {
-    const set = new Set<() => void>();
-    waiters = set;
-    abortWaiters.set(signal, set);
-    signal.addEventListener(
-      'abort',
-      () => {
-        abortWaiters.delete(signal);
-        for (const waiter of set) waiter();
-      },
-      { once: true },
-    );
+    const all = new Set<() => void>();
+    abortWaiters.set(signal, all);
+    signal.addEventListener('abort', () => all.forEach((waiter) => waiter()), { once: true });
+    waiters = all;
   }
-  const set = waiters;
-  set.add(callback);
-  return () => {
-    set.delete(callback);
-  };
+  const own = waiters;
+  own.add(callback);
+  return () => own.delete(callback);
 }
 
 /** Waits `ms` real milliseconds; resolves false at once when `signal` is (or becomes) aborted. */
