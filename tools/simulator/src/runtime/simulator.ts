@@ -5,7 +5,7 @@ import { AnalyticsClient } from '../clients/analytics.client';
 import { IntakeClient } from '../clients/intake.client';
 import { RoutingClient } from '../clients/routing.client';
 import { DEVELOPMENT_JWT_SECRET, TokenIssuer } from '../clients/tokens';
-import { SimClock } from '../core/clock';
+import { onAbort, SimClock } from '../core/clock';
 import { createRandom, type Random } from '../core/random';
 import { PERSONAS } from '../personas/catalog';
 import type { Scenario } from '../scenario/scenario.schema';
@@ -184,11 +184,10 @@ export class Simulator {
     const run = this.labelled.get(label);
     if (run || this.signal.aborted) return Promise.resolve(run);
     return new Promise((resolve) => {
-      const onAbort = (): void => resolve(undefined);
-      this.signal.addEventListener('abort', onAbort, { once: true });
+      const stopWaiting = onAbort(this.signal, () => resolve(undefined));
       const list = this.labelWaiters.get(label) ?? [];
       list.push(() => {
-        this.signal.removeEventListener('abort', onAbort);
+        stopWaiting();
         resolve(this.labelled.get(label));
       });
       this.labelWaiters.set(label, list);
@@ -251,7 +250,7 @@ export class Simulator {
         if (plan.after) {
           const before = await this.whenStarted(plan.after);
           if (!before) return;
-          await Promise.race([before.finished, new Promise((resolve) => this.signal.addEventListener('abort', resolve, { once: true }))]);
+          await Promise.race([before.finished, new Promise((resolve) => onAbort(this.signal, () => resolve(undefined)))]);
           if (!(await this.clock.sleep(plan.at, this.signal))) return;
         } else if (!(await this.clock.until(plan.at, this.signal))) return;
         this.launch(plan);
