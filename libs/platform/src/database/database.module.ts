@@ -6,6 +6,7 @@ import { PLATFORM_CONFIG } from '../config/tokens';
 import { DatabaseHealth } from './database.health';
 import { IdempotencyService } from './idempotency.service';
 import { PlatformTables1732300000000 } from './migrations/1732300000000-platform-tables';
+import { OutboxPendingOnly1764900000000 } from './migrations/1764900000000-outbox-pending-only';
 import { ensureSchema, migrateUnderLock } from './schema';
 
 export interface DatabaseOptions {
@@ -16,7 +17,7 @@ export interface DatabaseOptions {
 }
 
 /** Platform migrations that run before every service's own. */
-export const PLATFORM_MIGRATIONS = [PlatformTables1732300000000];
+export const PLATFORM_MIGRATIONS = [PlatformTables1732300000000, OutboxPendingOnly1764900000000];
 
 /**
  * The service's TypeORM data source, in its own Postgres schema, migrated at start. Schema changes go

@@ -8,12 +8,10 @@ import { EventPublisher } from '../messaging';
 import { CoalescingRunner } from '../scheduling/coalescing-runner';
 
 const BATCH = 500;
-/** Published rows older than an hour are pruned at most this often: the prune scans the table (no index on published_at). */
-const PRUNE_EVERY_MS = 60_000;
 /** The sweep leaves younger rows to the process that wrote them (it publishes them as soon as their transaction commits). */
 const SWEEP_AFTER_SECONDS = 5;
-/** Rows published meanwhile are marked together, at most this often (well within the sweep's 5 s). */
-const MARK_EVERY_MS = 100;
+/** Rows published meanwhile are deleted together, at most this often (well within the sweep's 5 s). */
+const DELETE_EVERY_MS = 100;
 
 interface Enqueued {
   /** The transaction depth the events were written at: a rollback to a savepoint below it discards them. */
@@ -24,27 +22,26 @@ interface Enqueued {
 /**
  * Transactional outbox: follow-up events are written in the same transaction as the work that caused them and
  * published only after it commits. The process that wrote them publishes them straight from memory once the
- * transaction has committed and then marks their rows published (one statement for everything published in the
- * last 100 ms); a periodic sweep publishes whatever was left behind (a crash between commit and publish, a failed
- * publish), taking only rows older than a few seconds. Several replicas sweep without double work (`SKIP LOCKED`);
- * JetStream de-duplicates by event id whatever is published twice.
+ * transaction has committed and then deletes their rows (one statement for everything published in the last 100 ms):
+ * the table holds only events not yet published. A periodic sweep publishes whatever was left behind (a crash between
+ * commit and publish, a failed publish), taking only rows older than a few seconds. Several replicas sweep without
+ * double work (`SKIP LOCKED`); JetStream de-duplicates by event id whatever is published twice.
  */
 @Injectable()
 export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown, EntitySubscriberInterface {
   private readonly logger = new Logger('Outbox');
   private readonly table: string;
-  private lastPrune = 0;
   /** Data sources whose transactions' commits and rollbacks this outbox is told of. */
   private readonly watched = new Set<DataSource>();
   /** Events written by transactions still open, by the transaction's query runner. */
   private readonly open = new Map<QueryRunner, Enqueued[]>();
   /** Events whose transactions have committed, waiting to be published. */
   private committed: { id: string; event: AnyCloudEvent }[] = [];
-  /** Rows published, waiting to be marked published. */
+  /** Rows published, waiting to be deleted. */
   private published: string[] = [];
-  private marking: NodeJS.Timeout | undefined;
-  /** The marking statement running, which shutdown waits for before the database connections close. */
-  private markingNow: Promise<void> | undefined;
+  private deleting: NodeJS.Timeout | undefined;
+  /** The delete of published rows running, which shutdown waits for before the database connections close. */
+  private deletingNow: Promise<void> | undefined;
   private readonly relay = new CoalescingRunner(
     () => this.publishCommitted(),
     (error) => this.logger.warn(`outbox publish failed, the sweep will retry: ${error instanceof Error ? error.message : String(error)}`),
@@ -101,8 +98,8 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown, En
   async flush(): Promise<number> {
     const fromMemory = this.committed.length;
     await this.publishCommitted();
-    clearTimeout(this.marking);
-    await this.markPublished();
+    clearTimeout(this.deleting);
+    await this.deletePublished();
     return fromMemory + (await this.sweep(0));
   }
 
@@ -138,16 +135,16 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown, En
     await this.publishCommitted().catch((error: unknown) =>
       this.logger.warn(`outbox publish at shutdown failed, the next sweep will publish: ${error instanceof Error ? error.message : String(error)}`),
     );
-    clearTimeout(this.marking);
-    await this.markingNow;
-    await this.markPublished();
+    clearTimeout(this.deleting);
+    await this.deletingNow;
+    await this.deletePublished();
     for (const source of this.watched) {
       const at = source.subscribers.indexOf(this);
       if (at >= 0) source.subscribers.splice(at, 1);
     }
   }
 
-  /** Publishes the events of committed transactions; their rows are marked published together, shortly after. */
+  /** Publishes the events of committed transactions; their rows are deleted together, shortly after. */
   private async publishCommitted(): Promise<void> {
     while (this.committed.length > 0) {
       const batch = this.committed.splice(0, BATCH);
@@ -159,22 +156,22 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown, En
         continue;
       }
       for (const row of batch) this.published.push(row.id);
-      this.marking ??= setTimeout(() => {
-        this.markingNow = this.markPublished();
-      }, MARK_EVERY_MS);
+      this.deleting ??= setTimeout(() => {
+        this.deletingNow = this.deletePublished();
+      }, DELETE_EVERY_MS);
     }
   }
 
-  /** Marks the rows published since the last time in one statement (a row left unmarked is published again by the sweep). */
-  private async markPublished(): Promise<void> {
-    this.marking = undefined;
+  /** Deletes the rows published since the last time in one statement (a row left behind is published again by the sweep). */
+  private async deletePublished(): Promise<void> {
+    this.deleting = undefined;
     const ids = this.published;
     this.published = [];
     if (ids.length === 0) return;
     try {
-      await this.dataSource.query(`UPDATE ${this.table} SET published_at = now() WHERE id = ANY($1::bigint[]) AND published_at IS NULL`, [ids]);
+      await this.dataSource.query(`DELETE FROM ${this.table} WHERE id = ANY($1::bigint[])`, [ids]);
     } catch (error) {
-      this.logger.warn(`outbox could not mark ${ids.length} published rows (the sweep will publish them again): ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(`outbox could not delete ${ids.length} published rows (the sweep will publish them again): ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
@@ -193,17 +190,13 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown, En
   private async sweepBatch(olderThanSeconds: number): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
       const rows: { id: string; event: AnyCloudEvent }[] = await manager.query(
-        `SELECT id, event FROM ${this.table} WHERE published_at IS NULL AND created_at <= now() - make_interval(secs => $1)
+        `SELECT id, event FROM ${this.table} WHERE created_at <= now() - make_interval(secs => $1)
          ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
         [olderThanSeconds],
       );
       if (rows.length > 0) {
         await this.publisher.publishMany(rows.map((row) => row.event), { sharedInbox: true });
-        await manager.query(`UPDATE ${this.table} SET published_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
-      }
-      if (Date.now() - this.lastPrune >= PRUNE_EVERY_MS) {
-        this.lastPrune = Date.now();
-        await manager.query(`DELETE FROM ${this.table} WHERE published_at < now() - interval '1 hour'`);
+        await manager.query(`DELETE FROM ${this.table} WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
       }
       return rows.length;
     });
