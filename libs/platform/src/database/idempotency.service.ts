@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { queryPrepared } from './prepared';
 import { quoteIdent } from './schema';
 
 export type IdempotentOutcome<T> = { duplicate: true } | { duplicate: false; result: T };
@@ -34,7 +35,8 @@ export class IdempotencyService {
    */
   async claim(manager: EntityManager, consumer: string, eventIds: readonly string[]): Promise<Set<string>> {
     if (eventIds.length === 0) return new Set();
-    const inserted: { event_id: string }[] = await manager.query(
+    const inserted: { event_id: string }[] = await queryPrepared(
+      manager,
       `INSERT INTO ${this.table()} (consumer, event_id) SELECT $1, unnest($2::text[])
        ON CONFLICT DO NOTHING RETURNING event_id`,
       [consumer, [...new Set(eventIds)]],

@@ -2,3 +2,4 @@ export * from './database.health';
 export * from './database.module';
 export * from './idempotency.service';
 export * from './schema';
+export * from './prepared';

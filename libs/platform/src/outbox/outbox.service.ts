@@ -3,6 +3,7 @@ import type { AnyCloudEvent } from '@switchboard/contracts';
 import { DataSource, EntityManager, type EntitySubscriberInterface, type QueryRunner, type TransactionCommitEvent, type TransactionRollbackEvent } from 'typeorm';
 import type { PlatformConfig } from '../config/platform-config';
 import { PLATFORM_CONFIG } from '../config/tokens';
+import { queryPrepared } from '../database/prepared';
 import { quoteIdent } from '../database/schema';
 import { EventPublisher } from '../messaging';
 import { CoalescingRunner } from '../scheduling/coalescing-runner';
@@ -69,11 +70,13 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown, En
   /** Records events to publish once `manager`'s transaction commits. */
   async enqueue(manager: EntityManager, events: readonly AnyCloudEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const values = events.map((_, i) => `($${i * 2 + 1}, $${i * 2 + 2}::jsonb)`).join(', ');
-    const params = events.flatMap((event) => [event.id, JSON.stringify(event)]);
-    const inserted: { id: string; event_id: string }[] = await manager.query(
-      `INSERT INTO ${this.table} (event_id, event) VALUES ${values} ON CONFLICT (event_id) DO NOTHING RETURNING id, event_id`,
-      params,
+    // One text for any number of events (a prepared statement), rows in the events' order.
+    const inserted: { id: string; event_id: string }[] = await queryPrepared(
+      manager,
+      `INSERT INTO ${this.table} (event_id, event)
+       SELECT v.event->>'id', v.event FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS v(event, n) ORDER BY v.n
+       ON CONFLICT (event_id) DO NOTHING RETURNING id, event_id`,
+      [JSON.stringify(events)],
     );
     const runner = manager.queryRunner;
     // A transaction may run on another pool of the same database (a second data source).
@@ -169,7 +172,7 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown, En
     this.published = [];
     if (ids.length === 0) return;
     try {
-      await this.dataSource.query(`DELETE FROM ${this.table} WHERE id = ANY($1::bigint[])`, [ids]);
+      await queryPrepared(this.dataSource, `DELETE FROM ${this.table} WHERE id = ANY($1::bigint[])`, [ids]);
     } catch (error) {
       this.logger.warn(`outbox could not delete ${ids.length} published rows (the sweep will publish them again): ${error instanceof Error ? error.message : String(error)}`);
     }

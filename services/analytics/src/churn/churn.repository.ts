@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ChurnRiskLevel } from '@switchboard/contracts';
-import { quoteIdent } from '@switchboard/platform';
+import { queryPrepared, quoteIdent } from '@switchboard/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import { byTenantThen } from '../shared/row-order';
 import type { ChurnAssessment, CustomerContact } from './churn-risk';
@@ -40,7 +40,7 @@ export class ChurnRepository {
   async recordContacts(manager: EntityManager, contacts: readonly { tenant: string; interactionId: string; customerId: string; at: Date }[]): Promise<void> {
     if (contacts.length === 0) return;
     const rows = [...contacts].sort(byTenantThen((row) => row.interactionId));
-    await manager.query(
+    await queryPrepared(manager,
       `INSERT INTO ${this.schema}.customer_contact (tenant, interaction_id, customer_id, contacted_at)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[])
        ON CONFLICT (tenant, interaction_id) DO NOTHING`,
@@ -56,7 +56,7 @@ export class ChurnRepository {
     if (changes.length === 0) return new Map();
     const rows = [...changes].sort(byTenantThen((row) => row.interactionId));
     // TypeORM answers an UPDATE … RETURNING with [rows, affected].
-    const [updated]: [{ tenant: string; interaction_id: string; customer_id: string }[], number] = await manager.query(
+    const [updated]: [{ tenant: string; interaction_id: string; customer_id: string }[], number] = await queryPrepared(manager,
       `UPDATE ${this.schema}.customer_contact c SET
          abandoned = c.abandoned OR COALESCE(v.abandoned, false),
          resolved = COALESCE(v.resolved, c.resolved),
@@ -81,7 +81,7 @@ export class ChurnRepository {
   async contactsOf(manager: EntityManager, customers: readonly { tenant: string; customerId: string; since: Date }[]): Promise<Map<string, CustomerContact[]>> {
     const result = new Map<string, CustomerContact[]>();
     if (customers.length === 0) return result;
-    const rows: (ContactRow & { tenant: string; customer_id: string })[] = await manager.query(
+    const rows: (ContactRow & { tenant: string; customer_id: string })[] = await queryPrepared(manager,
       `SELECT c.tenant, c.customer_id, c.interaction_id, c.contacted_at, c.abandoned, c.resolved, c.end_sentiment
        FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS v(tenant, customer_id, since)
        JOIN ${this.schema}.customer_contact c ON c.tenant = v.tenant AND c.customer_id = v.customer_id AND c.contacted_at >= v.since
@@ -114,13 +114,13 @@ export class ChurnRepository {
     if (assessments.length === 0) return new Map();
     const rows = [...assessments].sort(byTenantThen((row) => row.customerId));
     const keys = [rows.map((r) => r.tenant), rows.map((r) => r.customerId)];
-    const previous: { tenant: string; customer_id: string; level: ChurnRiskLevel }[] = await manager.query(
+    const previous: { tenant: string; customer_id: string; level: ChurnRiskLevel }[] = await queryPrepared(manager,
       `SELECT r.tenant, r.customer_id, r.level FROM ${this.schema}.churn_risk r
        JOIN unnest($1::text[], $2::text[]) AS v(tenant, customer_id) ON r.tenant = v.tenant AND r.customer_id = v.customer_id
        ORDER BY r.tenant, r.customer_id FOR UPDATE OF r`,
       keys,
     );
-    await manager.query(
+    await queryPrepared(manager,
       `INSERT INTO ${this.schema}.churn_risk (tenant, customer_id, score, level, reasons, assessed_at)
        SELECT * FROM unnest($1::text[], $2::text[], $3::float8[], $4::text[], $5::jsonb[], $6::timestamptz[])
        ON CONFLICT (tenant, customer_id) DO UPDATE SET
@@ -137,7 +137,7 @@ export class ChurnRepository {
   }
 
   async find(tenant: string, customerId: string): Promise<StoredChurnRisk | undefined> {
-    const rows: { score: number; level: ChurnRiskLevel; reasons: ChurnAssessment['reasons']; assessed_at: Date }[] = await this.dataSource.query(
+    const rows: { score: number; level: ChurnRiskLevel; reasons: ChurnAssessment['reasons']; assessed_at: Date }[] = await queryPrepared(this.dataSource,
       `SELECT score, level, reasons, assessed_at FROM ${this.schema}.churn_risk WHERE tenant = $1 AND customer_id = $2`,
       [tenant, customerId],
     );

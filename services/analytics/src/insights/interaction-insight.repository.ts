@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { quoteIdent } from '@switchboard/platform';
+import { queryPrepared, quoteIdent } from '@switchboard/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import { byTenantThen, oneRowPerInteraction } from '../shared/row-order';
 
@@ -99,7 +99,7 @@ export class InteractionInsightRepository {
     if (contexts.length === 0) return;
     const rows = oneRowPerInteraction(contexts, (known, next) => ({ ...known, ...definedOf(next) }));
     const column = (key: 'agentId' | 'customerId' | 'queueId' | 'channel'): (string | null)[] => rows.map((row) => row[key] ?? null);
-    await manager.query(
+    await queryPrepared(manager,
       `INSERT INTO ${this.table} AS i (tenant, interaction_id, agent_id, customer_id, queue_id, channel)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
        ON CONFLICT (tenant, interaction_id) DO UPDATE SET
@@ -148,7 +148,7 @@ export class InteractionInsightRepository {
       group.smallTalk += score.smallTalk ? 1 : 0;
     }
     const rows = [...groups.values()].sort(byInteraction);
-    const result: { tenant: string; interaction_id: string; agent_id: string | null; customer_id: string | null }[] = await manager.query(
+    const result: { tenant: string; interaction_id: string; agent_id: string | null; customer_id: string | null }[] = await queryPrepared(manager,
       `INSERT INTO ${this.table} AS i (tenant, interaction_id, utterances, sentiment_sum, sentiment_start, sentiment_end, sentiment_min,
          abusive_count, gratitude, small_talk_count)
        SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::int[], $9::bool[], $10::int[])
@@ -191,7 +191,7 @@ export class InteractionInsightRepository {
   ): Promise<Map<string, InteractionInsight>> {
     if (ends.length === 0) return new Map();
     const rows = [...ends].sort(byInteraction);
-    const result: Row[] = await manager.query(
+    const result: Row[] = await queryPrepared(manager,
       `INSERT INTO ${this.table} AS i (tenant, interaction_id, agent_id, ended_at)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[])
        ON CONFLICT (tenant, interaction_id) DO UPDATE SET
@@ -203,7 +203,7 @@ export class InteractionInsightRepository {
   }
 
   async find(tenant: string, interactionId: string): Promise<InteractionInsight | undefined> {
-    const rows: Row[] = await this.dataSource.query(
+    const rows: Row[] = await queryPrepared(this.dataSource,
       `SELECT ${COLUMNS} FROM ${this.table} WHERE tenant = $1 AND interaction_id = $2`,
       [tenant, interactionId],
     );

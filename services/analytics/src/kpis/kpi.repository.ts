@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AgentState } from '@switchboard/contracts';
-import { quoteIdent } from '@switchboard/platform';
+import { queryPrepared, quoteIdent } from '@switchboard/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import { rounds } from '../shared/rounds';
 import { byTenantThen, oneRowPerInteraction } from '../shared/row-order';
@@ -93,7 +93,7 @@ export class KpiRepository {
     // A stable row order keeps concurrent batches from deadlocking on each other.
     const rows = oneRowPerInteraction(facts, firstKnown);
     const column = <K extends keyof ContactFact>(key: K): (ContactFact[K] | null)[] => rows.map((row) => row[key] ?? null);
-    await manager.query(
+    await queryPrepared(manager,
       `INSERT INTO ${this.contact} AS c (tenant, interaction_id, queue_id, customer_id, channel, created_at, answered_at, agent_id, ended_at, end_reason)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[],
          $9::timestamptz[], $10::text[])
@@ -129,7 +129,7 @@ export class KpiRepository {
     if (queues.length === 0) return;
     const distinct = new Map(queues.map((queue) => [`${queue.tenant}/${queue.queueId}`, queue]));
     const rows = [...distinct.values()].sort(byTenantThen((row) => row.queueId));
-    await manager.query(
+    await queryPrepared(manager,
       `WITH seen AS (SELECT * FROM unnest($1::text[], $2::text[]) AS v(tenant, queue_id)),
          added AS (INSERT INTO ${this.queue} (tenant, queue_id) SELECT tenant, queue_id FROM seen ON CONFLICT (tenant, queue_id) DO NOTHING)
        UPDATE ${this.queue} q SET last_seen_at = now() FROM seen
@@ -147,13 +147,13 @@ export class KpiRepository {
   async recordAgentStates(manager: EntityManager, changes: readonly AgentStateFact[]): Promise<void> {
     for (const round of rounds(changes, (change) => `${change.tenant}/${change.agentId}`)) {
       const params = [round.map((c) => c.tenant), round.map((c) => c.agentId), round.map((c) => c.at), round.map((c) => c.state)];
-      await manager.query(
+      await queryPrepared(manager,
         `UPDATE ${this.span} s SET ended_at = v.at
          FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS v(tenant, agent_id, at)
          WHERE s.tenant = v.tenant AND s.agent_id = v.agent_id AND s.started_at < v.at AND (s.ended_at IS NULL OR s.ended_at > v.at)`,
         params.slice(0, 3),
       );
-      await manager.query(
+      await queryPrepared(manager,
         `INSERT INTO ${this.span} (tenant, agent_id, started_at, state, ended_at)
          SELECT v.tenant, v.agent_id, v.at, v.state,
            (SELECT min(x.started_at) FROM ${this.span} x WHERE x.tenant = v.tenant AND x.agent_id = v.agent_id AND x.started_at > v.at)
@@ -165,7 +165,7 @@ export class KpiRepository {
   }
 
   async setTarget(tenant: string, queueId: string, target: SlaTarget): Promise<void> {
-    await this.dataSource.query(
+    await queryPrepared(this.dataSource,
       `INSERT INTO ${this.queue} (tenant, queue_id, sla_percent, sla_seconds) VALUES ($1, $2, $3, $4)
        ON CONFLICT (tenant, queue_id) DO UPDATE SET sla_percent = EXCLUDED.sla_percent, sla_seconds = EXCLUDED.sla_seconds`,
       [tenant, queueId, target.percent, target.seconds],
@@ -173,7 +173,7 @@ export class KpiRepository {
   }
 
   async queues(tenant: string, queueId?: string): Promise<QueueRecord[]> {
-    const rows: { queue_id: string; sla_percent: number | null; sla_seconds: number | null; breached: boolean }[] = await this.dataSource.query(
+    const rows: { queue_id: string; sla_percent: number | null; sla_seconds: number | null; breached: boolean }[] = await queryPrepared(this.dataSource,
       `SELECT queue_id, sla_percent, sla_seconds, breached FROM ${this.queue}
        WHERE tenant = $1 AND ($2::text IS NULL OR queue_id = $2) ORDER BY queue_id`,
       [tenant, queueId ?? null],
@@ -191,7 +191,7 @@ export class KpiRepository {
    */
   async setBreached(manager: EntityManager, tenant: string, flags: readonly { queueId: string; breached: boolean }[]): Promise<Set<string>> {
     if (flags.length === 0) return new Set();
-    const [rows]: [{ queue_id: string }[], number] = await manager.query(
+    const [rows]: [{ queue_id: string }[], number] = await queryPrepared(manager,
       `UPDATE ${this.queue} q SET breached = v.breached
        FROM unnest($2::text[], $3::boolean[]) AS v(queue_id, breached)
        WHERE q.tenant = $1 AND q.queue_id = v.queue_id AND q.breached <> v.breached
@@ -203,7 +203,7 @@ export class KpiRepository {
 
   /** Tenants with a queue seen since `since` or an agent logged in now. */
   async activeTenants(since: Date): Promise<string[]> {
-    const rows: { tenant: string }[] = await this.dataSource.query(
+    const rows: { tenant: string }[] = await queryPrepared(this.dataSource,
       `SELECT DISTINCT tenant FROM ${this.queue} WHERE last_seen_at >= $1
        UNION SELECT DISTINCT tenant FROM ${this.span} WHERE ended_at IS NULL AND state <> 'offline'`,
       [since],

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { PLATFORM_CONFIG, quoteIdent, type PlatformConfig } from '@switchboard/platform';
+import { PLATFORM_CONFIG, type PlatformConfig, queryPrepared, quoteIdent } from '@switchboard/platform';
 
 /** One event as the archive stores it. */
 export interface ArchiveRow {
@@ -60,7 +60,7 @@ export class ArchiveRepository {
           `"stream":${JSON.stringify(r.stream)},"stream_seq":${r.streamSeq},"event":${r.json}}`,
       )
       .join(',')}]`;
-    const result: [unknown[], number] = await this.dataSource.query(
+    const result: [unknown[], number] = await queryPrepared(this.dataSource,
       `INSERT INTO ${this.table} (event_id, tenant_id, type, interaction_id, agent_id, event_time, stream, stream_seq, event)
        SELECT event_id, tenant_id, type, interaction_id, agent_id, event_time, stream, stream_seq, event
        FROM json_to_recordset($1::json) AS r(event_id text, tenant_id text, type text, interaction_id text, agent_id text,
@@ -72,7 +72,7 @@ export class ArchiveRepository {
   }
 
   private async insertAsArrays(rows: readonly ArchiveRow[]): Promise<number> {
-    const result: [unknown[], number] = await this.dataSource.query(
+    const result: [unknown[], number] = await queryPrepared(this.dataSource,
       `INSERT INTO ${this.table} (event_id, tenant_id, type, interaction_id, agent_id, event_time, stream, stream_seq, event)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::bigint[], $9::json[])
        ON CONFLICT (event_id) DO NOTHING`,
@@ -94,7 +94,7 @@ export class ArchiveRepository {
   /** The ids among `ids` that are archived. */
   async archivedIds(ids: readonly string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
-    const rows: { event_id: string }[] = await this.dataSource.query(
+    const rows: { event_id: string }[] = await queryPrepared(this.dataSource,
       `SELECT event_id FROM ${this.table} WHERE event_id = ANY($1::text[])`,
       [ids],
     );
@@ -103,7 +103,7 @@ export class ArchiveRepository {
 
   /** Ids archived within the last `windowMs`, after `afterSeq`, oldest first, with their age in ms. */
   async recentIds(windowMs: number, afterSeq: string, limit: number): Promise<{ seq: string; id: string; ageMs: number }[]> {
-    const rows: { seq: string; event_id: string; age_ms: number }[] = await this.dataSource.query(
+    const rows: { seq: string; event_id: string; age_ms: number }[] = await queryPrepared(this.dataSource,
       `SELECT seq::text AS seq, event_id, (extract(epoch FROM now() - archived_at) * 1000)::float8 AS age_ms
        FROM ${this.table}
        WHERE archived_at > now() - ($1::float8 * interval '1 millisecond') AND seq > $2::bigint

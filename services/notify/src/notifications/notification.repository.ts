@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { GroupCommit, PLATFORM_CONFIG, quoteIdent, type PlatformConfig } from '@switchboard/platform';
+import { GroupCommit, PLATFORM_CONFIG, type PlatformConfig, queryPrepared, quoteIdent } from '@switchboard/platform';
 import { returnedRows } from '../database/query-rows';
 import { DataSource } from 'typeorm';
 import type { Recipient } from './notification-plan';
@@ -137,7 +137,7 @@ export class NotificationRepository {
       digest: d.digest,
     }));
     // created_at as whole epoch milliseconds (what a parsed timestamp keeps), so no date string is parsed per row.
-    const inserted: { id: string; seq: string; created_ms: number }[] = await this.dataSource.query(
+    const inserted: { id: string; seq: string; created_ms: number }[] = await queryPrepared(this.dataSource,
       `WITH serialised AS MATERIALIZED (SELECT pg_advisory_xact_lock(hashtext($3)) AS locked),
        n AS (
          INSERT INTO ${this.table} (id, tenant, recipient, kind, event_type, severity, source_event_id, event_time, payload, held_until)
@@ -182,7 +182,7 @@ export class NotificationRepository {
     const missing = list.flatMap((n, i) => (stored[i] ? [] : [i]));
     if (missing.length > 0) {
       const key = (tenant: string, sourceEventId: string, recipient: string) => `${tenant}\u0000${sourceEventId}\u0000${recipient}`;
-      const existing: Row[] = await this.dataSource.query(
+      const existing: Row[] = await queryPrepared(this.dataSource,
         `SELECT n.* FROM ${this.table} n
          JOIN jsonb_to_recordset($1::jsonb) AS k(tenant text, source_event_id text, recipient text) USING (tenant, source_event_id, recipient)`,
         [JSON.stringify(missing.map((i) => ({ tenant: list[i]?.tenant, source_event_id: list[i]?.sourceEventId, recipient: list[i]?.recipient })))],
@@ -201,12 +201,12 @@ export class NotificationRepository {
   }
 
   async find(tenant: string, id: string): Promise<NotificationRecord | undefined> {
-    const rows: Row[] = await this.dataSource.query(`SELECT * FROM ${this.table} WHERE tenant = $1 AND id = $2`, [tenant, id]);
+    const rows: Row[] = await queryPrepared(this.dataSource, `SELECT * FROM ${this.table} WHERE tenant = $1 AND id = $2`, [tenant, id]);
     return rows[0] ? toRecord(rows[0]) : undefined;
   }
 
   async findMany(ids: readonly string[]): Promise<Map<string, NotificationRecord>> {
-    const rows: Row[] = ids.length === 0 ? [] : await this.dataSource.query(`SELECT * FROM ${this.table} WHERE id = ANY($1::uuid[])`, [ids]);
+    const rows: Row[] = ids.length === 0 ? [] : await queryPrepared(this.dataSource, `SELECT * FROM ${this.table} WHERE id = ANY($1::uuid[])`, [ids]);
     return new Map(rows.map((row) => [row.id, toRecord(row)]));
   }
 
@@ -232,7 +232,7 @@ export class NotificationRepository {
    */
   async releaseDue(now: Date, limit: number): Promise<NotificationRecord[]> {
     const rows = returnedRows<Row>(
-      await this.dataSource.query(
+      await queryPrepared(this.dataSource,
         `WITH serialised AS MATERIALIZED (SELECT pg_advisory_xact_lock(hashtext($3)) AS locked)
          UPDATE ${this.table} t SET held_until = NULL, seq = nextval(pg_get_serial_sequence($3, 'seq'))
          FROM serialised
@@ -256,7 +256,7 @@ export class NotificationRepository {
 
   /** One statement: each acknowledged row as this batch left it, or as an earlier acknowledgement did. */
   private async ackBatch(items: readonly AckRequest[]): Promise<(NotificationRecord | undefined)[]> {
-    const rows: (Row & { i: number })[] = await this.dataSource.query(
+    const rows: (Row & { i: number })[] = await queryPrepared(this.dataSource,
       `WITH v AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(i int, tenant text, recipients text[], id uuid, by text, at timestamptz)),
        acked AS (
@@ -275,7 +275,7 @@ export class NotificationRepository {
     // it, yet its snapshot shows the row as before. A fresh read shows the acknowledgement.
     const raced = [...byItem].filter(([, record]) => record.ackedAt === null);
     if (raced.length > 0) {
-      const fresh: Row[] = await this.dataSource.query(`SELECT * FROM ${this.table} WHERE id = ANY($1::uuid[])`, [raced.map(([, record]) => record.id)]);
+      const fresh: Row[] = await queryPrepared(this.dataSource, `SELECT * FROM ${this.table} WHERE id = ANY($1::uuid[])`, [raced.map(([, record]) => record.id)]);
       const byId = new Map(fresh.map((row) => [row.id, toRecord(row)]));
       for (const [i, record] of raced) byItem.set(i, byId.get(record.id) ?? record);
     }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PLATFORM_CONFIG, quoteIdent, type PlatformConfig } from '@switchboard/platform';
+import { PLATFORM_CONFIG, type PlatformConfig, queryPrepared, quoteIdent } from '@switchboard/platform';
 import { returnedRows } from '../database/query-rows';
 import { DataSource } from 'typeorm';
 import type { Severity } from '../notifications/severity';
@@ -64,7 +64,7 @@ export class SubscriptionRepository {
   }
 
   async create(s: Omit<Subscription, 'createdAt' | 'updatedAt'>): Promise<Subscription> {
-    const rows: Row[] = await this.dataSource.query(
+    const rows: Row[] = await queryPrepared(this.dataSource,
       `INSERT INTO ${this.table} (id, tenant, channel, target, secret, event_types, min_severity, quiet_hours, escalate_after_seconds, digest_interval_seconds)
        VALUES ($1, $2, $3, $4, $5, $6::text[], $7, $8::jsonb, $9, $10) RETURNING *`,
       [s.id, s.tenant, s.channel, s.target, s.secret, s.eventTypes, s.minSeverity, s.quietHours ? JSON.stringify(s.quietHours) : null, s.escalateAfterSeconds, s.digestIntervalSeconds],
@@ -73,26 +73,26 @@ export class SubscriptionRepository {
   }
 
   async list(tenant: string): Promise<Subscription[]> {
-    const rows: Row[] = await this.dataSource.query(`SELECT * FROM ${this.table} WHERE tenant = $1 ORDER BY created_at`, [tenant]);
+    const rows: Row[] = await queryPrepared(this.dataSource, `SELECT * FROM ${this.table} WHERE tenant = $1 ORDER BY created_at`, [tenant]);
     return rows.map(toSubscription);
   }
 
   /** Subscriptions of these tenants. */
   async listForTenants(tenants: readonly string[]): Promise<Subscription[]> {
     if (tenants.length === 0) return [];
-    const rows: Row[] = await this.dataSource.query(`SELECT * FROM ${this.table} WHERE tenant = ANY($1::text[])`, [tenants]);
+    const rows: Row[] = await queryPrepared(this.dataSource, `SELECT * FROM ${this.table} WHERE tenant = ANY($1::text[])`, [tenants]);
     return rows.map(toSubscription);
   }
 
   /** Subscriptions by id (any tenant; callers check the tenant they expect). */
   async findMany(ids: readonly string[]): Promise<Map<string, Subscription>> {
     if (ids.length === 0) return new Map();
-    const rows: Row[] = await this.dataSource.query(`SELECT * FROM ${this.table} WHERE id = ANY($1::uuid[])`, [ids]);
+    const rows: Row[] = await queryPrepared(this.dataSource, `SELECT * FROM ${this.table} WHERE id = ANY($1::uuid[])`, [ids]);
     return new Map(rows.map((row) => [row.id, toSubscription(row)]));
   }
 
   async find(tenant: string, id: string): Promise<Subscription | undefined> {
-    const rows: Row[] = await this.dataSource.query(`SELECT * FROM ${this.table} WHERE tenant = $1 AND id = $2`, [tenant, id]);
+    const rows: Row[] = await queryPrepared(this.dataSource, `SELECT * FROM ${this.table} WHERE tenant = $1 AND id = $2`, [tenant, id]);
     return rows[0] ? toSubscription(rows[0]) : undefined;
   }
 
@@ -102,7 +102,7 @@ export class SubscriptionRepository {
     patch: { eventTypes?: string[]; minSeverity?: Severity; quietHours?: QuietHours | null },
   ): Promise<Subscription | undefined> {
     const rows = returnedRows<Row>(
-      await this.dataSource.query(
+      await queryPrepared(this.dataSource,
       `UPDATE ${this.table} SET
          event_types = COALESCE($3::text[], event_types),
          min_severity = COALESCE($4, min_severity),
@@ -123,7 +123,7 @@ export class SubscriptionRepository {
   }
 
   async remove(tenant: string, id: string): Promise<boolean> {
-    const result: [unknown[], number] = await this.dataSource.query(`DELETE FROM ${this.table} WHERE tenant = $1 AND id = $2`, [tenant, id]);
+    const result: [unknown[], number] = await queryPrepared(this.dataSource, `DELETE FROM ${this.table} WHERE tenant = $1 AND id = $2`, [tenant, id]);
     return result[1] > 0;
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AgentState } from '@switchboard/contracts';
-import { PLATFORM_CONFIG, quoteIdent, type PlatformConfig } from '@switchboard/platform';
+import { PLATFORM_CONFIG, queryPrepared, quoteIdent, type PlatformConfig } from '@switchboard/platform';
 import type { OpenWork } from '../hot-state/hot-state.repository';
 import type { AgentRow, CustomerRow, InteractionRow, OfferRow, OfferStatus, QueueRow } from './rows';
 
@@ -63,7 +63,7 @@ export class RoutingRepository {
   }
 
   async upsertAgent(a: Omit<AgentRow, 'state' | 'state_since' | 'state_reason' | 'last_offered_at' | 'strain_level' | 'missed_in_row' | 'wrap_up_until'>): Promise<void> {
-    await this.dataSource.query(
+    await queryPrepared(this.dataSource,
       `INSERT INTO ${this.s}.agent (tenant, id, name, skills, capacity, languages, team, started_at, shift)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)
        ON CONFLICT (tenant, id) DO UPDATE SET name=$3, skills=$4, capacity=$5, languages=$6, team=$7, started_at=$8, shift=$9`,
@@ -72,12 +72,12 @@ export class RoutingRepository {
   }
 
   async agent(tenant: string, id: string, db: Db = this.dataSource): Promise<AgentRow | undefined> {
-    const rows: AgentRow[] = await db.query(`SELECT * FROM ${this.s}.agent WHERE tenant=$1 AND id=$2`, [tenant, id]);
+    const rows: AgentRow[] = await queryPrepared(db, `SELECT * FROM ${this.s}.agent WHERE tenant=$1 AND id=$2`, [tenant, id]);
     return rows[0];
   }
 
   async agents(tenant: string): Promise<AgentRow[]> {
-    return this.dataSource.query(`SELECT * FROM ${this.s}.agent WHERE tenant=$1 ORDER BY id`, [tenant]);
+    return queryPrepared(this.dataSource, `SELECT * FROM ${this.s}.agent WHERE tenant=$1 ORDER BY id`, [tenant]);
   }
 
   /** Sets an agent's state; returns the previous state, or undefined when unchanged or unknown. */
@@ -89,7 +89,7 @@ export class RoutingRepository {
     reason: string | null,
     extra: { wrapUpUntil?: Date | null; resetMissed?: boolean; onlyFrom?: AgentState[] } = {},
   ): Promise<AgentState | undefined> {
-    const result: [{ previous: AgentState }[], number] = await db.query(
+    const result: [{ previous: AgentState }[], number] = await queryPrepared(db,
       `UPDATE ${this.s}.agent a SET state=$3, state_since=now(), state_reason=$4, wrap_up_until=$5,
          missed_in_row = CASE WHEN $6 THEN 0 ELSE a.missed_in_row END
        FROM (SELECT tenant, id, state AS previous FROM ${this.s}.agent WHERE tenant=$1 AND id=$2 FOR UPDATE) p
@@ -102,15 +102,15 @@ export class RoutingRepository {
 
   async resetMissed(db: Db, tenant: string, id: string): Promise<void> {
     // Only when set: an agent's row is locked only when it changes.
-    await db.query(`UPDATE ${this.s}.agent SET missed_in_row=0 WHERE tenant=$1 AND id=$2 AND missed_in_row <> 0`, [tenant, id]);
+    await queryPrepared(db, `UPDATE ${this.s}.agent SET missed_in_row=0 WHERE tenant=$1 AND id=$2 AND missed_in_row <> 0`, [tenant, id]);
   }
 
   async setStrain(tenant: string, agentId: string, level: string): Promise<void> {
-    await this.dataSource.query(`UPDATE ${this.s}.agent SET strain_level=$3 WHERE tenant=$1 AND id=$2`, [tenant, agentId, level]);
+    await queryPrepared(this.dataSource, `UPDATE ${this.s}.agent SET strain_level=$3 WHERE tenant=$1 AND id=$2`, [tenant, agentId, level]);
   }
 
   async upsertQueue(q: QueueRow): Promise<void> {
-    await this.dataSource.query(
+    await queryPrepared(this.dataSource,
       `INSERT INTO ${this.s}.queue (tenant, id, name, channel, required_skills, priority, sla, strategy, offer_timeout_seconds, wrap_up_seconds, overflow)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)
        ON CONFLICT (tenant, id) DO UPDATE SET name=$3, channel=$4, required_skills=$5, priority=$6, sla=$7, strategy=$8,
@@ -121,18 +121,18 @@ export class RoutingRepository {
   }
 
   async queue(tenant: string, id: string, db: Db = this.dataSource): Promise<QueueRow | undefined> {
-    const rows: QueueRow[] = await db.query(`SELECT * FROM ${this.s}.queue WHERE tenant=$1 AND id=$2`, [tenant, id]);
+    const rows: QueueRow[] = await queryPrepared(db, `SELECT * FROM ${this.s}.queue WHERE tenant=$1 AND id=$2`, [tenant, id]);
     return rows[0];
   }
 
   async queues(tenant: string): Promise<QueueRow[]> {
-    return this.dataSource.query(`SELECT * FROM ${this.s}.queue WHERE tenant=$1 ORDER BY id`, [tenant]);
+    return queryPrepared(this.dataSource, `SELECT * FROM ${this.s}.queue WHERE tenant=$1 ORDER BY id`, [tenant]);
   }
 
   /** Inserts new interactions in one statement; returns the `tenant|id` of those not known before. */
   async insertInteractions(db: Db, rows: Pick<InteractionRow, 'tenant' | 'id' | 'queue_id' | 'channel' | 'customer_id' | 'vip' | 'language' | 'priority'>[]): Promise<Set<string>> {
     if (rows.length === 0) return new Set();
-    const inserted: { tenant: string; id: string }[] = await db.query(
+    const inserted: { tenant: string; id: string }[] = await queryPrepared(db,
       `INSERT INTO ${this.s}.interaction (tenant, id, queue_id, channel, customer_id, vip, language, priority, status, queued_at)
        SELECT tenant, id, queue_id, channel, customer_id, vip, language, priority, 'queued', now()
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::int[])
@@ -145,7 +145,7 @@ export class RoutingRepository {
   }
 
   async interaction(tenant: string, id: string, db: Db = this.dataSource, lock = false): Promise<InteractionRow | undefined> {
-    const rows: InteractionRow[] = await db.query(
+    const rows: InteractionRow[] = await queryPrepared(db,
       `SELECT * FROM ${this.s}.interaction WHERE tenant=$1 AND id=$2${lock ? ' FOR UPDATE' : ''}`,
       [tenant, id],
     );
@@ -164,7 +164,7 @@ export class RoutingRepository {
   async lockInteractionsWithOffers(db: Db, keys: readonly { tenant: string; id: string }[]): Promise<Map<string, InteractionWithOffer>> {
     const out = new Map<string, InteractionWithOffer>();
     if (keys.length === 0) return out;
-    const rows: (InteractionRow & { offer_id: string | null; offer_status: OfferStatus; offer_agent_id: string; offer_queue_id: string; offer_channel: OfferRow['channel'] })[] = await db.query(
+    const rows: (InteractionRow & { offer_id: string | null; offer_status: OfferStatus; offer_agent_id: string; offer_queue_id: string; offer_channel: OfferRow['channel'] })[] = await queryPrepared(db,
       `SELECT i.*, o.id::text AS offer_id, o.status AS offer_status, o.agent_id AS offer_agent_id, o.queue_id AS offer_queue_id, o.channel AS offer_channel
        FROM ${this.s}.interaction i
        JOIN unnest($1::text[], $2::text[]) AS k(tenant, id) ON i.tenant=k.tenant AND i.id=k.id
@@ -209,7 +209,7 @@ export class RoutingRepository {
    * (disposition `resolved: false`) within that many days if any, else the one who handled the latest contact.
    */
   async waitingForRound(tenant: string, stickyDays: number | undefined): Promise<WaitingRow[]> {
-    return this.dataSource.query(
+    return queryPrepared(this.dataSource,
       `SELECT i.*, f.abusive AS flag_abusive, f.churn_level AS flag_churn, s.agent_id AS sticky_agent, s.unresolved AS sticky_unresolved
        FROM ${this.s}.interaction i
        LEFT JOIN ${this.s}.customer_flag f ON f.tenant=i.tenant AND f.customer_id=i.customer_id
@@ -224,12 +224,12 @@ export class RoutingRepository {
   }
 
   async tenantsWithQueuedWork(): Promise<string[]> {
-    const rows: { tenant: string }[] = await this.dataSource.query(`SELECT DISTINCT tenant FROM ${this.s}.interaction WHERE status='queued'`);
+    const rows: { tenant: string }[] = await queryPrepared(this.dataSource, `SELECT DISTINCT tenant FROM ${this.s}.interaction WHERE status='queued'`);
     return rows.map((r) => r.tenant);
   }
 
   async waitingInQueue(tenant: string, queueId: string): Promise<InteractionRow[]> {
-    return this.dataSource.query(
+    return queryPrepared(this.dataSource,
       `SELECT * FROM ${this.s}.interaction WHERE tenant=$1 AND queue_id=$2 AND status IN ('queued','offered') ORDER BY queued_at`,
       [tenant, queueId],
     );
@@ -250,7 +250,7 @@ export class RoutingRepository {
   async recordDispositions(db: Db, items: readonly { tenant: string; id: string; resolved: boolean; code: string | null }[]): Promise<Map<string, RecordedDisposition>> {
     const out = new Map<string, RecordedDisposition>();
     if (items.length === 0) return out;
-    const rows: (InteractionRow & { agent_state: AgentState | null; agent_open: string; tenant_settings: Record<string, unknown> | null })[] = await db.query(
+    const rows: (InteractionRow & { agent_state: AgentState | null; agent_open: string; tenant_settings: Record<string, unknown> | null })[] = await queryPrepared(db,
       `WITH v AS (SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[], $4::text[]) AS v(tenant, id, resolved, code)),
        d AS (UPDATE ${this.s}.interaction i SET resolved=v.resolved, disposition_code=v.code, disposed_at=now()
          FROM v WHERE i.tenant=v.tenant AND i.id=v.id RETURNING i.*)
@@ -273,7 +273,7 @@ export class RoutingRepository {
    * (assigned) interaction. Undefined when the agent is unknown.
    */
   async wrapUpContext(db: Db, tenant: string, agentId: string, queueId: string, ending?: { interactionId: string; at: Date }): Promise<WrapUpContext | undefined> {
-    const rows: WrapUpContextRow[] = await db.query(
+    const rows: WrapUpContextRow[] = await queryPrepared(db,
       `${ending ? `WITH ended AS (UPDATE ${this.s}.interaction SET status='ended', ended_at=$5 WHERE tenant=$1 AND id=$4 RETURNING id)` : ''}
        SELECT a.state,
          (SELECT count(*) FROM ${this.s}.interaction x WHERE x.tenant=$1 AND x.agent_id=$2 AND x.status='assigned' AND x.id IS DISTINCT FROM $4::text) AS open,
@@ -288,7 +288,7 @@ export class RoutingRepository {
 
   /** Marks an interaction abusive; returns its customer, or undefined when the interaction is unknown. */
   async flagInteractionAbusive(db: Db, tenant: string, id: string): Promise<string | undefined> {
-    const rows: [{ customer_id: string }[], number] = await db.query(
+    const rows: [{ customer_id: string }[], number] = await queryPrepared(db,
       `UPDATE ${this.s}.interaction SET abusive=true WHERE tenant=$1 AND id=$2 RETURNING customer_id`,
       [tenant, id],
     );
@@ -297,7 +297,7 @@ export class RoutingRepository {
 
   /** Brings an agent's wrap-up end forward to `until` (never later than it was). */
   async shortenWrapUp(db: Db, tenant: string, agentId: string, until: Date): Promise<boolean> {
-    const result: [unknown[], number] = await db.query(
+    const result: [unknown[], number] = await queryPrepared(db,
       `UPDATE ${this.s}.agent SET wrap_up_until=$3 WHERE tenant=$1 AND id=$2 AND state='wrap_up' AND (wrap_up_until IS NULL OR wrap_up_until > $3)`,
       [tenant, agentId, until],
     );
@@ -306,7 +306,7 @@ export class RoutingRepository {
 
   /** Rolling occupancy per agent: share of the window spent handling interactions. */
   async occupancy(tenant: string, windowMinutes: number): Promise<Map<string, number>> {
-    const rows: { agent_id: string; busy: number }[] = await this.dataSource.query(
+    const rows: { agent_id: string; busy: number }[] = await queryPrepared(this.dataSource,
       `SELECT agent_id, sum(extract(epoch FROM (coalesce(ended_at, now()) - greatest(assigned_at, now() - make_interval(mins => $2::int)))))::float AS busy
        FROM ${this.s}.interaction
        WHERE tenant=$1 AND agent_id IS NOT NULL AND assigned_at IS NOT NULL
@@ -322,7 +322,7 @@ export class RoutingRepository {
    * one handled. Undefined when routing has neither flagged nor seen the customer.
    */
   async customer(tenant: string, customerId: string): Promise<CustomerRow | undefined> {
-    const rows: CustomerRow[] = await this.dataSource.query(
+    const rows: CustomerRow[] = await queryPrepared(this.dataSource,
       `SELECT f.abusive, f.churn_level, c.contacts, c.last_contact_at, h.agent_id AS last_agent_id
        FROM (SELECT count(*)::int AS contacts, max(queued_at) AS last_contact_at FROM ${this.s}.interaction
              WHERE tenant=$1 AND customer_id=$2) c
@@ -337,7 +337,7 @@ export class RoutingRepository {
   }
 
   async flagCustomer(db: Db, tenant: string, customerId: string, set: { abusive?: boolean; churnLevel?: string }): Promise<void> {
-    await db.query(
+    await queryPrepared(db,
       `INSERT INTO ${this.s}.customer_flag (tenant, customer_id, abusive, churn_level) VALUES ($1,$2,coalesce($3,false),$4)
        ON CONFLICT (tenant, customer_id) DO UPDATE SET abusive = coalesce($3, customer_flag.abusive),
          churn_level = coalesce($4, customer_flag.churn_level)`,
@@ -350,7 +350,7 @@ export class RoutingRepository {
    * transaction: a rebuild reads the open work either after a commit or before it starts, never in between.
    */
   async fenceHotState(db: EntityManager, mode: 'shared' | 'exclusive'): Promise<void> {
-    await db.query(`SELECT ${mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock'}(hashtext($1))`, [`${this.s}.routing-hot-state`]);
+    await queryPrepared(db, `SELECT ${mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock'}(hashtext($1))`, [`${this.s}.routing-hot-state`]);
   }
 
   /**
@@ -364,7 +364,7 @@ export class RoutingRepository {
     items: { offer: Pick<OfferRow, 'id' | 'tenant' | 'interaction_id' | 'agent_id' | 'queue_id' | 'channel' | 'expires_at'>; step: number; explanation: unknown }[],
   ): Promise<{ offered: Set<string>; available: Set<string> }> {
     if (items.length === 0) return { offered: new Set(), available: new Set() };
-    const rows: { kind: 'offer' | 'agent'; id: string }[] = await db.query(
+    const rows: { kind: 'offer' | 'agent'; id: string }[] = await queryPrepared(db,
       `WITH v AS (
          SELECT * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::int[], $9::text[])
            AS v(offer_id, interaction_id, agent_id, queue_id, channel, expires_at, step, explanation)),
@@ -394,7 +394,7 @@ export class RoutingRepository {
   /** Records the overflow step and decision outcome of interactions that stay queued. */
   async noteWaiting(db: Db, tenant: string, items: { id: string; step: number; outcome: string }[]): Promise<void> {
     if (items.length === 0) return;
-    await db.query(
+    await queryPrepared(db,
       `UPDATE ${this.s}.interaction i SET overflow_step=v.step, logged_outcome=v.outcome
        FROM unnest($2::text[], $3::int[], $4::text[]) AS v(id, step, outcome)
        WHERE i.tenant=$1 AND i.id=v.id AND i.status='queued'`,
@@ -404,7 +404,7 @@ export class RoutingRepository {
 
   /** When each agent was last offered work (the day before a Redis loss is enough for round-robin). */
   async lastOffers(db: Db = this.dataSource): Promise<{ tenant: string; agentId: string; at: number }[]> {
-    const rows: { tenant: string; agent_id: string; at: string }[] = await db.query(
+    const rows: { tenant: string; agent_id: string; at: string }[] = await queryPrepared(db,
       `SELECT tenant, agent_id, (extract(epoch FROM max(created_at)) * 1000)::bigint AS at FROM ${this.s}.offer
        WHERE created_at > now() - interval '1 day' GROUP BY tenant, agent_id`,
     );
@@ -413,13 +413,13 @@ export class RoutingRepository {
 
   async offer(tenant: string, id: string): Promise<OfferRow | undefined> {
     if (!UUID.test(id)) return undefined;
-    const rows: OfferRow[] = await this.dataSource.query(`SELECT * FROM ${this.s}.offer WHERE id=$2::uuid AND tenant=$1`, [tenant, id]);
+    const rows: OfferRow[] = await queryPrepared(this.dataSource, `SELECT * FROM ${this.s}.offer WHERE id=$2::uuid AND tenant=$1`, [tenant, id]);
     return rows[0];
   }
 
   /** Atomic transition of an open offer; returns it when this caller made the transition. */
   async resolveOffer(db: Db, id: string, to: OfferStatus, from: OfferStatus[] = ['offered']): Promise<OfferRow | undefined> {
-    const rows: [OfferRow[], number] = await db.query(
+    const rows: [OfferRow[], number] = await queryPrepared(db,
       `UPDATE ${this.s}.offer SET status=$2, resolved_at=now() WHERE id=$1 AND status = ANY($3) RETURNING *`,
       [id, to, from],
     );
@@ -433,7 +433,7 @@ export class RoutingRepository {
    */
   async acceptOffer(db: Db, tenant: string, id: string, agentId: string): Promise<{ offer: OfferRow; interaction: Pick<InteractionRow, 'queued_at' | 'customer_id'> | undefined } | undefined> {
     if (!UUID.test(id)) return undefined;
-    const rows: (OfferRow & { i_queued_at: Date | null; i_customer_id: string | null })[] = await db.query(
+    const rows: (OfferRow & { i_queued_at: Date | null; i_customer_id: string | null })[] = await queryPrepared(db,
       `WITH o AS (
          UPDATE ${this.s}.offer SET status='accepted', resolved_at=now() WHERE id=$1::uuid AND tenant=$2 AND agent_id=$3 AND status='offered' RETURNING *),
        i AS (
@@ -451,7 +451,7 @@ export class RoutingRepository {
   }
 
   async openOfferFor(db: Db, tenant: string, interactionId: string): Promise<OfferRow | undefined> {
-    const rows: OfferRow[] = await db.query(
+    const rows: OfferRow[] = await queryPrepared(db,
       `SELECT * FROM ${this.s}.offer WHERE tenant=$1 AND interaction_id=$2 AND status IN ('offered','accepted') ORDER BY created_at DESC LIMIT 1`,
       [tenant, interactionId],
     );
@@ -459,11 +459,11 @@ export class RoutingRepository {
   }
 
   async openOffersOfAgent(db: Db, tenant: string, agentId: string): Promise<OfferRow[]> {
-    return db.query(`SELECT * FROM ${this.s}.offer WHERE tenant=$1 AND agent_id=$2 AND status='offered'`, [tenant, agentId]);
+    return queryPrepared(db, `SELECT * FROM ${this.s}.offer WHERE tenant=$1 AND agent_id=$2 AND status='offered'`, [tenant, agentId]);
   }
 
   async expiredOfferIds(limit: number): Promise<string[]> {
-    const rows: { id: string }[] = await this.dataSource.query(
+    const rows: { id: string }[] = await queryPrepared(this.dataSource,
       `SELECT id FROM ${this.s}.offer WHERE status='offered' AND expires_at <= now() ORDER BY expires_at LIMIT $1`,
       [limit],
     );
@@ -471,7 +471,7 @@ export class RoutingRepository {
   }
 
   async incrementMissed(db: Db, tenant: string, agentId: string): Promise<number> {
-    const rows: [{ missed_in_row: number }[], number] = await db.query(
+    const rows: [{ missed_in_row: number }[], number] = await queryPrepared(db,
       `UPDATE ${this.s}.agent SET missed_in_row = missed_in_row + 1 WHERE tenant=$1 AND id=$2 RETURNING missed_in_row`,
       [tenant, agentId],
     );
@@ -479,13 +479,13 @@ export class RoutingRepository {
   }
 
   async wrapUpsDue(): Promise<{ tenant: string; id: string }[]> {
-    return this.dataSource.query(`SELECT tenant, id FROM ${this.s}.agent WHERE state='wrap_up' AND wrap_up_until IS NOT NULL AND wrap_up_until <= now()`);
+    return queryPrepared(this.dataSource, `SELECT tenant, id FROM ${this.s}.agent WHERE state='wrap_up' AND wrap_up_until IS NOT NULL AND wrap_up_until <= now()`);
   }
 
   /** Offers open or accepted on interactions not yet ended: the durable truth the hot state is rebuilt from. */
   async openWork(db: Db = this.dataSource): Promise<OpenWork[]> {
     const rows: { tenant: string; agent_id: string; interaction_id: string; channel: OpenWork['channel']; id: string }[] =
-      await db.query(
+      await queryPrepared(db,
         `SELECT o.tenant, o.agent_id, o.interaction_id, o.channel, o.id FROM ${this.s}.offer o
          JOIN ${this.s}.interaction i ON i.tenant=o.tenant AND i.id=o.interaction_id
          WHERE (o.status='offered' OR (o.status='accepted' AND i.status='assigned'))`,
@@ -495,7 +495,7 @@ export class RoutingRepository {
 
   async insertDecisions(db: Db, tenant: string, decisions: { interactionId: string; explanation: unknown }[]): Promise<void> {
     if (decisions.length === 0) return;
-    await db.query(
+    await queryPrepared(db,
       `INSERT INTO ${this.s}.decision (tenant, interaction_id, explanation)
        SELECT $1, interaction_id, explanation::jsonb FROM unnest($2::text[], $3::text[]) AS v(interaction_id, explanation)`,
       [tenant, decisions.map((d) => d.interactionId), decisions.map((d) => JSON.stringify(d.explanation))],
@@ -503,19 +503,19 @@ export class RoutingRepository {
   }
 
   async decisions(tenant: string, interactionId: string): Promise<{ decided_at: Date; explanation: unknown }[]> {
-    return this.dataSource.query(
+    return queryPrepared(this.dataSource,
       `SELECT decided_at, explanation FROM ${this.s}.decision WHERE tenant=$1 AND interaction_id=$2 ORDER BY id`,
       [tenant, interactionId],
     );
   }
 
   async settings(tenant: string): Promise<Record<string, unknown> | undefined> {
-    const rows: { settings: Record<string, unknown> }[] = await this.dataSource.query(`SELECT settings FROM ${this.s}.settings WHERE tenant=$1`, [tenant]);
+    const rows: { settings: Record<string, unknown> }[] = await queryPrepared(this.dataSource, `SELECT settings FROM ${this.s}.settings WHERE tenant=$1`, [tenant]);
     return rows[0]?.settings;
   }
 
   async saveSettings(tenant: string, settings: unknown): Promise<void> {
-    await this.dataSource.query(
+    await queryPrepared(this.dataSource,
       `INSERT INTO ${this.s}.settings (tenant, settings) VALUES ($1,$2) ON CONFLICT (tenant) DO UPDATE SET settings=$2`,
       [tenant, JSON.stringify(settings)],
     );
