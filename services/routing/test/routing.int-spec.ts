@@ -1,5 +1,7 @@
+import { createEvent } from '@switchboard/contracts';
 import { createTestNamespace, expectEventually, startTestApp, type TestNamespace } from '@switchboard/testing';
 import { AppModule } from '../src/app.module';
+import { CreatedBatcher } from '../src/interactions/created-batcher';
 import { RoutingHarness } from './routing.harness';
 
 jest.setTimeout(30_000);
@@ -141,6 +143,25 @@ describe('routing through API and events', () => {
     const changes = h.of('agent.state_changed', (e) => e.data.agentId === 'b1');
     expect(changes.filter((e) => e.data.state === 'wrap_up')).toHaveLength(1);
     expect(changes.filter((e) => e.data.reason === 'disposition recorded')).toHaveLength(1);
+  });
+
+  it('queues an arrival once: the same event again, in one batch or later, and another event for the interaction add nothing', async () => {
+    await h.queue('qd', { channel: 'chat', requiredSkills: { nobody: 1 } });
+    const arrival = () => createEvent({
+      type: 'interaction.created', tenantid: h.tenant, source: '/test',
+      data: { interactionId: 'dup1', channel: 'chat', direction: 'inbound', queueId: 'qd', customer: { id: 'cust-dup1' } },
+    });
+    const batcher = h.app.app.get(CreatedBatcher);
+    const first = arrival();
+    await Promise.all([batcher.add(first), batcher.add(first)]);
+    await batcher.add(first);
+    await batcher.add(arrival());
+    await expectEventually(() => expect(h.of('routing.queued', (e) => e.data.interactionId === 'dup1')).toHaveLength(1));
+    expect((await h.ok('GET', '/v1/interactions/dup1/routing')).status).toBe('queued');
+    // Whatever else was published meanwhile is out by now: still the one event.
+    await h.create('dup-marker', { queueId: 'qd', channel: 'chat' });
+    await expectEventually(() => expect(h.of('routing.queued', (e) => e.data.interactionId === 'dup-marker')).toHaveLength(1));
+    expect(h.of('routing.queued', (e) => e.data.interactionId === 'dup1')).toHaveLength(1);
   });
 
   it('rejects bad input with problem+json naming the fields, and scopes agents to themselves', async () => {

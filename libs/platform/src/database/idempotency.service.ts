@@ -35,13 +35,18 @@ export class IdempotencyService {
    */
   async claim(manager: EntityManager, consumer: string, eventIds: readonly string[]): Promise<Set<string>> {
     if (eventIds.length === 0) return new Set();
-    const inserted: { event_id: string }[] = await queryPrepared(
-      manager,
-      `INSERT INTO ${this.table()} (consumer, event_id) SELECT $1, unnest($2::text[])
-       ON CONFLICT DO NOTHING RETURNING event_id`,
-      [consumer, [...new Set(eventIds)]],
-    );
+    const inserted: { event_id: string }[] = await queryPrepared(manager, this.claimSql('$1', '$2'), [consumer, [...new Set(eventIds)]]);
     return new Set(inserted.map((row) => row.event_id));
+  }
+
+  /**
+   * The claim as the body of a data-modifying CTE, for work done in one statement with it: records the ids of the
+   * `text[]` parameter `ids` (distinct) for the consumer named by the `text` parameter `consumer`, returning the
+   * `event_id` of those not processed before.
+   */
+  claimSql(consumer: string, ids: string): string {
+    return `INSERT INTO ${this.table()} (consumer, event_id) SELECT ${consumer}::text, unnest(${ids}::text[])
+       ON CONFLICT DO NOTHING RETURNING event_id`;
   }
 
   /** Forgets processed ids older than `olderThan` (the ledger only needs to outlive redelivery windows). */

@@ -73,14 +73,31 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown, En
     // One text for any number of events (a prepared statement), rows in the events' order.
     const inserted: { id: string; event_id: string }[] = await queryPrepared(
       manager,
-      `INSERT INTO ${this.table} (event_id, event)
-       SELECT v.event->>'id', v.event FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS v(event, n) ORDER BY v.n
-       ON CONFLICT (event_id) DO NOTHING RETURNING id, event_id`,
+      this.insertFrom(`SELECT v.event FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS v(event, n) ORDER BY v.n`),
       [JSON.stringify(events)],
     );
-    const runner = manager.queryRunner;
+    this.track(manager, inserted, events);
+  }
+
+  /**
+   * The outbox insert as the body of a data-modifying CTE, for work that writes its events in its own statement:
+   * writes the events `source` yields (a query of one `jsonb` column, each row an event) that are not in the outbox yet,
+   * returning `id, event_id`. Hand the rows returned to `track` with the events.
+   */
+  insertFrom(source: string): string {
+    return `INSERT INTO ${this.table} (event_id, event) SELECT s.event->>'id', s.event FROM (${source}) AS s(event)
+       ON CONFLICT (event_id) DO NOTHING RETURNING id, event_id`;
+  }
+
+  /**
+   * Records the rows a statement wrote (`insertFrom`) with their events: published once `manager`'s transaction
+   * commits, or at once when the statement ran outside a transaction (`manager` undefined or not in one).
+   */
+  track(manager: EntityManager | undefined, inserted: readonly { id: string; event_id: string }[], events: readonly AnyCloudEvent[]): void {
+    if (inserted.length === 0) return;
+    const runner = manager?.queryRunner;
     // A transaction may run on another pool of the same database (a second data source).
-    this.watch(manager.connection);
+    if (manager) this.watch(manager.connection);
     if (!runner?.isTransactionActive) {
       // Outside a transaction the rows are committed already.
       this.committed.push(...rowsOf(inserted, events));

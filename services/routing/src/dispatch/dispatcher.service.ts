@@ -252,6 +252,16 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
         await this.repo.fenceHotState(m, 'shared');
         const createdAt = Date.now();
         const offers = reserved.map((p) => ({ p, expiresAt: new Date(createdAt + p.queue.offer_timeout_seconds * 1000), explanation: explain(p.decision) }));
+        // The events of every offer, written by the offers' statement for the interactions it moved.
+        const offerEvents: AnyCloudEvent[] = [];
+        for (const { p, expiresAt, explanation } of offers) {
+          if (p.escalated) offerEvents.push(escalation(tenant, p.interaction, p.decision));
+          offerEvents.push(routingEvent('routing.offered', tenant, {
+            interactionId: p.work.interactionId, queueId: p.queue.id, offerId: p.work.offerId, agentId: p.work.agentId,
+            expiresAt: expiresAt.toISOString(), explanation: { ...explanation, candidates: explanation.candidates.slice(0, EVENT_CANDIDATES) },
+            waitMs: p.decision.waitMs, customerId: p.interaction.customerId, channel: p.work.channel,
+          }));
+        }
         // The epoch is read once the fence is held (no rebuild can start before this transaction ends), beside the
         // offers' statement: a moved epoch rolls them back.
         const [epoch, result] = await Promise.all([
@@ -260,27 +270,18 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
             offer: { id: p.work.offerId, tenant, interaction_id: p.work.interactionId, agent_id: p.work.agentId, queue_id: p.queue.id, channel: p.work.channel, expires_at: expiresAt },
             step: p.decision.overflowStep,
             explanation: { ...explanation, offerId: p.work.offerId, waitMs: p.decision.waitMs },
-          }))),
+          })), { insertFrom: (source) => this.outbox.insertFrom(source), events: offerEvents }),
         ]);
         if (epoch !== reservation.epoch) throw new HotStateMoved();
+        this.outbox.track(m, result.written, offerEvents);
         const committed = offers.filter(({ p }) => result.offered.has(p.work.offerId));
         stale = reserved.some((p) => !result.available.has(p.work.agentId));
         const noted = notes.map((n) => ({ n, explanation: explain(n.decision) }));
         if (noted.length > 0) {
           await this.repo.noteWaiting(m, tenant, notes.map((n) => ({ id: n.interaction.id, step: n.decision.overflowStep, outcome: n.decision.outcome })));
           await this.repo.insertDecisions(m, tenant, noted.map(({ n, explanation }) => ({ interactionId: n.interaction.id, explanation: { ...explanation, waitMs: n.decision.waitMs } })));
+          await this.outbox.enqueue(m, noted.filter(({ n }) => n.escalated).map(({ n }) => escalation(tenant, n.interaction, n.decision)));
         }
-        const events: AnyCloudEvent[] = [];
-        for (const { n } of noted) if (n.escalated) events.push(escalation(tenant, n.interaction, n.decision));
-        for (const { p, expiresAt, explanation } of committed) {
-          if (p.escalated) events.push(escalation(tenant, p.interaction, p.decision));
-          events.push(routingEvent('routing.offered', tenant, {
-            interactionId: p.work.interactionId, queueId: p.queue.id, offerId: p.work.offerId, agentId: p.work.agentId,
-            expiresAt: expiresAt.toISOString(), explanation: { ...explanation, candidates: explanation.candidates.slice(0, EVENT_CANDIDATES) },
-            waitMs: p.decision.waitMs, customerId: p.interaction.customerId, channel: p.work.channel,
-          }));
-        }
-        await this.outbox.enqueue(m, events);
         return new Set(committed.map(({ p }) => p.work.offerId));
       });
     } catch (error) {

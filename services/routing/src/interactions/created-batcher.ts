@@ -7,8 +7,8 @@ import { RoutingRepository } from '../persistence/routing.repository';
 
 /**
  * Queues arriving interactions in batches: the handlers in flight hand their `interaction.created` events here, and
- * each batch commits in one transaction (processed ids, interactions, `routing.queued` events), after which every
- * handler of the batch resolves and its message is acked; then a decision round is kicked.
+ * each batch is written by one statement (processed ids, interactions, `routing.queued` events in the outbox), after
+ * which every handler of the batch resolves and its message is acked; then a decision round is kicked.
  */
 @Injectable()
 export class CreatedBatcher {
@@ -33,22 +33,24 @@ export class CreatedBatcher {
   }
 
   private async commit(events: readonly CloudEvent<'interaction.created'>[]): Promise<void[]> {
-    await this.repo.dataSource.transaction(async (m) => {
-      const fresh = await this.idempotency.claim(m, ROUTING_CONSUMER, events.map((e) => e.id));
-      const seen = new Set<string>();
-      const todo = events.filter((e) => fresh.has(e.id) && !seen.has(e.id) && seen.add(e.id));
-      const inserted = await this.repo.insertInteractions(m, todo.map((e) => ({
-        tenant: e.tenantid, id: e.data.interactionId, queue_id: e.data.queueId, channel: e.data.channel, customer_id: e.data.customer.id,
+    const seen = new Set<string>();
+    const todo = events.filter((e) => !seen.has(e.id) && seen.add(e.id));
+    const queued = todo.map((e) => routingEvent('routing.queued', e.tenantid, {
+      interactionId: e.data.interactionId, queueId: e.data.queueId, priority: e.data.priority, customerId: e.data.customer.id, channel: e.data.channel,
+    }));
+    // One statement, its own transaction: one round trip on every arrival's way to a decision.
+    const written = await this.repo.queueArrivals(
+      (consumer, ids) => this.idempotency.claimSql(consumer, ids),
+      (source) => this.outbox.insertFrom(source),
+      ROUTING_CONSUMER,
+      todo.map((e) => ({
+        eventId: e.id, tenant: e.tenantid, id: e.data.interactionId, queue_id: e.data.queueId, channel: e.data.channel, customer_id: e.data.customer.id,
         vip: e.data.customer.vip ?? false, language: e.data.language ?? null, priority: e.data.priority ?? null,
-      })));
-      await this.outbox.enqueue(m, todo.filter((e) => inserted.has(`${e.tenantid}|${e.data.interactionId}`)).map((e) =>
-        routingEvent('routing.queued', e.tenantid, {
-          interactionId: e.data.interactionId, queueId: e.data.queueId, priority: e.data.priority, customerId: e.data.customer.id, channel: e.data.channel,
-        }),
-      ));
-    });
+      })),
+      queued,
+    );
+    this.outbox.track(undefined, written, queued);
     this.signal.kick();
-    this.outbox.kick();
     return events.map(() => undefined);
   }
 }

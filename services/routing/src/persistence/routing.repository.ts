@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { AgentState } from '@switchboard/contracts';
+import type { AgentState, AnyCloudEvent } from '@switchboard/contracts';
 import { PLATFORM_CONFIG, queryPrepared, quoteIdent, type PlatformConfig } from '@switchboard/platform';
 import type { OpenWork } from '../hot-state/hot-state.repository';
 import type { AgentRow, CustomerRow, InteractionRow, OfferRow, OfferStatus, QueueRow } from './rows';
@@ -129,19 +129,35 @@ export class RoutingRepository {
     return queryPrepared(this.dataSource, `SELECT * FROM ${this.s}.queue WHERE tenant=$1 ORDER BY id`, [tenant]);
   }
 
-  /** Inserts new interactions in one statement; returns the `tenant|id` of those not known before. */
-  async insertInteractions(db: Db, rows: Pick<InteractionRow, 'tenant' | 'id' | 'queue_id' | 'channel' | 'customer_id' | 'vip' | 'language' | 'priority'>[]): Promise<Set<string>> {
-    if (rows.length === 0) return new Set();
-    const inserted: { tenant: string; id: string }[] = await queryPrepared(db,
-      `INSERT INTO ${this.s}.interaction (tenant, id, queue_id, channel, customer_id, vip, language, priority, status, queued_at)
-       SELECT tenant, id, queue_id, channel, customer_id, vip, language, priority, 'queued', now()
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::int[])
-         AS v(tenant, id, queue_id, channel, customer_id, vip, language, priority)
-       ON CONFLICT DO NOTHING RETURNING tenant, id`,
-      [rows.map((r) => r.tenant), rows.map((r) => r.id), rows.map((r) => r.queue_id), rows.map((r) => r.channel), rows.map((r) => r.customer_id),
-        rows.map((r) => r.vip), rows.map((r) => r.language), rows.map((r) => r.priority)],
+  /**
+   * Arrivals in one statement, which is its own transaction: `claim` records the events' ids (`$1` the consumer, `$2`
+   * the distinct ids), the interactions of the events not processed before are inserted (one per event id), and
+   * `outboxInsert` writes the `routing.queued` events of those not known before (each event's `data.interactionId`).
+   * Returns the outbox rows written.
+   */
+  async queueArrivals(
+    claim: (consumer: string, ids: string) => string,
+    outboxInsert: (source: string) => string,
+    consumer: string,
+    rows: (Pick<InteractionRow, 'tenant' | 'id' | 'queue_id' | 'channel' | 'customer_id' | 'vip' | 'language' | 'priority'> & { eventId: string })[],
+    queued: readonly AnyCloudEvent[],
+  ): Promise<{ id: string; event_id: string }[]> {
+    if (rows.length === 0) return [];
+    return queryPrepared(this.dataSource,
+      `WITH claimed AS (${claim('$1', '$2')}),
+       inserted AS (
+         INSERT INTO ${this.s}.interaction (tenant, id, queue_id, channel, customer_id, vip, language, priority, status, queued_at)
+         SELECT v.tenant, v.id, v.queue_id, v.channel, v.customer_id, v.vip, v.language, v.priority, 'queued', now()
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[], $9::text[], $10::int[])
+           AS v(event_id, tenant, id, queue_id, channel, customer_id, vip, language, priority)
+         JOIN claimed USING (event_id)
+         ON CONFLICT DO NOTHING RETURNING tenant, id),
+       written AS (${outboxInsert(`SELECT q.event FROM jsonb_array_elements($11::jsonb) AS q(event)
+         JOIN inserted ON inserted.tenant = q.event->>'tenantid' AND inserted.id = q.event->'data'->>'interactionId'`)})
+       SELECT id::text AS id, event_id FROM written`,
+      [consumer, rows.map((r) => r.eventId), rows.map((r) => r.tenant), rows.map((r) => r.id), rows.map((r) => r.queue_id), rows.map((r) => r.channel),
+        rows.map((r) => r.customer_id), rows.map((r) => r.vip), rows.map((r) => r.language), rows.map((r) => r.priority), JSON.stringify(queued)],
     );
-    return new Set(inserted.map((r) => `${r.tenant}|${r.id}`));
   }
 
   async interaction(tenant: string, id: string, db: Db = this.dataSource, lock = false): Promise<InteractionRow | undefined> {
@@ -356,15 +372,18 @@ export class RoutingRepository {
   /**
    * Commits a batch of reserved offers in one statement: share-locks the offered agents still available (a state change
    * waits for the commit, then rescinds what it finds), moves their still-queued interactions to `offered`, and inserts
-   * those offers and their decision log entries. Returns the offers made and the agents found available.
+   * those offers and their decision log entries, and writes to the outbox the events (`outbox.events`) of the
+   * interactions offered (each event's `data.interactionId`). Returns the offers made, the agents found available and
+   * the outbox rows written.
    */
   async commitOffers(
     db: Db,
     tenant: string,
     items: { offer: Pick<OfferRow, 'id' | 'tenant' | 'interaction_id' | 'agent_id' | 'queue_id' | 'channel' | 'expires_at'>; step: number; explanation: unknown }[],
-  ): Promise<{ offered: Set<string>; available: Set<string> }> {
-    if (items.length === 0) return { offered: new Set(), available: new Set() };
-    const rows: { kind: 'offer' | 'agent'; id: string }[] = await queryPrepared(db,
+    outbox: { insertFrom: (source: string) => string; events: readonly AnyCloudEvent[] },
+  ): Promise<{ offered: Set<string>; available: Set<string>; written: { id: string; event_id: string }[] }> {
+    if (items.length === 0) return { offered: new Set(), available: new Set(), written: [] };
+    const rows: { kind: 'offer' | 'agent' | 'event'; id: string; event_id: string | null }[] = await queryPrepared(db,
       `WITH v AS (
          SELECT * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::int[], $9::text[])
            AS v(offer_id, interaction_id, agent_id, queue_id, channel, expires_at, step, explanation)),
@@ -380,14 +399,19 @@ export class RoutingRepository {
          RETURNING id),
        decisions AS (
          INSERT INTO ${this.s}.decision (tenant, interaction_id, explanation)
-         SELECT $1, v.interaction_id, v.explanation::jsonb FROM v JOIN moved USING (offer_id))
-       SELECT 'offer' AS kind, id::text AS id FROM offers UNION ALL SELECT 'agent', id FROM available`,
+         SELECT $1, v.interaction_id, v.explanation::jsonb FROM v JOIN moved USING (offer_id)),
+       written AS (${outbox.insertFrom(`SELECT q.event FROM jsonb_array_elements($10::jsonb) AS q(event)
+         WHERE q.event->'data'->>'interactionId' IN (SELECT v.interaction_id FROM v JOIN moved USING (offer_id))`)})
+       SELECT 'offer' AS kind, id::text AS id, NULL AS event_id FROM offers UNION ALL SELECT 'agent', id, NULL FROM available
+       UNION ALL SELECT 'event', id::text, event_id FROM written`,
       [tenant, items.map((i) => i.offer.id), items.map((i) => i.offer.interaction_id), items.map((i) => i.offer.agent_id), items.map((i) => i.offer.queue_id),
-        items.map((i) => i.offer.channel), items.map((i) => i.offer.expires_at), items.map((i) => i.step), items.map((i) => JSON.stringify(i.explanation))],
+        items.map((i) => i.offer.channel), items.map((i) => i.offer.expires_at), items.map((i) => i.step), items.map((i) => JSON.stringify(i.explanation)),
+        JSON.stringify(outbox.events)],
     );
     return {
       offered: new Set(rows.filter((r) => r.kind === 'offer').map((r) => r.id)),
       available: new Set(rows.filter((r) => r.kind === 'agent').map((r) => r.id)),
+      written: rows.filter((r) => r.kind === 'event').map((r) => ({ id: r.id, event_id: r.event_id ?? '' })),
     };
   }
 
