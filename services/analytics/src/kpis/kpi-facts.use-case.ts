@@ -5,6 +5,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { ExactlyOnceBatches } from '../shared/exactly-once-batches';
 import { KpiSnapshotPublisher } from './kpi-snapshot.publisher';
 import { KpiRepository, type AgentStateFact, type ContactFact } from './kpi.repository';
+import { RecentQueueAgents, type QueueAgentAnswer } from './recent-queue-agents';
 
 const CONSUMER = 'analytics-kpis';
 /** Events per transaction at most, and transactions writing KPI facts at a time. */
@@ -49,22 +50,26 @@ export function factOf(event: KpiEvent): Fact {
  */
 @Injectable()
 export class KpiFactsUseCase {
-  private readonly batches: ExactlyOnceBatches<KpiEvent>;
+  private readonly batches: ExactlyOnceBatches<KpiEvent, { tenant: string; answer: QueueAgentAnswer }[]>;
 
   constructor(
     idempotency: IdempotencyService,
     private readonly repository: KpiRepository,
     private readonly snapshots: KpiSnapshotPublisher,
+    private readonly queueAgents: RecentQueueAgents,
     dataSource: DataSource,
   ) {
-    this.batches = new ExactlyOnceBatches<KpiEvent>({
+    this.batches = new ExactlyOnceBatches<KpiEvent, { tenant: string; answer: QueueAgentAnswer }[]>({
       dataSource,
       idempotency,
       consumer: CONSUMER,
       idOf: (event) => event.id,
       apply: (manager, events) => this.apply(manager, events),
-      // The tenants whose facts changed get a fresh live snapshot.
-      committed: (_, events) => new Set(events.map((event) => event.tenantid)).forEach((tenant) => this.snapshots.touch(tenant)),
+      // The answers count for their queues' agents at once; the tenants whose facts changed get a fresh live snapshot.
+      committed: (answers, events) => {
+        for (const { tenant, answer } of answers) this.queueAgents.note(tenant, [answer]);
+        new Set(events.map((event) => event.tenantid)).forEach((tenant) => this.snapshots.touch(tenant));
+      },
       maxBatch: MAX_BATCH,
       maxWrites: MAX_WRITES,
     });
@@ -75,7 +80,7 @@ export class KpiFactsUseCase {
     return this.batches.add(event);
   }
 
-  private async apply(manager: EntityManager, events: readonly KpiEvent[]): Promise<void> {
+  private async apply(manager: EntityManager, events: readonly KpiEvent[]): Promise<{ tenant: string; answer: QueueAgentAnswer }[]> {
     const contacts: ContactFact[] = [];
     const changes: AgentStateFact[] = [];
     for (const event of events) {
@@ -83,11 +88,12 @@ export class KpiFactsUseCase {
       if (fact.kind === 'contact') contacts.push(fact.contact);
       else changes.push(fact.change);
     }
-    await this.repository.recordContacts(manager, contacts);
+    const answers = await this.repository.recordContacts(manager, contacts);
     await this.repository.sawQueues(
       manager,
       contacts.flatMap((contact) => (contact.queueId === undefined ? [] : [{ tenant: contact.tenant, queueId: contact.queueId }])),
     );
     await this.repository.recordAgentStates(manager, changes);
+    return answers;
   }
 }

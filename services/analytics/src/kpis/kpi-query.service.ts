@@ -4,6 +4,7 @@ import { SERVICE_ENV } from '@switchboard/platform';
 import type { AnalyticsEnv } from '../config/analytics.config';
 import { breaches, occupancy, staffingFor, toKpis, type AgentTime, type ContactAggregates, type SlaTarget } from './kpi-model';
 import { KpiRepository, type AgentStateNow, type QueueRecord } from './kpi.repository';
+import { RecentQueueAgents } from './recent-queue-agents';
 
 /** A queue's KPIs: the `analytics.kpi_snapshot` payload plus the target it is measured against. */
 export type QueueKpis = KpiSnapshotData & { queueId: string; target: SlaTarget; targetIsDefault: boolean; breached: boolean };
@@ -26,6 +27,8 @@ export interface KpiOverview {
 }
 
 const DAY_MS = 86_400_000;
+/** A window ending this close to now ends now (a live or today's snapshot): its queues' agents come from `RecentQueueAgents`. */
+const ENDS_NOW_MS = 5_000;
 
 /** Computes the KPIs of a tenant, its queues and its agents over a window from the stored facts. */
 @Injectable()
@@ -34,6 +37,7 @@ export class KpiQueryService {
 
   constructor(
     private readonly repository: KpiRepository,
+    private readonly recentAgents: RecentQueueAgents,
     @Inject(SERVICE_ENV) env: AnalyticsEnv,
   ) {
     this.defaultTarget = { percent: env.ANALYTICS_SLA_PERCENT, seconds: env.ANALYTICS_SLA_SECONDS };
@@ -45,7 +49,9 @@ export class KpiQueryService {
     const [queues, contacts, agentsByQueue, times, states] = await Promise.all([
       this.repository.queues(tenant),
       this.repository.contactAggregatesByQueue(tenant, undefined, from, to, this.defaultTarget.seconds),
-      this.repository.queueAgents(tenant, undefined, new Date(to.getTime() - DAY_MS), to),
+      Math.abs(Date.now() - to.getTime()) <= ENDS_NOW_MS
+        ? this.recentAgents.at(tenant, to)
+        : this.repository.queueAgents(tenant, undefined, new Date(to.getTime() - DAY_MS), to),
       this.repository.agentTime(tenant, from, to),
       this.repository.statesAt(tenant, to),
     ]);

@@ -5,6 +5,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { rounds } from '../shared/rounds';
 import { byTenantThen, oneRowPerInteraction } from '../shared/row-order';
 import type { AgentTime, ContactAggregates, SlaTarget } from './kpi-model';
+import type { QueueAgentAnswer } from './recent-queue-agents';
 
 export interface QueueRecord {
   queueId: string;
@@ -86,14 +87,14 @@ export class KpiRepository {
   /**
    * Adds what a batch of events says about contacts, one row per interaction (`facts` of one interaction merged, the
    * first known value of each column kept). Every column keeps its first known value: the first arrival, answer and end
-   * count, so a replay changes nothing.
+   * count, so a replay changes nothing. Returns the answers of the contacts written (queue, agent and when).
    */
-  async recordContacts(manager: EntityManager, facts: readonly ContactFact[]): Promise<void> {
-    if (facts.length === 0) return;
+  async recordContacts(manager: EntityManager, facts: readonly ContactFact[]): Promise<{ tenant: string; answer: QueueAgentAnswer }[]> {
+    if (facts.length === 0) return [];
     // A stable row order keeps concurrent batches from deadlocking on each other.
     const rows = oneRowPerInteraction(facts, firstKnown);
     const column = <K extends keyof ContactFact>(key: K): (ContactFact[K] | null)[] => rows.map((row) => row[key] ?? null);
-    await queryPrepared(manager,
+    const stored: { tenant: string; queue_id: string | null; agent_id: string | null; answered_ms: number | null }[] = await queryPrepared(manager,
       `INSERT INTO ${this.contact} AS c (tenant, interaction_id, queue_id, customer_id, channel, created_at, answered_at, agent_id, ended_at, end_reason)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[],
          $9::timestamptz[], $10::text[])
@@ -105,7 +106,8 @@ export class KpiRepository {
          answered_at = COALESCE(c.answered_at, EXCLUDED.answered_at),
          agent_id = COALESCE(c.agent_id, EXCLUDED.agent_id),
          ended_at = COALESCE(c.ended_at, EXCLUDED.ended_at),
-         end_reason = COALESCE(c.end_reason, EXCLUDED.end_reason)`,
+         end_reason = COALESCE(c.end_reason, EXCLUDED.end_reason)
+       RETURNING c.tenant, c.queue_id, c.agent_id, (extract(epoch FROM c.answered_at) * 1000)::float8 AS answered_ms`,
       [
         column('tenant'),
         column('interactionId'),
@@ -119,6 +121,8 @@ export class KpiRepository {
         column('endReason'),
       ],
     );
+    return stored.flatMap((row) => (row.queue_id === null || row.agent_id === null || row.answered_ms === null ? []
+      : [{ tenant: row.tenant, answer: { queueId: row.queue_id, agentId: row.agent_id, lastMs: row.answered_ms } }]));
   }
 
   /**
@@ -313,6 +317,17 @@ export class KpiRepository {
       [tenant, at, agentIds === undefined ? null : [...agentIds]],
     );
     return rows.map((row) => ({ agentId: row.agent_id, state: row.state, since: row.started_at }));
+  }
+
+  /** Each queue's agents who answered one of its contacts in [from, to), with their last answer. */
+  async queueAgentAnswers(tenant: string, from: Date, to: Date): Promise<QueueAgentAnswer[]> {
+    const rows: { queue_id: string; agent_id: string; last_ms: number }[] = await queryPrepared(this.dataSource,
+      `SELECT queue_id, agent_id, (extract(epoch FROM max(answered_at)) * 1000)::float8 AS last_ms FROM ${this.contact}
+       WHERE tenant = $1 AND queue_id IS NOT NULL AND agent_id IS NOT NULL AND answered_at >= $2 AND answered_at < $3
+       GROUP BY queue_id, agent_id`,
+      [tenant, from, to],
+    );
+    return rows.map((row) => ({ queueId: row.queue_id, agentId: row.agent_id, lastMs: row.last_ms }));
   }
 
   /** Agents who answered a contact of each queue (or of the one queue asked for) in [from, to), by queue. */

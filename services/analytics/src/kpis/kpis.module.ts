@@ -6,11 +6,23 @@ import { KpiQueryService } from './kpi-query.service';
 import { KpiSnapshotPublisher } from './kpi-snapshot.publisher';
 import { KpiRepository } from './kpi.repository';
 import { KpisController } from './kpis.controller';
+import { RecentQueueAgents } from './recent-queue-agents';
 
 @Module({
   imports: [WellbeingModule],
   controllers: [KpisController],
-  providers: [KpiRepository, KpiQueryService, KpiSnapshotPublisher, KpiFactsUseCase, KpiEventsHandler],
+  providers: [
+    KpiRepository,
+    {
+      provide: RecentQueueAgents,
+      inject: [KpiRepository],
+      useFactory: (repository: KpiRepository) => new RecentQueueAgents((tenant, from, to) => repository.queueAgentAnswers(tenant, from, to)),
+    },
+    KpiQueryService,
+    KpiSnapshotPublisher,
+    KpiFactsUseCase,
+    KpiEventsHandler,
+  ],
   exports: [KpiRepository, KpiQueryService],
 })
 export class KpisModule {}
