@@ -51,4 +51,16 @@ describe('prepared statements (real Postgres)', () => {
     expect(failure).toBeInstanceOf(QueryFailedError);
     expect(String((failure as QueryFailedError).query)).toContain('SELECT nope FROM');
   });
+
+  it('prepares a statement afresh once its table changed under it (a column added by another replica)', async () => {
+    const select = `SELECT * FROM ${table()} WHERE id = $1`;
+    expect(await queryPrepared(dataSource, select, [1])).toEqual([{ id: 1, label: 'a' }]);
+    await dataSource.query(`ALTER TABLE ${table()} ADD COLUMN note text`);
+    // Outside a transaction the statement is run again at once.
+    expect(await queryPrepared(dataSource, select, [1])).toEqual([{ id: 1, label: 'a', note: null }]);
+    await dataSource.query(`ALTER TABLE ${table()} ADD COLUMN extra int`);
+    // Inside one the transaction fails with it; the caller's next attempt succeeds.
+    await expect(dataSource.transaction((m) => queryPrepared(m, select, [1]))).rejects.toThrow('cached plan must not change result type');
+    expect(await dataSource.transaction((m) => queryPrepared(m, select, [1]))).toEqual([{ id: 1, label: 'a', note: null, extra: null }]);
+  });
 });

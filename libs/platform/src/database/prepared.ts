@@ -10,9 +10,13 @@ const configs = new Map<string, PreparedConfig>();
 const MAX_CONFIGS = 1_000;
 
 interface PreparedConfig {
+  /** The name derived from the text; `name` adds the generation once there is one. */
+  base: string;
   name: string;
   text: string;
   toString(): string;
+  /** Names given so far: a new one prepares the statement afresh on every connection. */
+  generation: number;
 }
 
 /**
@@ -24,15 +28,36 @@ interface PreparedConfig {
  * statement on every connection.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows of any shape, as TypeORM's own `query`
-export function queryPrepared<T = any>(db: Queryable, text: string, parameters: readonly unknown[] = []): Promise<T> {
+export async function queryPrepared<T = any>(db: Queryable, text: string, parameters: readonly unknown[] = []): Promise<T> {
   let config = configs.get(text);
   if (!config) {
     if (configs.size >= MAX_CONFIGS) configs.clear();
     const name = `sb_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
     // TypeORM hands the query to the pg driver as it is; the driver takes a configuration object with a name in place
     // of the text (a prepared statement). The text stands in for it in TypeORM's error logs.
-    config = { name, text, toString: () => text };
+    config = { base: name, name, text, toString: () => text, generation: 0 };
     configs.set(text, config);
   }
-  return db.query(config as unknown as string, [...parameters]) as Promise<T>;
+  try {
+    return (await db.query(config as unknown as string, [...parameters])) as T;
+  } catch (error) {
+    if (!isStalePlan(error)) throw error;
+    // The statement's tables changed under it (another replica migrated the schema, e.g. a column added to a table it
+    // reads with `*`): Postgres refuses the statement prepared before. Prepared afresh under a new name from now on;
+    // run again at once unless a transaction it was part of has failed with it (then the caller's retry succeeds).
+    config.generation += 1;
+    config.name = `${config.base}_g${config.generation}`;
+    if (inTransaction(db)) throw error;
+    return (await db.query(config as unknown as string, [...parameters])) as T;
+  }
+}
+
+/** Postgres' refusal of a prepared statement whose result columns changed since it was prepared. */
+function isStalePlan(error: unknown): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return code === '0A000' && typeof message === 'string' && message.includes('cached plan must not change result type');
+}
+
+function inTransaction(db: Queryable): boolean {
+  return (db as Partial<Pick<EntityManager, 'queryRunner'>>).queryRunner?.isTransactionActive === true;
 }
