@@ -145,6 +145,24 @@ describe('routing through API and events', () => {
     expect(changes.filter((e) => e.data.reason === 'disposition recorded')).toHaveLength(1);
   });
 
+  it('accepts an offer once when the agent answers it twice at once (any letter case), and never for another agent', async () => {
+    await h.queue('qa', { channel: 'chat', requiredSkills: { twice: 1 } });
+    await h.agent('acc1', { skills: { twice: 1 } });
+    await h.agent('acc2', { skills: { other: 1 } });
+    await h.create('acc-i1', { queueId: 'qa', channel: 'chat' });
+    await expectEventually(() => expect(h.of('routing.offered', (e) => e.data.interactionId === 'acc-i1')).toHaveLength(1));
+    const offerId = h.of('routing.offered', (e) => e.data.interactionId === 'acc-i1')[0]!.data.offerId;
+    expect((await h.call('POST', `/v1/offers/${offerId}/accept`, undefined, h.agentToken('acc2'))).status).toBe(403);
+    const answers = await Promise.all([
+      h.call('POST', `/v1/offers/${offerId}/accept`, undefined, h.agentToken('acc1')),
+      h.call('POST', `/v1/offers/${offerId.toUpperCase()}/accept`, undefined, h.agentToken('acc1')),
+    ]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    expect(answers.find((a) => a.status === 200)?.body).toMatchObject({ offerId, status: 'accepted', interactionId: 'acc-i1' });
+    await expectEventually(() => expect(h.of('routing.assigned', (e) => e.data.interactionId === 'acc-i1')).toHaveLength(1));
+    expect((await h.ok('GET', '/v1/interactions/acc-i1/routing')).agentId).toBe('acc1');
+  });
+
   it('queues an arrival once: the same event again, in one batch or later, and another event for the interaction add nothing', async () => {
     await h.queue('qd', { channel: 'chat', requiredSkills: { nobody: 1 } });
     const arrival = () => createEvent({

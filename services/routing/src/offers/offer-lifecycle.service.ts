@@ -59,9 +59,9 @@ export class OfferLifecycleService {
   }
 
   /**
-   * The accepts that arrive together commit together: one transaction, each accept one statement (two for a voice or
-   * video offer, which makes the agent busy), and one outbox insert for all their events. A batch that fails is retried
-   * one accept at a time.
+   * The accepts that arrive together commit together: one transaction, one statement for all of them (and one more for
+   * each voice or video offer, which makes the agent busy), and one outbox insert for all their events. A batch that
+   * fails is retried one accept at a time.
    */
   private readonly accepts = new GroupCommit<AcceptRequest, Accepted | undefined>((items) => this.acceptBatch(items), {
     maxBatch: 200,
@@ -73,8 +73,7 @@ export class OfferLifecycleService {
   private async acceptBatch(items: readonly AcceptRequest[]): Promise<(Accepted | undefined)[]> {
     const results = await inTransaction(this.repo.dataSource, this.outbox, async ({ m, events }) => {
       const out: (Accepted | undefined)[] = [];
-      for (const item of items) {
-        const accepted = await this.repo.acceptOffer(m, item.tenant, item.offerId, item.agentId);
+      for (const accepted of await this.repo.acceptOffers(m, items)) {
         if (!accepted) {
           out.push(undefined);
           continue;

@@ -455,23 +455,42 @@ export class RoutingRepository {
    * agent's missed offers in a row reset (its row is written only when that count was set). Undefined when there is no
    * such open offer (unknown, someone else's, or no longer open).
    */
-  async acceptOffer(db: Db, tenant: string, id: string, agentId: string): Promise<{ offer: OfferRow; interaction: Pick<InteractionRow, 'queued_at' | 'customer_id'> | undefined } | undefined> {
-    if (!UUID.test(id)) return undefined;
-    const rows: (OfferRow & { i_queued_at: Date | null; i_customer_id: string | null })[] = await queryPrepared(db,
-      `WITH o AS (
-         UPDATE ${this.s}.offer SET status='accepted', resolved_at=now() WHERE id=$1::uuid AND tenant=$2 AND agent_id=$3 AND status='offered' RETURNING *),
+  /**
+   * Accepts open offers in one statement, each for the agent it was made to: the offer becomes `accepted`, its
+   * interaction `assigned` to the agent, and the agents' missed-offer count restarts. Returns, per request in order,
+   * the offer and its interaction, or undefined when the offer was not the agent's and open (an offer asked for twice:
+   * the first request takes it).
+   */
+  async acceptOffers(
+    db: Db,
+    requests: readonly { tenant: string; offerId: string; agentId: string }[],
+  ): Promise<({ offer: OfferRow; interaction: Pick<InteractionRow, 'queued_at' | 'customer_id'> | undefined } | undefined)[]> {
+    const valid = requests.filter((r) => UUID.test(r.offerId));
+    const rows: (OfferRow & { i_queued_at: Date | null; i_customer_id: string | null })[] = valid.length === 0 ? [] : await queryPrepared(db,
+      `WITH v AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]) AS v(id, tenant, agent_id)),
+       o AS (
+         UPDATE ${this.s}.offer x SET status='accepted', resolved_at=now() FROM v
+         WHERE x.id=v.id AND x.tenant=v.tenant AND x.agent_id=v.agent_id AND x.status='offered' RETURNING x.*),
        i AS (
-         UPDATE ${this.s}.interaction x SET status='assigned', agent_id=o.agent_id, assigned_at=clock_timestamp() FROM o
-         WHERE x.tenant=o.tenant AND x.id=o.interaction_id RETURNING x.queued_at, x.customer_id),
+         UPDATE ${this.s}.interaction y SET status='assigned', agent_id=o.agent_id, assigned_at=clock_timestamp() FROM o
+         WHERE y.tenant=o.tenant AND y.id=o.interaction_id RETURNING y.tenant, y.id, y.queued_at, y.customer_id),
        a AS (
-         UPDATE ${this.s}.agent y SET missed_in_row=0 FROM o WHERE y.tenant=o.tenant AND y.id=o.agent_id AND y.missed_in_row <> 0)
-       SELECT o.*, i.queued_at AS i_queued_at, i.customer_id AS i_customer_id FROM o LEFT JOIN i ON true`,
-      [id, tenant, agentId],
+         UPDATE ${this.s}.agent z SET missed_in_row=0 FROM (SELECT DISTINCT tenant, agent_id FROM o) w
+         WHERE z.tenant=w.tenant AND z.id=w.agent_id AND z.missed_in_row <> 0)
+       SELECT o.*, i.queued_at AS i_queued_at, i.customer_id AS i_customer_id FROM o LEFT JOIN i ON i.tenant=o.tenant AND i.id=o.interaction_id`,
+      [valid.map((r) => r.offerId), valid.map((r) => r.tenant), valid.map((r) => r.agentId)],
     );
-    const row = rows[0];
-    if (!row) return undefined;
-    const { i_queued_at, i_customer_id, ...offer } = row;
-    return { offer, interaction: i_queued_at && i_customer_id ? { queued_at: i_queued_at, customer_id: i_customer_id } : undefined };
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return requests.map((request) => {
+      // Postgres spells a uuid in lower case, whatever the request did.
+      const id = request.offerId.toLowerCase();
+      const row = byId.get(id);
+      if (!row || row.tenant !== request.tenant || row.agent_id !== request.agentId) return undefined;
+      // Taken: a second request for the same offer finds it accepted already.
+      byId.delete(id);
+      const { i_queued_at, i_customer_id, ...offer } = row;
+      return { offer, interaction: i_queued_at && i_customer_id ? { queued_at: i_queued_at, customer_id: i_customer_id } : undefined };
+    });
   }
 
   async openOfferFor(db: Db, tenant: string, interactionId: string): Promise<OfferRow | undefined> {
