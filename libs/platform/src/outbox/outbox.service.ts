@@ -189,10 +189,15 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown, En
     this.published = [];
     if (ids.length === 0) return;
     try {
-      await queryPrepared(this.dataSource, `DELETE FROM ${this.table} WHERE id = ANY($1::bigint[])`, [ids]);
+      await this.deleteRows(this.dataSource, ids);
     } catch (error) {
       this.logger.warn(`outbox could not delete ${ids.length} published rows (the sweep will publish them again): ${error instanceof Error ? error.message : String(error)}`);
     }
+  }
+
+  /** The outbox holds only what is not yet published: published rows go. */
+  private async deleteRows(db: DataSource | EntityManager, ids: readonly string[]): Promise<void> {
+    await queryPrepared(db, `DELETE FROM ${this.table} WHERE id = ANY($1::bigint[])`, [ids]);
   }
 
   /** Publishes rows still unpublished `olderThanSeconds` after they were written. */
@@ -216,7 +221,7 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown, En
       );
       if (rows.length > 0) {
         await this.publisher.publishMany(rows.map((row) => row.event), { sharedInbox: true });
-        await manager.query(`DELETE FROM ${this.table} WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+        await this.deleteRows(manager, rows.map((r) => r.id));
       }
       return rows.length;
     });

@@ -319,26 +319,22 @@ export class KpiRepository {
     return rows.map((row) => ({ agentId: row.agent_id, state: row.state, since: row.started_at }));
   }
 
-  /** Each queue's agents who answered one of its contacts in [from, to), with their last answer. */
-  async queueAgentAnswers(tenant: string, from: Date, to: Date): Promise<QueueAgentAnswer[]> {
+  /** Each queue's (or the one queue's) agents who answered one of its contacts in [from, to), with their last answer. */
+  async queueAgentAnswers(tenant: string, from: Date, to: Date, queueId?: string): Promise<QueueAgentAnswer[]> {
     const rows: { queue_id: string; agent_id: string; last_ms: number }[] = await queryPrepared(this.dataSource,
       `SELECT queue_id, agent_id, (extract(epoch FROM max(answered_at)) * 1000)::float8 AS last_ms FROM ${this.contact}
-       WHERE tenant = $1 AND queue_id IS NOT NULL AND agent_id IS NOT NULL AND answered_at >= $2 AND answered_at < $3
+       WHERE tenant = $1 AND ($4::text IS NULL OR queue_id = $4) AND queue_id IS NOT NULL AND agent_id IS NOT NULL
+         AND answered_at >= $2 AND answered_at < $3
        GROUP BY queue_id, agent_id`,
-      [tenant, from, to],
+      [tenant, from, to, queueId ?? null],
     );
     return rows.map((row) => ({ queueId: row.queue_id, agentId: row.agent_id, lastMs: row.last_ms }));
   }
 
   /** Agents who answered a contact of each queue (or of the one queue asked for) in [from, to), by queue. */
   async queueAgents(tenant: string, queueId: string | undefined, from: Date, to: Date): Promise<Map<string, string[]>> {
-    const rows: { queue_id: string; agent_id: string }[] = await this.dataSource.query(
-      `SELECT DISTINCT queue_id, agent_id FROM ${this.contact}
-       WHERE tenant = $1 AND ($2::text IS NULL OR queue_id = $2) AND agent_id IS NOT NULL AND answered_at >= $3 AND answered_at < $4`,
-      [tenant, queueId ?? null, from, to],
-    );
     const byQueue = new Map<string, string[]>();
-    for (const row of rows) byQueue.set(row.queue_id, [...(byQueue.get(row.queue_id) ?? []), row.agent_id]);
+    for (const row of await this.queueAgentAnswers(tenant, from, to, queueId)) byQueue.set(row.queueId, [...(byQueue.get(row.queueId) ?? []), row.agentId]);
     return byQueue;
   }
 }
