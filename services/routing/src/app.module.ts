@@ -18,6 +18,7 @@ import { InteractionsController } from './interactions/interactions.controller';
 import { OfferLifecycleService } from './offers/offer-lifecycle.service';
 import { OffersController } from './offers/offers.controller';
 import { RoutingDispositions1764000000201 } from './persistence/routing-dispositions.migration';
+import { RoutingHotStateEpoch1765000000202 } from './persistence/routing-hot-state-epoch.migration';
 import { RoutingInit1764000000200 } from './persistence/routing-init.migration';
 import { RoutingRepository } from './persistence/routing.repository';
 import { QueuesController } from './queues/queues.controller';
@@ -29,7 +30,7 @@ import { SettingsController } from './settings/settings.controller';
       service: SERVICE_NAME,
       defaultPort: DEFAULT_PORT,
       envSchema: routingEnvSchema,
-      database: { entities: [], migrations: [RoutingInit1764000000200, RoutingDispositions1764000000201] },
+      database: { entities: [], migrations: [RoutingInit1764000000200, RoutingDispositions1764000000201, RoutingHotStateEpoch1765000000202] },
     }),
   ],
   controllers: [AgentsController, QueuesController, OffersController, InteractionsController, CustomersController, SettingsController],

@@ -163,4 +163,22 @@ describe('routing invariants under random load with 3 replicas', () => {
     );
     expect(await violations()).toEqual([]);
   });
+
+  it('rebuilds a hot state whose epoch Postgres does not know before any offer commits under it', async () => {
+    const s = `"${ns.dbSchema}"`;
+    const epochKey = `${ns.redisPrefix}epoch`;
+    await h.queue('eq', { channel: 'email', requiredSkills: { epochs: 1 } });
+    await h.agent('ep1', { skills: { epochs: 1 } });
+    const before = await redis.get(epochKey);
+    expect(before).not.toBeNull();
+    // A rebuild that wrote Redis but whose Postgres transaction did not commit (or a database that never saw one).
+    await db.query(`UPDATE ${s}.hot_state_epoch SET epoch = 'never-committed'`);
+    await h.create('ep-i1', { queueId: 'eq', channel: 'email' });
+    await expectEventually(() => expect(h.of('routing.offered', (e) => e.data.interactionId === 'ep-i1')).toHaveLength(1));
+    const after = await redis.get(epochKey);
+    expect(after).not.toBeNull();
+    expect(after).not.toBe(before);
+    expect((await db.query<{ epoch: string }>(`SELECT epoch FROM ${s}.hot_state_epoch`)).rows).toEqual([{ epoch: after }]);
+    expect(await violations()).toEqual([]);
+  });
 });

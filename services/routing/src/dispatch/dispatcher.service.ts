@@ -93,8 +93,8 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     const [built, tenants] = await Promise.all([this.hot.isBuilt(), this.repo.tenantsWithQueuedWork()]);
     if (!built) {
       const rebuilt = await this.hot.rebuild(
-        (write) => this.repo.dataSource.transaction(async (m) => {
-          await this.repo.fenceHotState(m, 'exclusive');
+        (epoch, write) => this.repo.dataSource.transaction(async (m) => {
+          await this.repo.beginHotStateEpoch(m, epoch);
           await write(await this.repo.openWork(m), await this.repo.lastOffers(m));
         }),
         () => this.repo.openWork(),
@@ -232,9 +232,10 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
   }
 
   /**
-   * Reserves the planned offers in Redis (one script), then in one transaction: share-locks the winners still
-   * available, moves their interactions `queued → offered`, inserts offers and decisions and enqueues the events.
-   * Reservations that did not become offers are released.
+   * Reserves the planned offers in Redis (one script), then commits them in one statement (its own transaction): under
+   * the epoch the reservations were made in, share-locks the winners still available, moves their interactions
+   * `queued → offered`, inserts offers and decisions and enqueues the events. Reservations that did not become offers
+   * are released. Decisions that leave their interactions waiting are logged in a transaction of their own.
    */
   private async commit(tenant: string, planned: PlannedOffer[], notes: WaitNote[]): Promise<'done' | 'retry' | 'not_ready'> {
     const reservation = await this.hot.reserveMany(planned.map((p) => ({ ...p.work, limit: p.limit })));
@@ -242,58 +243,58 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     const { outcomes } = reservation;
     const reserved = planned.filter((_, i) => outcomes[i] === 'reserved');
     for (const [i, p] of planned.entries()) if (outcomes[i] === 'already_claimed') await this.repairStaleClaim(tenant, p.work.interactionId);
-    const retry = outcomes.some((o) => o === 'agent_full');
-    if (reserved.length === 0 && notes.length === 0) return retry ? 'retry' : 'done';
-    let offered: Set<string>;
+    let retry = outcomes.some((o) => o === 'agent_full');
     let stale = false;
-    try {
-      offered = await this.repo.dataSource.transaction(async (m) => {
-        // Reservations made before a Redis loss are not in the rebuilt hot state: they must not become offers.
-        await this.repo.fenceHotState(m, 'shared');
-        const createdAt = Date.now();
-        const offers = reserved.map((p) => ({ p, expiresAt: new Date(createdAt + p.queue.offer_timeout_seconds * 1000), explanation: explain(p.decision) }));
-        // The events of every offer, written by the offers' statement for the interactions it moved.
-        const offerEvents: AnyCloudEvent[] = [];
-        for (const { p, expiresAt, explanation } of offers) {
-          if (p.escalated) offerEvents.push(escalation(tenant, p.interaction, p.decision));
-          offerEvents.push(routingEvent('routing.offered', tenant, {
-            interactionId: p.work.interactionId, queueId: p.queue.id, offerId: p.work.offerId, agentId: p.work.agentId,
-            expiresAt: expiresAt.toISOString(), explanation: { ...explanation, candidates: explanation.candidates.slice(0, EVENT_CANDIDATES) },
-            waitMs: p.decision.waitMs, customerId: p.interaction.customerId, channel: p.work.channel,
-          }));
-        }
-        // The epoch is read once the fence is held (no rebuild can start before this transaction ends), beside the
-        // offers' statement: a moved epoch rolls them back.
-        const [epoch, result] = await Promise.all([
-          reserved.length > 0 ? this.hot.epoch() : reservation.epoch,
-          this.repo.commitOffers(m, tenant, offers.map(({ p, expiresAt, explanation }) => ({
-            offer: { id: p.work.offerId, tenant, interaction_id: p.work.interactionId, agent_id: p.work.agentId, queue_id: p.queue.id, channel: p.work.channel, expires_at: expiresAt },
-            step: p.decision.overflowStep,
-            explanation: { ...explanation, offerId: p.work.offerId, waitMs: p.decision.waitMs },
-          })), { insertFrom: (source) => this.outbox.insertFrom(source), events: offerEvents }),
-        ]);
-        if (epoch !== reservation.epoch) throw new HotStateMoved();
-        this.outbox.track(m, result.written, offerEvents);
-        const committed = offers.filter(({ p }) => result.offered.has(p.work.offerId));
-        stale = reserved.some((p) => !result.available.has(p.work.agentId));
-        const noted = notes.map((n) => ({ n, explanation: explain(n.decision) }));
-        if (noted.length > 0) {
-          await this.repo.noteWaiting(m, tenant, notes.map((n) => ({ id: n.interaction.id, step: n.decision.overflowStep, outcome: n.decision.outcome })));
-          await this.repo.insertDecisions(m, tenant, noted.map(({ n, explanation }) => ({ interactionId: n.interaction.id, explanation: { ...explanation, waitMs: n.decision.waitMs } })));
-          await this.outbox.enqueue(m, noted.filter(({ n }) => n.escalated).map(({ n }) => escalation(tenant, n.interaction, n.decision)));
-        }
-        return new Set(committed.map(({ p }) => p.work.offerId));
-      });
-    } catch (error) {
-      for (const p of reserved) await this.hot.release(p.work);
-      if (error instanceof HotStateMoved) return 'retry';
-      throw error;
+    if (reserved.length > 0) {
+      const createdAt = Date.now();
+      const offers = reserved.map((p) => ({ p, expiresAt: new Date(createdAt + p.queue.offer_timeout_seconds * 1000), explanation: explain(p.decision) }));
+      // The events of every offer, written by the offers' statement for the interactions it moved.
+      const offerEvents: AnyCloudEvent[] = [];
+      for (const { p, expiresAt, explanation } of offers) {
+        if (p.escalated) offerEvents.push(escalation(tenant, p.interaction, p.decision));
+        offerEvents.push(routingEvent('routing.offered', tenant, {
+          interactionId: p.work.interactionId, queueId: p.queue.id, offerId: p.work.offerId, agentId: p.work.agentId,
+          expiresAt: expiresAt.toISOString(), explanation: { ...explanation, candidates: explanation.candidates.slice(0, EVENT_CANDIDATES) },
+          waitMs: p.decision.waitMs, customerId: p.interaction.customerId, channel: p.work.channel,
+        }));
+      }
+      let result: Awaited<ReturnType<DispatchRepository['commitOffers']>>;
+      try {
+        result = await this.repo.commitOffers(this.repo.dataSource, tenant, offers.map(({ p, expiresAt, explanation }) => ({
+          offer: { id: p.work.offerId, tenant, interaction_id: p.work.interactionId, agent_id: p.work.agentId, queue_id: p.queue.id, channel: p.work.channel, expires_at: expiresAt },
+          step: p.decision.overflowStep,
+          explanation: { ...explanation, offerId: p.work.offerId, waitMs: p.decision.waitMs },
+        })), reservation.epoch, { insertFrom: (source) => this.outbox.insertFrom(source), events: offerEvents });
+      } catch (error) {
+        for (const p of reserved) await this.hot.release(p.work);
+        throw error;
+      }
+      if (result.epoch !== reservation.epoch) {
+        // Reserved in a hot state the durable state does not know: a rebuild since (decide again in the new one), or a
+        // rebuild that never committed its side (drop this hot state, rebuild it).
+        for (const p of reserved) await this.hot.release(p.work);
+        if (await this.hot.dropEpoch(reservation.epoch)) this.logger.warn('hot state epoch unknown to Postgres: rebuilding it');
+        return 'retry';
+      }
+      this.outbox.track(undefined, result.written, offerEvents);
+      stale = reserved.some((p) => !result.available.has(p.work.agentId));
+      for (const p of reserved) if (!result.offered.has(p.work.offerId)) await this.hot.release(p.work);
     }
-    for (const p of reserved) if (!offered.has(p.work.offerId)) await this.hot.release(p.work);
-    this.outbox.kick();
+    if (notes.length > 0) await this.noteWaiting(tenant, notes);
     // A winner who is no longer available means the snapshot is behind: reload it and decide those again.
     if (stale) this.cache.invalidate(tenant);
-    return retry || stale ? 'retry' : 'done';
+    retry ||= stale;
+    return retry ? 'retry' : 'done';
+  }
+
+  /** Logs decisions that leave their interactions waiting (outcome, overflow step) and the escalations among them. */
+  private async noteWaiting(tenant: string, notes: WaitNote[]): Promise<void> {
+    const noted = notes.map((n) => ({ n, explanation: explain(n.decision) }));
+    await this.repo.dataSource.transaction(async (m) => {
+      await this.repo.noteWaiting(m, tenant, notes.map((n) => ({ id: n.interaction.id, step: n.decision.overflowStep, outcome: n.decision.outcome })));
+      await this.repo.insertDecisions(m, tenant, noted.map(({ n, explanation }) => ({ interactionId: n.interaction.id, explanation: { ...explanation, waitMs: n.decision.waitMs } })));
+      await this.outbox.enqueue(m, noted.filter(({ n }) => n.escalated).map(({ n }) => escalation(tenant, n.interaction, n.decision)));
+    });
   }
 
   /**
@@ -306,12 +307,5 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     const open = await this.repo.openOfferFor(this.repo.dataSource.manager, tenant, interactionId);
     if (open?.id === claim.offerId) return;
     if (await this.hot.release(claim)) this.logger.warn(`released stale reservation ${claim.offerId} of ${interactionId}`);
-  }
-}
-
-/** The hot state was rebuilt between a batch's reservation and its commit. */
-class HotStateMoved extends Error {
-  constructor() {
-    super('hot state rebuilt since the reservation');
   }
 }

@@ -88,9 +88,16 @@ export interface RoundState {
   loadsDigest: string;
 }
 
+/** Deletes the epoch when it is still the one given: the next round rebuilds the hot state. */
+const DROP_EPOCH = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
 type ScriptedRedis = Redis & {
   routingReserveMany(epoch: string, loads: string, claims: string, last: string, ...args: string[]): Promise<(number | string)[]>;
   routingRelease(loads: string, claims: string, ...args: string[]): Promise<number>;
+  routingDropEpoch(epoch: string, value: string): Promise<number>;
 };
 
 /** Hot routing state in Redis: capacity in use and interaction claims, shared by every replica. */
@@ -101,6 +108,7 @@ export class HotStateRepository {
   constructor(@Inject(REDIS) redis: Redis) {
     redis.defineCommand('routingReserveMany', { numberOfKeys: 4, lua: RESERVE_MANY });
     redis.defineCommand('routingRelease', { numberOfKeys: 2, lua: RELEASE });
+    redis.defineCommand('routingDropEpoch', { numberOfKeys: 1, lua: DROP_EPOCH });
     this.redis = redis as ScriptedRedis;
   }
 
@@ -187,17 +195,27 @@ export class HotStateRepository {
     return this.redis.get(EPOCH);
   }
 
+  /**
+   * Marks the hot state for a rebuild when its epoch is still `epoch`: the durable state names another epoch (a
+   * rebuild whose Postgres transaction did not commit, or a database that never saw one), so the loads and claims
+   * here cannot be trusted. True when it was dropped.
+   */
+  async dropEpoch(epoch: string): Promise<boolean> {
+    return (await this.redis.routingDropEpoch(EPOCH, epoch)) === 1;
+  }
+
   async isBuilt(): Promise<boolean> {
     return (await this.redis.exists(EPOCH)) === 1;
   }
 
   /**
-   * Rebuilds the hot state from the durable open work, under a short lock so one replica does it. `fenced` reads the
-   * durable state and hands it to `write` while holding the fence that offer commits take shared, so no commit lands
-   * between the read and the write. Reservations are refused (not_ready) until the epoch is set again.
+   * Rebuilds the hot state from the durable open work, under a short lock so one replica does it. `fenced` starts the
+   * durable side of a new epoch (given), reads the durable state and hands it to `write` in one transaction, which
+   * offer commits of other epochs cannot cross (no commit lands between the read and the write). Reservations are
+   * refused (not_ready) until the epoch is set again.
    */
   async rebuild(
-    fenced: (write: (work: OpenWork[], last: { tenant: string; agentId: string; at: number }[]) => Promise<void>) => Promise<void>,
+    fenced: (epoch: string, write: (work: OpenWork[], last: { tenant: string; agentId: string; at: number }[]) => Promise<void>) => Promise<void>,
     openWork: () => Promise<OpenWork[]>,
   ): Promise<boolean> {
     const token = globalThis.crypto.randomUUID();
@@ -205,7 +223,8 @@ export class HotStateRepository {
     if (locked !== 'OK') return false;
     try {
       let work: OpenWork[] = [];
-      await fenced(async (open, lastOffers) => {
+      const epoch = globalThis.crypto.randomUUID();
+      await fenced(epoch, async (open, lastOffers) => {
         work = open;
         const loads = new Map<string, number>();
         const claims: string[] = [];
@@ -219,7 +238,7 @@ export class HotStateRepository {
         if (loads.size > 0) multi.hset(LOADS, Object.fromEntries(loads));
         if (claims.length > 0) multi.hset(CLAIMS, ...claims);
         if (last.length > 0) multi.hset(LAST_OFFERED, ...last);
-        multi.set(EPOCH, globalThis.crypto.randomUUID());
+        multi.set(EPOCH, epoch);
         await multi.exec();
       });
       // Work resolved while the rebuild was in flight released nothing (its claim was not there yet): release it now.

@@ -362,33 +362,41 @@ export class RoutingRepository {
   }
 
   /**
-   * The fence between offer commits (shared) and a hot-state rebuild (exclusive), held to the end of `db`'s
-   * transaction: a rebuild reads the open work either after a commit or before it starts, never in between.
+   * Starts a hot-state rebuild in `db`'s transaction: writes the new epoch to its row, which stays locked to the end of
+   * the transaction. Call it before reading the open work: an offer commit in flight finishes first (the rebuild reads
+   * its offers), and one that comes later waits for the rebuild and finds the new epoch.
    */
-  async fenceHotState(db: EntityManager, mode: 'shared' | 'exclusive'): Promise<void> {
-    await queryPrepared(db, `SELECT ${mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock'}(hashtext($1))`, [`${this.s}.routing-hot-state`]);
+  async beginHotStateEpoch(db: EntityManager, epoch: string): Promise<void> {
+    await queryPrepared(db,
+      `INSERT INTO ${this.s}.hot_state_epoch (id, epoch) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET epoch = EXCLUDED.epoch`,
+      [epoch],
+    );
   }
 
   /**
-   * Commits a batch of reserved offers in one statement: share-locks the offered agents still available (a state change
-   * waits for the commit, then rescinds what it finds), moves their still-queued interactions to `offered`, and inserts
-   * those offers and their decision log entries, and writes to the outbox the events (`outbox.events`) of the
-   * interactions offered (each event's `data.interactionId`). Returns the offers made, the agents found available and
-   * the outbox rows written.
+   * Commits a batch of reserved offers in one statement, its own transaction: share-locks the hot state's epoch row and
+   * goes on only when it holds the epoch the reservations were made in (`epoch`; a rebuild in flight is waited for);
+   * share-locks the offered agents still available (a state change waits for the commit, then rescinds what it finds),
+   * moves their still-queued interactions to `offered`, and inserts those offers and their decision log entries, and
+   * writes to the outbox the events (`outbox.events`) of the interactions offered (each event's `data.interactionId`).
+   * Returns the epoch found, the offers made, the agents found available and the outbox rows written.
    */
   async commitOffers(
     db: Db,
     tenant: string,
     items: { offer: Pick<OfferRow, 'id' | 'tenant' | 'interaction_id' | 'agent_id' | 'queue_id' | 'channel' | 'expires_at'>; step: number; explanation: unknown }[],
+    epoch: string,
     outbox: { insertFrom: (source: string) => string; events: readonly AnyCloudEvent[] },
-  ): Promise<{ offered: Set<string>; available: Set<string>; written: { id: string; event_id: string }[] }> {
-    if (items.length === 0) return { offered: new Set(), available: new Set(), written: [] };
-    const rows: { kind: 'offer' | 'agent' | 'event'; id: string; event_id: string | null }[] = await queryPrepared(db,
-      `WITH v AS (
+  ): Promise<{ epoch: string | null; offered: Set<string>; available: Set<string>; written: { id: string; event_id: string }[] }> {
+    if (items.length === 0) return { epoch, offered: new Set(), available: new Set(), written: [] };
+    const rows: { kind: 'epoch' | 'offer' | 'agent' | 'event'; id: string | null; event_id: string | null }[] = await queryPrepared(db,
+      `WITH fence AS MATERIALIZED (SELECT epoch FROM ${this.s}.hot_state_epoch WHERE id = 1 FOR SHARE),
+       v AS (
          SELECT * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::int[], $9::text[])
            AS v(offer_id, interaction_id, agent_id, queue_id, channel, expires_at, step, explanation)),
        available AS (
-         SELECT id FROM ${this.s}.agent WHERE tenant=$1 AND id = ANY($4::text[]) AND state='available' ORDER BY id FOR SHARE),
+         SELECT id FROM ${this.s}.agent WHERE tenant=$1 AND id = ANY($4::text[]) AND state='available'
+           AND EXISTS (SELECT 1 FROM fence WHERE fence.epoch = $11) ORDER BY id FOR SHARE),
        moved AS (
          UPDATE ${this.s}.interaction i SET status='offered', overflow_step=v.step, logged_outcome=NULL FROM v
          WHERE i.tenant=$1 AND i.id=v.interaction_id AND i.status='queued' AND v.agent_id IN (SELECT id FROM available)
@@ -402,16 +410,18 @@ export class RoutingRepository {
          SELECT $1, v.interaction_id, v.explanation::jsonb FROM v JOIN moved USING (offer_id)),
        written AS (${outbox.insertFrom(`SELECT q.event FROM jsonb_array_elements($10::jsonb) AS q(event)
          WHERE q.event->'data'->>'interactionId' IN (SELECT v.interaction_id FROM v JOIN moved USING (offer_id))`)})
-       SELECT 'offer' AS kind, id::text AS id, NULL AS event_id FROM offers UNION ALL SELECT 'agent', id, NULL FROM available
+       SELECT 'epoch' AS kind, epoch AS id, NULL AS event_id FROM fence
+       UNION ALL SELECT 'offer', id::text, NULL FROM offers UNION ALL SELECT 'agent', id, NULL FROM available
        UNION ALL SELECT 'event', id::text, event_id FROM written`,
       [tenant, items.map((i) => i.offer.id), items.map((i) => i.offer.interaction_id), items.map((i) => i.offer.agent_id), items.map((i) => i.offer.queue_id),
         items.map((i) => i.offer.channel), items.map((i) => i.offer.expires_at), items.map((i) => i.step), items.map((i) => JSON.stringify(i.explanation)),
-        JSON.stringify(outbox.events)],
+        JSON.stringify(outbox.events), epoch],
     );
     return {
-      offered: new Set(rows.filter((r) => r.kind === 'offer').map((r) => r.id)),
-      available: new Set(rows.filter((r) => r.kind === 'agent').map((r) => r.id)),
-      written: rows.filter((r) => r.kind === 'event').map((r) => ({ id: r.id, event_id: r.event_id ?? '' })),
+      epoch: rows.find((r) => r.kind === 'epoch')?.id ?? null,
+      offered: new Set(rows.filter((r) => r.kind === 'offer').map((r) => r.id ?? '')),
+      available: new Set(rows.filter((r) => r.kind === 'agent').map((r) => r.id ?? '')),
+      written: rows.filter((r) => r.kind === 'event').map((r) => ({ id: r.id ?? '', event_id: r.event_id ?? '' })),
     };
   }
 
