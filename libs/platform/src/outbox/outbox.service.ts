@@ -13,6 +13,11 @@ const BATCH = 500;
 const SWEEP_AFTER_SECONDS = 5;
 /** Rows published meanwhile are deleted together, at most this often (well within the sweep's 5 s). */
 const DELETE_EVERY_MS = 100;
+/**
+ * Batches sent and not yet acknowledged by JetStream: events committed meanwhile go out at once instead of after the
+ * acknowledgements of the batch before them (they leave on the same connection, in commit order).
+ */
+const MAX_IN_FLIGHT = 4;
 
 interface Enqueued {
   /** The transaction depth the events were written at: a rollback to a savepoint below it discards them. */
@@ -23,7 +28,8 @@ interface Enqueued {
 /**
  * Transactional outbox: follow-up events are written in the same transaction as the work that caused them and
  * published only after it commits. The process that wrote them publishes them straight from memory once the
- * transaction has committed and then deletes their rows (one statement for everything published in the last 100 ms):
+ * transaction has committed, without waiting for the acknowledgements of what went before, and then deletes their rows
+ * (one statement for everything published in the last 100 ms):
  * the table holds only events not yet published. A periodic sweep publishes whatever was left behind (a crash between
  * commit and publish, a failed publish), taking only rows older than a few seconds. Several replicas sweep without
  * double work (`SKIP LOCKED`); JetStream de-duplicates by event id whatever is published twice.
@@ -43,6 +49,8 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown, En
   private deleting: NodeJS.Timeout | undefined;
   /** The delete of published rows running, which shutdown waits for before the database connections close. */
   private deletingNow: Promise<void> | undefined;
+  /** Batches sent, waiting for their acknowledgements. */
+  private readonly inFlight = new Set<Promise<void>>();
   private readonly relay = new CoalescingRunner(
     () => this.publishCommitted(),
     (error) => this.logger.warn(`outbox publish failed, the sweep will retry: ${error instanceof Error ? error.message : String(error)}`),
@@ -118,6 +126,7 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown, En
   async flush(): Promise<number> {
     const fromMemory = this.committed.length;
     await this.publishCommitted();
+    await this.acknowledged();
     clearTimeout(this.deleting);
     await this.deletePublished();
     return fromMemory + (await this.sweep(0));
@@ -155,6 +164,7 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown, En
     await this.publishCommitted().catch((error: unknown) =>
       this.logger.warn(`outbox publish at shutdown failed, the next sweep will publish: ${error instanceof Error ? error.message : String(error)}`),
     );
+    await this.acknowledged();
     clearTimeout(this.deleting);
     await this.deletingNow;
     await this.deletePublished();
@@ -164,22 +174,36 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown, En
     }
   }
 
-  /** Publishes the events of committed transactions; their rows are deleted together, shortly after. */
+  /**
+   * Sends the events of committed transactions, up to MAX_IN_FLIGHT batches awaiting their acknowledgements; the rows
+   * of acknowledged events are deleted together, shortly after.
+   */
   private async publishCommitted(): Promise<void> {
     while (this.committed.length > 0) {
-      const batch = this.committed.splice(0, BATCH);
-      try {
-        await this.publisher.publishMany(batch.map((row) => row.event), { sharedInbox: true });
-      } catch (error) {
-        // Left for the sweep, which publishes rows older than a few seconds.
-        this.logger.warn(`outbox publish of ${batch.length} events failed, the sweep will retry: ${error instanceof Error ? error.message : String(error)}`);
+      if (this.inFlight.size >= MAX_IN_FLIGHT) {
+        await Promise.race(this.inFlight);
         continue;
       }
-      for (const row of batch) this.published.push(row.id);
-      this.deleting ??= setTimeout(() => {
-        this.deletingNow = this.deletePublished();
-      }, DELETE_EVERY_MS);
+      const batch = this.committed.splice(0, BATCH);
+      const sending: Promise<void> = this.publisher.publishMany(batch.map((row) => row.event), { sharedInbox: true }).then(
+        () => {
+          for (const row of batch) this.published.push(row.id);
+          this.deleting ??= setTimeout(() => {
+            this.deletingNow = this.deletePublished();
+          }, DELETE_EVERY_MS);
+        },
+        (error: unknown) => {
+          // Left for the sweep, which publishes rows older than a few seconds.
+          this.logger.warn(`outbox publish of ${batch.length} events failed, the sweep will retry: ${error instanceof Error ? error.message : String(error)}`);
+        },
+      ).finally(() => this.inFlight.delete(sending));
+      this.inFlight.add(sending);
     }
+  }
+
+  /** Resolves once every batch sent has its answer. */
+  private async acknowledged(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
   }
 
   /** Deletes the rows published since the last time in one statement (a row left behind is published again by the sweep). */
