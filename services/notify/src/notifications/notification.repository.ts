@@ -260,9 +260,12 @@ export class NotificationRepository {
       `WITH v AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(i int, tenant text, recipients text[], id uuid, by text, at timestamptz)),
        acked AS (
-         -- Two acknowledgements of one notification in a batch: either may be the one recorded.
+         -- Two acknowledgements of one notification in a batch: either may be the one recorded. The rows are found by
+         -- primary key: "not acknowledged" is written (IS TRUE) so that it cannot match the inbox's partial index
+         -- (acked_at IS NULL), which the planner would otherwise scan too, dead entries of every acknowledgement since
+         -- the last vacuum included (3-5 ms an acknowledgement after a minute at 100 contacts/s, instead of 0.1 ms).
          UPDATE ${this.table} n SET acked_at = v.at, acked_by = v.by FROM v
-         WHERE n.tenant = v.tenant AND n.recipient = ANY(v.recipients) AND n.id = v.id AND n.acked_at IS NULL
+         WHERE n.id = v.id AND n.tenant = v.tenant AND n.recipient = ANY(v.recipients) AND (n.acked_at IS NULL) IS TRUE
          RETURNING n.*)
        SELECT v.i, a.* FROM v JOIN acked a ON a.tenant = v.tenant AND a.id = v.id AND a.recipient = ANY(v.recipients)
        UNION ALL

@@ -461,15 +461,12 @@ export class RoutingRepository {
   }
 
   /**
-   * Accepts an open offer of `agentId` in one statement: the offer `offered → accepted`, its interaction assigned to the agent, the
-   * agent's missed offers in a row reset (its row is written only when that count was set). Undefined when there is no
-   * such open offer (unknown, someone else's, or no longer open).
-   */
-  /**
    * Accepts open offers in one statement, each for the agent it was made to: the offer becomes `accepted`, its
    * interaction `assigned` to the agent, and the agents' missed-offer count restarts. Returns, per request in order,
    * the offer and its interaction, or undefined when the offer was not the agent's and open (an offer asked for twice:
-   * the first request takes it).
+   * the first request takes it). The offers are found by primary key: "still offered" is written (IS TRUE) so that it
+   * cannot match the open offers' partial index, whose dead entries (every offer resolved since the last vacuum) the
+   * planner would otherwise scan too.
    */
   async acceptOffers(
     db: Db,
@@ -480,7 +477,7 @@ export class RoutingRepository {
       `WITH v AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]) AS v(id, tenant, agent_id)),
        o AS (
          UPDATE ${this.s}.offer x SET status='accepted', resolved_at=now() FROM v
-         WHERE x.id=v.id AND x.tenant=v.tenant AND x.agent_id=v.agent_id AND x.status='offered' RETURNING x.*),
+         WHERE x.id=v.id AND x.tenant=v.tenant AND x.agent_id=v.agent_id AND (x.status='offered') IS TRUE RETURNING x.*),
        i AS (
          UPDATE ${this.s}.interaction y SET status='assigned', agent_id=o.agent_id, assigned_at=clock_timestamp() FROM o
          WHERE y.tenant=o.tenant AND y.id=o.interaction_id RETURNING y.tenant, y.id, y.queued_at, y.customer_id),
