@@ -8,6 +8,7 @@ import { IdempotencyService } from './idempotency.service';
 import { PlatformTables1732300000000 } from './migrations/1732300000000-platform-tables';
 import { OutboxPendingOnly1764900000000 } from './migrations/1764900000000-outbox-pending-only';
 import { ensureSchema, migrateUnderLock } from './schema';
+import { StatisticsKeeper } from './statistics-keeper';
 
 export interface DatabaseOptions {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -60,8 +61,8 @@ export class DatabaseModule {
           },
         }),
       ],
-      providers: [IdempotencyService, DatabaseHealth],
-      exports: [IdempotencyService, DatabaseHealth],
+      providers: [IdempotencyService, DatabaseHealth, StatisticsKeeper],
+      exports: [IdempotencyService, DatabaseHealth, StatisticsKeeper],
     };
   }
 }
