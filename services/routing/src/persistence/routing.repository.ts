@@ -380,6 +380,11 @@ export class RoutingRepository {
    * moves their still-queued interactions to `offered`, and inserts those offers and their decision log entries, and
    * writes to the outbox the events (`outbox.events`) of the interactions offered (each event's `data.interactionId`).
    * Returns the epoch found, the offers made, the agents found available and the outbox rows written.
+   *
+   * The commit does not wait for its WAL flush (`synchronous_commit` off for this transaction only): offers are
+   * re-derivable. A Postgres crash within a WAL writer cycle of the commit can lose the last offers; their interactions
+   * are queued again after recovery and offered anew, an agent answering a lost offer is told it is no longer open
+   * (409), and its reservation is released as a stale claim. The arrival that queued the interaction is always flushed.
    */
   async commitOffers(
     db: Db,
@@ -391,6 +396,7 @@ export class RoutingRepository {
     if (items.length === 0) return { epoch, offered: new Set(), available: new Set(), written: [] };
     const rows: { kind: 'epoch' | 'offer' | 'agent' | 'event'; id: string | null; event_id: string | null }[] = await queryPrepared(db,
       `WITH fence AS MATERIALIZED (SELECT epoch FROM ${this.s}.hot_state_epoch WHERE id = 1 FOR SHARE),
+       unflushed AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true) AS mode),
        v AS (
          SELECT * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::int[], $9::text[])
            AS v(offer_id, interaction_id, agent_id, queue_id, channel, expires_at, step, explanation)),
@@ -410,7 +416,7 @@ export class RoutingRepository {
          SELECT $1, v.interaction_id, v.explanation::jsonb FROM v JOIN moved USING (offer_id)),
        written AS (${outbox.insertFrom(`SELECT q.event FROM jsonb_array_elements($10::jsonb) AS q(event)
          WHERE q.event->'data'->>'interactionId' IN (SELECT v.interaction_id FROM v JOIN moved USING (offer_id))`)})
-       SELECT 'epoch' AS kind, epoch AS id, NULL AS event_id FROM fence
+       SELECT 'epoch' AS kind, epoch AS id, NULL AS event_id FROM fence, unflushed
        UNION ALL SELECT 'offer', id::text, NULL FROM offers UNION ALL SELECT 'agent', id, NULL FROM available
        UNION ALL SELECT 'event', id::text, event_id FROM written`,
       [tenant, items.map((i) => i.offer.id), items.map((i) => i.offer.interaction_id), items.map((i) => i.offer.agent_id), items.map((i) => i.offer.queue_id),
