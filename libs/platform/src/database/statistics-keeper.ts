@@ -24,7 +24,7 @@ export interface AnalyzedTable {
  * tables): a table is analyzed once it has doubled in size since its last statistics. New statistics make Postgres
  * plan the prepared statements that read the table afresh (`queryPrepared`); without them a generic plan made while
  * the table was nearly empty stays cached on every connection, e.g. a scan of every interaction of a tenant where the
- * primary key finds one (10,000 buffers per accept after two minutes at 100 contacts/s, instead of a dozen).
+ * primary key finds one (7,400 buffers per accept after two minutes at 100 contacts/s, instead of a few dozen).
  * Autovacuum's analyze does the same when it is on and keeps up; this covers a database where it is off or behind,
  * and costs one catalog query every 5 s plus an `ANALYZE` per doubling of a table.
  */

@@ -29,10 +29,10 @@ interface Enqueued {
  * Transactional outbox: follow-up events are written in the same transaction as the work that caused them and
  * published only after it commits. The process that wrote them publishes them straight from memory once the
  * transaction has committed, without waiting for the acknowledgements of what went before, and then deletes their rows
- * (one statement for everything published in the last 100 ms):
- * the table holds only events not yet published. A periodic sweep publishes whatever was left behind (a crash between
- * commit and publish, a failed publish), taking only rows older than a few seconds. Several replicas sweep without
- * double work (`SKIP LOCKED`); JetStream de-duplicates by event id whatever is published twice.
+ * (one statement for everything published in the last 100 ms): the table holds only events not yet published. A
+ * periodic sweep publishes whatever was left behind (a crash between commit and publish, a failed publish), taking only
+ * rows older than a few seconds. Several replicas sweep without double work (`SKIP LOCKED`); JetStream de-duplicates by
+ * event id whatever is published twice.
  */
 @Injectable()
 export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown, EntitySubscriberInterface {

@@ -243,7 +243,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     const { outcomes } = reservation;
     const reserved = planned.filter((_, i) => outcomes[i] === 'reserved');
     for (const [i, p] of planned.entries()) if (outcomes[i] === 'already_claimed') await this.repairStaleClaim(tenant, p.work.interactionId);
-    let retry = outcomes.some((o) => o === 'agent_full');
+    const retry = outcomes.some((o) => o === 'agent_full');
     let stale = false;
     if (reserved.length > 0) {
       const createdAt = Date.now();
@@ -283,8 +283,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     if (notes.length > 0) await this.noteWaiting(tenant, notes);
     // A winner who is no longer available means the snapshot is behind: reload it and decide those again.
     if (stale) this.cache.invalidate(tenant);
-    retry ||= stale;
-    return retry ? 'retry' : 'done';
+    return retry || stale ? 'retry' : 'done';
   }
 
   /** Logs decisions that leave their interactions waiting (outcome, overflow step) and the escalations among them. */

@@ -190,11 +190,6 @@ export class HotStateRepository {
     await this.redis.incr(versionKey(tenant));
   }
 
-  /** The current rebuild epoch (null while the hot state is not built). */
-  async epoch(): Promise<string | null> {
-    return this.redis.get(EPOCH);
-  }
-
   /**
    * Marks the hot state for a rebuild when its epoch is still `epoch`: the durable state names another epoch (a
    * rebuild whose Postgres transaction did not commit, or a database that never saw one), so the loads and claims
