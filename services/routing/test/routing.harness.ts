@@ -33,6 +33,17 @@ export class RoutingHarness {
     await this.nc.flush();
   }
 
+  /** Another tenant on the same apps, with its own view of its events (`detach` when done; `close` stops the apps). */
+  async otherTenant(): Promise<RoutingHarness> {
+    const other = new RoutingHarness(this.ns, this.apps);
+    await other.listen();
+    return other;
+  }
+
+  async detach(): Promise<void> {
+    await this.nc?.close();
+  }
+
   get app(): TestApp {
     return this.apps[0]!;
   }

@@ -182,6 +182,29 @@ describe('routing through API and events', () => {
     expect(h.of('routing.queued', (e) => e.data.interactionId === 'dup1')).toHaveLength(1);
   });
 
+  it('serves every tenant with waiting work in one round, each with its own ids and sticky settings', async () => {
+    const other = await h.otherTenant();
+    try {
+      await other.ok('PUT', '/v1/settings/wellbeing', { stickyEnabled: false });
+      for (const t of [h, other]) {
+        await t.queue('mt', { channel: 'email', requiredSkills: { tenants: 1 } });
+        await t.agent('mt-a', { skills: { tenants: 2 } });
+      }
+      // The same interaction, customer and agent ids in both tenants.
+      await h.create('mt-1', { queueId: 'mt', channel: 'email' });
+      await other.create('mt-1', { queueId: 'mt', channel: 'email' });
+      await expectEventually(() => {
+        expect(h.of('routing.offered', (e) => e.data.interactionId === 'mt-1')).toHaveLength(1);
+        expect(other.of('routing.offered', (e) => e.data.interactionId === 'mt-1')).toHaveLength(1);
+      });
+      const sticky = (t: RoutingHarness) => t.of('routing.offered', (e) => e.data.interactionId === 'mt-1')[0]!.data.explanation?.rules?.find((r) => r.rule === 'sticky')?.outcome;
+      expect(sticky(h)).toBe('not applicable');
+      expect(sticky(other)).toBe('disabled');
+    } finally {
+      await other.detach();
+    }
+  });
+
   it('rejects bad input with problem+json naming the fields, and scopes agents to themselves', async () => {
     const bad = await h.call('PUT', '/v1/queues/qx', { name: 'x', channel: 'fax', strategy: 'random' });
     expect(bad.status).toBe(400);

@@ -4,10 +4,11 @@ import { CoalescingRunner, MetricsRegistry, Outbox, SERVICE_ENV } from '@switchb
 import { hasCapacity } from '../engine/capacity';
 import { candidatePool, type CandidatePool } from '../engine/candidate-pool';
 import { decide, overflowStepFor } from '../engine/decide';
-import type { AgentSnapshot, Decision, InteractionSnapshot, QueueSnapshot, RoutingSettings } from '../engine/engine.types';
+import { DEFAULT_SETTINGS, type AgentSnapshot, type Decision, type InteractionSnapshot, type QueueSnapshot, type RoutingSettings } from '../engine/engine.types';
 import { routingEvent } from '../events/event-factory';
-import { HotStateRepository, type OpenWork } from '../hot-state/hot-state.repository';
+import { HotStateRepository, type OpenWork, type RoundState } from '../hot-state/hot-state.repository';
 import type { QueueRow } from '../persistence/rows';
+import type { WaitingRow } from '../persistence/routing.repository';
 import type { RoutingEnv } from '../config/routing.config';
 import { OfferLifecycleService } from '../offers/offer-lifecycle.service';
 import { WrapUpService } from '../agents/wrap-up.service';
@@ -20,6 +21,12 @@ import { TenantSnapshotCache } from './tenant-snapshot.cache';
 const STALE_CLAIM_MS = 2_000;
 /** A decision that found nobody is taken again at least this often even when nothing it depends on moved. */
 const BLOCKED_RECHECK_MS = 5_000;
+/** Tenants that had waiting work this recently have their hot state read with the round's first reads. */
+const RECENT_TENANT_MS = 60_000;
+
+function stickyOf(settings: RoutingSettings): number | undefined {
+  return settings.stickyEnabled ? settings.stickyDays : undefined;
+}
 
 /** An offer decided in a round, before it is reserved and committed. */
 interface PlannedOffer {
@@ -58,6 +65,8 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
    * version, open work, overflow step, customer flags): while none of it moved, deciding again would find nobody again.
    */
   private readonly blocked = new Map<string, Map<string, { signature: string; at: number }>>();
+  /** Tenants with waiting work in recent rounds, and when they last had some. */
+  private readonly recentTenants = new Map<string, number>();
 
   constructor(
     private readonly repo: DispatchRepository,
@@ -89,9 +98,29 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
 
   /** One full round; resolves when done. */
   async cycle(): Promise<void> {
-    // Independent reads go together: each is a round trip, and a round is a chain of them.
-    const [built, tenants] = await Promise.all([this.hot.isBuilt(), this.repo.tenantsWithQueuedWork()]);
-    if (!built) {
+    // Independent reads go together: each is a round trip, and a round is a chain of them. The first reads are every
+    // tenant's waiting interactions (with the sticky settings held for each) beside the hot state of the tenants that
+    // had waiting work lately.
+    const now = Date.now();
+    for (const [tenant, at] of this.recentTenants) if (now - at > RECENT_TENANT_MS) this.recentTenants.delete(tenant);
+    const recent = [...this.recentTenants.keys()];
+    const held = new Map<string, number | undefined>();
+    for (const tenant of recent) {
+      const known = this.cache.peek(tenant);
+      if (known) held.set(tenant, stickyOf(known.settings));
+    }
+    const stickyUsed = (tenant: string): number | undefined => (held.has(tenant) ? held.get(tenant) : stickyOf(DEFAULT_SETTINGS));
+    const [hot, waitingAll] = await Promise.all([
+      this.hot.roundStates(recent),
+      this.repo.waitingForRounds([...held].map(([tenant, days]) => ({ tenant, days: days ?? null })), stickyOf(DEFAULT_SETTINGS) ?? null),
+    ]);
+    const waitingByTenant = new Map<string, WaitingRow[]>();
+    for (const row of waitingAll) {
+      const rows = waitingByTenant.get(row.tenant);
+      if (rows) rows.push(row);
+      else waitingByTenant.set(row.tenant, [row]);
+    }
+    if (!hot.built) {
       const rebuilt = await this.hot.rebuild(
         (epoch, write) => this.repo.dataSource.transaction(async (m) => {
           await this.repo.beginHotStateEpoch(m, epoch);
@@ -102,6 +131,8 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
       if (rebuilt) this.logger.log('hot state rebuilt from Postgres');
       else return;
     }
+    // Read before a rebuild: read again.
+    const stateOf = (tenant: string): RoundState | undefined => (hot.built ? hot.state(tenant) : undefined);
     // Offer expiry and wrap-up ends run on the tick's cadence, not on every kicked round, beside the decisions (they
     // free capacity and kick a round of their own).
     let maintenance: Promise<void> = Promise.resolve();
@@ -111,9 +142,10 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
         this.logger.warn(`offer expiry or wrap-up end failed: ${error instanceof Error ? error.message : String(error)}`));
     }
     try {
-      for (const tenant of tenants) {
+      for (const [tenant, waiting] of waitingByTenant) {
         if (this.runner.isStopped) break;
-        await this.dispatchTenant(tenant);
+        this.recentTenants.set(tenant, now);
+        await this.dispatchTenant(tenant, waiting, stickyUsed(tenant), stateOf(tenant));
       }
     } finally {
       await maintenance;
@@ -125,21 +157,16 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     await this.wrapUps.endDueWrapUps();
   }
 
-  private async dispatchTenant(tenant: string): Promise<void> {
-    // The waiting interactions are read beside the hot state, with the sticky settings of the snapshot in hand; read
-    // again in the rare round whose snapshot moved to other sticky settings.
-    const stickyOf = (settings: RoutingSettings): number | undefined => (settings.stickyEnabled ? settings.stickyDays : undefined);
-    const known = this.cache.peek(tenant);
-    const [state, waitingEarly] = await Promise.all([
-      this.hot.roundState(tenant),
-      known ? this.repo.waitingForRound(tenant, stickyOf(known.settings)) : undefined,
-    ]);
+  /**
+   * Decides for a tenant's waiting interactions, read with `stickyDays` (read again when the snapshot holds other
+   * sticky settings), with its hot state when read already.
+   */
+  private async dispatchTenant(tenant: string, waitingEarly: WaitingRow[], stickyDays: number | undefined, early: RoundState | undefined): Promise<void> {
+    const state = early ?? (await this.hot.roundState(tenant));
     const snapshot = await this.cache.get(tenant, state.version);
     const { settings } = snapshot;
     const [waitingRows, occupancy] = await Promise.all([
-      waitingEarly !== undefined && known && stickyOf(known.settings) === stickyOf(settings)
-        ? waitingEarly
-        : this.repo.waitingForRound(tenant, stickyOf(settings)),
+      stickyOf(settings) === stickyDays ? waitingEarly : this.repo.waitingForRound(tenant, stickyOf(settings)),
       this.cache.occupancy(tenant, settings.occupancyWindowMinutes),
     ]);
     if (waitingRows.length === 0) return;

@@ -153,31 +153,25 @@ export class HotStateRepository {
 
   /** The tenant's snapshot version, open work per agent and channel, and last offer times, in one round trip. */
   async roundState(tenant: string): Promise<RoundState> {
-    const replies = await this.redis.multi().get(versionKey(tenant)).hgetall(LOADS).hgetall(LAST_OFFERED).exec();
-    const [version, loadsAll, lastAll] = (replies ?? []).map(([error, value]) => {
-      if (error) throw error;
-      return value;
-    }) as [string | null, Record<string, string>, Record<string, string>];
-    const prefix = `${tenant}|`;
-    const loads = new Map<string, Partial<Record<Channel, number>>>();
-    let digest = 0;
-    let fields = 0;
-    for (const [field, value] of Object.entries(loadsAll ?? {})) {
-      if (!field.startsWith(prefix)) continue;
-      digest = (digest + Math.imul(hash(field), Number(value))) | 0;
-      fields += 1;
-      const rest = field.slice(prefix.length);
-      const cut = rest.lastIndexOf('|');
-      const agentId = rest.slice(0, cut);
-      const entry = loads.get(agentId) ?? {};
-      entry[rest.slice(cut + 1) as Channel] = Number(value);
-      loads.set(agentId, entry);
-    }
-    const lastOfferedAt = new Map<string, number>();
-    for (const [field, value] of Object.entries(lastAll ?? {})) {
-      if (field.startsWith(prefix)) lastOfferedAt.set(field.slice(prefix.length), Number(value));
-    }
-    return { version, loads, lastOfferedAt, loadsDigest: `${fields}:${digest}` };
+    const [version, loadsAll, lastAll] = replies(await this.redis.multi().get(versionKey(tenant)).hgetall(LOADS).hgetall(LAST_OFFERED).exec()) as [
+      string | null, Record<string, string>, Record<string, string>,
+    ];
+    return stateOf(tenant, version, loadsAll, lastAll);
+  }
+
+  /**
+   * A round's hot state in one round trip: whether it is built, and the state of each of `tenants` (open work, last
+   * offer times, snapshot version); `state` is undefined for a tenant not asked for.
+   */
+  async roundStates(tenants: readonly string[]): Promise<{ built: boolean; state(tenant: string): RoundState | undefined }> {
+    const multi = this.redis.multi().exists(EPOCH).hgetall(LOADS).hgetall(LAST_OFFERED);
+    for (const tenant of tenants) multi.get(versionKey(tenant));
+    const [built, loadsAll, lastAll, ...versions] = replies(await multi.exec()) as [number, Record<string, string>, Record<string, string>, ...(string | null)[]];
+    const asked = new Map(tenants.map((tenant, i) => [tenant, versions[i] ?? null]));
+    return {
+      built: built === 1,
+      state: (tenant) => (asked.has(tenant) ? stateOf(tenant, asked.get(tenant) ?? null, loadsAll, lastAll) : undefined),
+    };
   }
 
   /** Open work per agent of a tenant, by channel. */
@@ -197,10 +191,6 @@ export class HotStateRepository {
    */
   async dropEpoch(epoch: string): Promise<boolean> {
     return (await this.redis.routingDropEpoch(EPOCH, epoch)) === 1;
-  }
-
-  async isBuilt(): Promise<boolean> {
-    return (await this.redis.exists(EPOCH)) === 1;
   }
 
   /**
@@ -244,6 +234,38 @@ export class HotStateRepository {
       if ((await this.redis.get(REBUILD_LOCK)) === token) await this.redis.del(REBUILD_LOCK);
     }
   }
+}
+
+/** The values of a MULTI's replies; the first error, if any, is thrown. */
+function replies(results: [Error | null, unknown][] | null): unknown[] {
+  return (results ?? []).map(([error, value]) => {
+    if (error) throw error;
+    return value;
+  });
+}
+
+/** A tenant's part of the hot state's hashes (fields `tenant|agent|channel` and `tenant|agent`). */
+function stateOf(tenant: string, version: string | null, loadsAll: Record<string, string> | null, lastAll: Record<string, string> | null): RoundState {
+  const prefix = `${tenant}|`;
+  const loads = new Map<string, Partial<Record<Channel, number>>>();
+  let digest = 0;
+  let fields = 0;
+  for (const [field, value] of Object.entries(loadsAll ?? {})) {
+    if (!field.startsWith(prefix)) continue;
+    digest = (digest + Math.imul(hash(field), Number(value))) | 0;
+    fields += 1;
+    const rest = field.slice(prefix.length);
+    const cut = rest.lastIndexOf('|');
+    const agentId = rest.slice(0, cut);
+    const entry = loads.get(agentId) ?? {};
+    entry[rest.slice(cut + 1) as Channel] = Number(value);
+    loads.set(agentId, entry);
+  }
+  const lastOfferedAt = new Map<string, number>();
+  for (const [field, value] of Object.entries(lastAll ?? {})) {
+    if (field.startsWith(prefix)) lastOfferedAt.set(field.slice(prefix.length), Number(value));
+  }
+  return { version, loads, lastOfferedAt, loadsDigest: `${fields}:${digest}` };
 }
 
 /** 32-bit FNV-1a of a string. */

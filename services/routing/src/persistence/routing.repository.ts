@@ -220,28 +220,42 @@ export class RoutingRepository {
   }
 
   /**
-   * A decision round's waiting interactions of a tenant in one statement, oldest first, each with its customer's flags
-   * and, when `stickyDays` is given, its sticky agent: the one who left the customer's latest unresolved case
-   * (disposition `resolved: false`) within that many days if any, else the one who handled the latest contact.
+   * A decision round's waiting interactions, every tenant's, in one statement: oldest first per tenant, each with its
+   * customer's flags and its sticky agent (the one who left the customer's latest unresolved case within the tenant's
+   * sticky days if any, else the one who handled the latest contact). `sticky` gives the sticky days of the tenants
+   * whose settings the caller holds (null: sticky routing off); any other tenant's are `otherStickyDays`.
    */
+  async waitingForRounds(sticky: readonly { tenant: string; days: number | null }[], otherStickyDays: number | null): Promise<WaitingRow[]> {
+    return queryPrepared(this.dataSource,
+      `${this.waitingSelect('CASE WHEN k.tenant IS NULL THEN $3::int ELSE k.days END', 'LEFT JOIN unnest($1::text[], $2::int[]) AS k(tenant, days) ON k.tenant = i.tenant')}
+       WHERE i.status='queued' ORDER BY i.tenant, i.queued_at`,
+      [sticky.map((t) => t.tenant), sticky.map((t) => t.days), otherStickyDays],
+    );
+  }
+
+  /** A tenant's waiting interactions as `waitingForRounds` reads them, with these sticky days (undefined: off). */
   async waitingForRound(tenant: string, stickyDays: number | undefined): Promise<WaitingRow[]> {
     return queryPrepared(this.dataSource,
-      `SELECT i.*, f.abusive AS flag_abusive, f.churn_level AS flag_churn, s.agent_id AS sticky_agent, s.unresolved AS sticky_unresolved
-       FROM ${this.s}.interaction i
-       LEFT JOIN ${this.s}.customer_flag f ON f.tenant=i.tenant AND f.customer_id=i.customer_id
-       LEFT JOIN LATERAL (
-         SELECT h.agent_id, (h.resolved IS FALSE) AS unresolved FROM ${this.s}.interaction h
-         WHERE $2::int IS NOT NULL AND h.tenant=i.tenant AND h.customer_id=i.customer_id AND h.agent_id IS NOT NULL
-           AND h.assigned_at IS NOT NULL AND h.assigned_at > now() - make_interval(days => $2::int)
-         ORDER BY (h.resolved IS FALSE) DESC, h.assigned_at DESC LIMIT 1) s ON true
-       WHERE i.tenant=$1 AND i.status='queued' ORDER BY i.queued_at`,
+      `${this.waitingSelect('$2::int', '')} WHERE i.tenant=$1 AND i.status='queued' ORDER BY i.queued_at`,
       [tenant, stickyDays ?? null],
     );
   }
 
-  async tenantsWithQueuedWork(): Promise<string[]> {
-    const rows: { tenant: string }[] = await queryPrepared(this.dataSource, `SELECT DISTINCT tenant FROM ${this.s}.interaction WHERE status='queued'`);
-    return rows.map((r) => r.tenant);
+  /**
+   * The waiting interactions' select up to the caller's WHERE: `joined` (a join of the caller's), then the flags and the
+   * sticky agent of each interaction's customer, found by index per interaction (`days`: the sticky days, an expression).
+   */
+  private waitingSelect(days: string, joined: string): string {
+    return `SELECT i.*, f.abusive AS flag_abusive, f.churn_level AS flag_churn, s.agent_id AS sticky_agent, s.unresolved AS sticky_unresolved
+       FROM ${this.s}.interaction i
+       ${joined}
+       LEFT JOIN LATERAL (
+         SELECT g.abusive, g.churn_level FROM ${this.s}.customer_flag g WHERE g.tenant=i.tenant AND g.customer_id=i.customer_id) f ON true
+       LEFT JOIN LATERAL (
+         SELECT h.agent_id, (h.resolved IS FALSE) AS unresolved FROM ${this.s}.interaction h
+         WHERE ${days} IS NOT NULL AND h.tenant=i.tenant AND h.customer_id=i.customer_id AND h.agent_id IS NOT NULL
+           AND h.assigned_at IS NOT NULL AND h.assigned_at > now() - make_interval(days => ${days})
+         ORDER BY (h.resolved IS FALSE) DESC, h.assigned_at DESC LIMIT 1) s ON true`;
   }
 
   async waitingInQueue(tenant: string, queueId: string): Promise<InteractionRow[]> {
