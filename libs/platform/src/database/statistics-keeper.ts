@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { DataSource } from 'typeorm';
 import type { PlatformConfig } from '../config/platform-config';
 import { PLATFORM_CONFIG } from '../config/tokens';
+import { errorMessage } from '../messaging/jetstream-errors';
 import { CoalescingRunner } from '../scheduling/coalescing-runner';
 import { quoteIdent } from './schema';
 
@@ -33,7 +34,7 @@ export class StatisticsKeeper implements OnApplicationBootstrap, OnApplicationSh
   private readonly logger = new Logger('StatisticsKeeper');
   private readonly runner = new CoalescingRunner(
     () => this.refresh().then(() => undefined),
-    (error) => this.logger.warn(`table statistics check failed: ${error instanceof Error ? error.message : String(error)}`),
+    (error) => this.logger.warn(`table statistics check failed: ${errorMessage(error)}`),
   );
   private readonly schema: string;
 
@@ -70,7 +71,7 @@ export class StatisticsKeeper implements OnApplicationBootstrap, OnApplicationSh
         analyzed.push(table);
       } catch (error) {
         // A table dropped meanwhile (a test's schema going away): nothing to keep.
-        this.logger.debug(`could not analyze ${table.table}: ${error instanceof Error ? error.message : String(error)}`);
+        this.logger.debug(`could not analyze ${table.table}: ${errorMessage(error)}`);
       }
     }
     return analyzed;

@@ -6,6 +6,7 @@ import { PLATFORM_CONFIG } from '../config/tokens';
 import { queryPrepared } from '../database/prepared';
 import { quoteIdent } from '../database/schema';
 import { EventPublisher } from '../messaging';
+import { errorMessage } from '../messaging/jetstream-errors';
 import { CoalescingRunner } from '../scheduling/coalescing-runner';
 
 const BATCH = 500;
@@ -53,11 +54,11 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown, En
   private readonly inFlight = new Set<Promise<void>>();
   private readonly relay = new CoalescingRunner(
     () => this.publishCommitted(),
-    (error) => this.logger.warn(`outbox publish failed, the sweep will retry: ${error instanceof Error ? error.message : String(error)}`),
+    (error) => this.logger.warn(`outbox publish failed, the sweep will retry: ${errorMessage(error)}`),
   );
   private readonly sweeper = new CoalescingRunner(
     () => this.sweep().then(() => undefined),
-    (error) => this.logger.warn(`outbox sweep failed, will retry: ${error instanceof Error ? error.message : String(error)}`),
+    (error) => this.logger.warn(`outbox sweep failed, will retry: ${errorMessage(error)}`),
   );
 
   constructor(
@@ -162,7 +163,7 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown, En
     await this.sweeper.stop();
     // What committed last goes out now rather than with the next start's sweep.
     await this.publishCommitted().catch((error: unknown) =>
-      this.logger.warn(`outbox publish at shutdown failed, the next sweep will publish: ${error instanceof Error ? error.message : String(error)}`),
+      this.logger.warn(`outbox publish at shutdown failed, the next sweep will publish: ${errorMessage(error)}`),
     );
     await this.acknowledged();
     clearTimeout(this.deleting);
@@ -194,7 +195,7 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown, En
         },
         (error: unknown) => {
           // Left for the sweep, which publishes rows older than a few seconds.
-          this.logger.warn(`outbox publish of ${batch.length} events failed, the sweep will retry: ${error instanceof Error ? error.message : String(error)}`);
+          this.logger.warn(`outbox publish of ${batch.length} events failed, the sweep will retry: ${errorMessage(error)}`);
         },
       ).finally(() => this.inFlight.delete(sending));
       this.inFlight.add(sending);
@@ -215,7 +216,7 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown, En
     try {
       await this.deleteRows(this.dataSource, ids);
     } catch (error) {
-      this.logger.warn(`outbox could not delete ${ids.length} published rows (the sweep will publish them again): ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(`outbox could not delete ${ids.length} published rows (the sweep will publish them again): ${errorMessage(error)}`);
     }
   }
 

@@ -164,6 +164,8 @@ export class HotStateRepository {
    * offer times, snapshot version); `state` is undefined for a tenant not asked for.
    */
   async roundStates(tenants: readonly string[]): Promise<{ built: boolean; state(tenant: string): RoundState | undefined }> {
+    // No tenant had work lately: the build check alone (the shared hashes are read by the tenant that first has some).
+    if (tenants.length === 0) return { built: (await this.redis.exists(EPOCH)) === 1, state: () => undefined };
     const multi = this.redis.multi().exists(EPOCH).hgetall(LOADS).hgetall(LAST_OFFERED);
     for (const tenant of tenants) multi.get(versionKey(tenant));
     const [built, loadsAll, lastAll, ...versions] = replies(await multi.exec()) as [number, Record<string, string>, Record<string, string>, ...(string | null)[]];
