@@ -1,4 +1,5 @@
 import { ContractViolationError } from './contract-issue';
+import { isCheckedEvent } from './checked-events';
 import { createEvent } from './create-event';
 import { parseCloudEvent } from './parse-cloud-event';
 
@@ -82,5 +83,15 @@ describe('createEvent', () => {
     expect(violation.retryable).toBe(false);
     expect(violation.issues.map((issue) => issue.path).sort()).toEqual(['data.text', 'tenantid']);
     expect(violation.message).toContain('data.text');
+  });
+  it('marks what it built, and what parseCloudEvent accepted, as checked; copies and look-alikes are not', () => {
+    const event = createEvent({ type: 'interaction.answered', tenantid: 'acme', source: '/intake', data: { interactionId: 'int-1' } });
+    expect(isCheckedEvent(event)).toBe(true);
+    expect(isCheckedEvent({ ...event })).toBe(false);
+    expect(isCheckedEvent(JSON.parse(JSON.stringify(event)))).toBe(false);
+    const parsed = parseCloudEvent(JSON.parse(JSON.stringify(event)));
+    expect(parsed.success && isCheckedEvent(parsed.event)).toBe(true);
+    expect(parseCloudEvent({ ...event, type: 'interaction.exploded' }).success).toBe(false);
+    expect(isCheckedEvent(undefined)).toBe(false);
   });
 });

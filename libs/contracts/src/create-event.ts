@@ -1,5 +1,6 @@
 import { eventSchema, type CloudEvent } from './cloud-event';
 import { ContractViolationError, toContractIssues } from './contract-issue';
+import { markChecked } from './checked-events';
 import { CLOUDEVENTS_SPEC_VERSION, EVENT_DATA_CONTENT_TYPE } from './envelope';
 import type { EventData, EventType } from './registry';
 
@@ -37,7 +38,7 @@ export function createEvent<T extends EventType>(input: CreateEventInput<T>): Cl
   if (!result.success) {
     throw new ContractViolationError(toContractIssues(result.error));
   }
-  return result.data;
+  return markChecked(result.data);
 }
 
 function defaultSubject(data: unknown): string | undefined {

@@ -11,6 +11,7 @@ export * from './cloud-event';
 export * from './contract-issue';
 export * from './parse-cloud-event';
 export * from './create-event';
+export { isCheckedEvent } from './checked-events';
 export * from './subjects';
 export * from './streams';
 export * from './catalog';

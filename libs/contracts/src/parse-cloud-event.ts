@@ -1,3 +1,4 @@
+import { markChecked } from './checked-events';
 import type { AnyCloudEvent } from './cloud-event';
 import { toContractIssues, type ContractIssue } from './contract-issue';
 import { cloudEventEnvelopeSchema } from './envelope';
@@ -25,5 +26,5 @@ export function parseCloudEvent(input: unknown): ParseResult {
   }
   // The envelope schema checked every attribute and the data schema checked `data` for this type.
   const event = { ...envelope.data, type, data: data.data } as AnyCloudEvent;
-  return { success: true, event };
+  return { success: true, event: markChecked(event) };
 }

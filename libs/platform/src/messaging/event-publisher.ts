@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { parseCloudEvent, streamForType, subjectFor, type AnyCloudEvent } from '@switchboard/contracts';
+import { isCheckedEvent, parseCloudEvent, streamForType, subjectFor, type AnyCloudEvent } from '@switchboard/contracts';
 import { headers as natsHeaders, type JetStreamClient, type MsgHdrs, type NatsConnection } from 'nats';
 import type { PlatformConfig } from '../config/platform-config';
 import { PLATFORM_CONFIG } from '../config/tokens';
@@ -46,7 +46,8 @@ export interface EventPublisherOptions {
 }
 
 /**
- * Publishes CloudEvents to JetStream: validated against the contract, on `cc.<tenant>.<type>`, with the
+ * Publishes CloudEvents to JetStream: validated against the contract (unless checked already: the very object
+ * `createEvent` or `parseCloudEvent` returned, as the outbox hands on), on `cc.<tenant>.<type>`, with the
  * event id as the message id (JetStream drops a re-publish within the duplicate window), resolving only
  * once JetStream has stored the event.
  */
@@ -88,7 +89,7 @@ export class EventPublisher {
     let span: string | undefined;
     const traced = (event: AnyCloudEvent) => event.traceparent ?? (span ??= childTraceparent(RequestContext.current()?.traceparent));
     const prepared = events.map((event, index) =>
-      options.validated ? this.envelope(event, traced(event)) : this.prepare(event, String(index), traced(event)),
+      options.validated || isCheckedEvent(event) ? this.envelope(event, traced(event)) : this.prepare(event, String(index), traced(event)),
     );
     const acks: PublishAck[] = [];
     for (let start = 0; start < prepared.length; start += PIPELINE_CHUNK) {
