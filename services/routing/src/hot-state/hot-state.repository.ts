@@ -89,6 +89,16 @@ export interface RoundState {
 }
 
 /** Deletes the epoch when it is still the one given: the next round rebuilds the hot state. */
+/**
+ * A round's hot state in one script: whether the epoch is set, the loads and last-offer hashes as flat field/value
+ * lists (no object per reply to build and take apart again), and each tenant's snapshot version (KEYS[4..]).
+ */
+const ROUND_STATE = `
+local out = {redis.call('EXISTS', KEYS[1]), redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[3])}
+for i = 4, #KEYS do out[i] = redis.call('GET', KEYS[i]) end
+return out
+`;
+
 const DROP_EPOCH = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
@@ -98,6 +108,7 @@ type ScriptedRedis = Redis & {
   routingReserveMany(epoch: string, loads: string, claims: string, last: string, ...args: string[]): Promise<(number | string)[]>;
   routingRelease(loads: string, claims: string, ...args: string[]): Promise<number>;
   routingDropEpoch(epoch: string, value: string): Promise<number>;
+  routingRoundState(keys: number, epoch: string, loads: string, last: string, ...versions: string[]): Promise<[number, string[], string[], ...(string | null)[]]>;
 };
 
 /** Hot routing state in Redis: capacity in use and interaction claims, shared by every replica. */
@@ -109,6 +120,7 @@ export class HotStateRepository {
     redis.defineCommand('routingReserveMany', { numberOfKeys: 4, lua: RESERVE_MANY });
     redis.defineCommand('routingRelease', { numberOfKeys: 2, lua: RELEASE });
     redis.defineCommand('routingDropEpoch', { numberOfKeys: 1, lua: DROP_EPOCH });
+    redis.defineCommand('routingRoundState', { lua: ROUND_STATE });
     this.redis = redis as ScriptedRedis;
   }
 
@@ -153,10 +165,8 @@ export class HotStateRepository {
 
   /** The tenant's snapshot version, open work per agent and channel, and last offer times, in one round trip. */
   async roundState(tenant: string): Promise<RoundState> {
-    const [version, loadsAll, lastAll] = replies(await this.redis.multi().get(versionKey(tenant)).hgetall(LOADS).hgetall(LAST_OFFERED).exec()) as [
-      string | null, Record<string, string>, Record<string, string>,
-    ];
-    return stateOf(tenant, version, loadsAll, lastAll);
+    const [, loads, last, version] = await this.redis.routingRoundState(4, EPOCH, LOADS, LAST_OFFERED, versionKey(tenant));
+    return stateOf(tenant, version ?? null, loads, last);
   }
 
   /**
@@ -166,13 +176,13 @@ export class HotStateRepository {
   async roundStates(tenants: readonly string[]): Promise<{ built: boolean; state(tenant: string): RoundState | undefined }> {
     // No tenant had work lately: the build check alone (the shared hashes are read by the tenant that first has some).
     if (tenants.length === 0) return { built: (await this.redis.exists(EPOCH)) === 1, state: () => undefined };
-    const multi = this.redis.multi().exists(EPOCH).hgetall(LOADS).hgetall(LAST_OFFERED);
-    for (const tenant of tenants) multi.get(versionKey(tenant));
-    const [built, loadsAll, lastAll, ...versions] = replies(await multi.exec()) as [number, Record<string, string>, Record<string, string>, ...(string | null)[]];
+    const [built, loads, last, ...versions] = await this.redis.routingRoundState(
+      3 + tenants.length, EPOCH, LOADS, LAST_OFFERED, ...tenants.map(versionKey),
+    );
     const asked = new Map(tenants.map((tenant, i) => [tenant, versions[i] ?? null]));
     return {
       built: built === 1,
-      state: (tenant) => (asked.has(tenant) ? stateOf(tenant, asked.get(tenant) ?? null, loadsAll, lastAll) : undefined),
+      state: (tenant) => (asked.has(tenant) ? stateOf(tenant, asked.get(tenant) ?? null, loads, last) : undefined),
     };
   }
 
@@ -238,34 +248,31 @@ export class HotStateRepository {
   }
 }
 
-/** The values of a MULTI's replies; the first error, if any, is thrown. */
-function replies(results: [Error | null, unknown][] | null): unknown[] {
-  return (results ?? []).map(([error, value]) => {
-    if (error) throw error;
-    return value;
-  });
-}
-
-/** A tenant's part of the hot state's hashes (fields `tenant|agent|channel` and `tenant|agent`). */
-function stateOf(tenant: string, version: string | null, loadsAll: Record<string, string> | null, lastAll: Record<string, string> | null): RoundState {
+/**
+ * A tenant's part of the hot state's hashes, given as flat field/value lists (fields `tenant|agent|channel` and
+ * `tenant|agent`).
+ */
+function stateOf(tenant: string, version: string | null, loadsFlat: readonly string[], lastFlat: readonly string[]): RoundState {
   const prefix = `${tenant}|`;
   const loads = new Map<string, Partial<Record<Channel, number>>>();
   let digest = 0;
   let fields = 0;
-  for (const [field, value] of Object.entries(loadsAll ?? {})) {
+  for (let i = 0; i + 1 < loadsFlat.length; i += 2) {
+    const field = loadsFlat[i] as string;
     if (!field.startsWith(prefix)) continue;
-    digest = (digest + Math.imul(hash(field), Number(value))) | 0;
+    const value = Number(loadsFlat[i + 1]);
+    digest = (digest + Math.imul(hash(field), value)) | 0;
     fields += 1;
-    const rest = field.slice(prefix.length);
-    const cut = rest.lastIndexOf('|');
-    const agentId = rest.slice(0, cut);
-    const entry = loads.get(agentId) ?? {};
-    entry[rest.slice(cut + 1) as Channel] = Number(value);
-    loads.set(agentId, entry);
+    const cut = field.lastIndexOf('|');
+    const agentId = field.slice(prefix.length, cut);
+    const entry = loads.get(agentId);
+    if (entry) entry[field.slice(cut + 1) as Channel] = value;
+    else loads.set(agentId, { [field.slice(cut + 1) as Channel]: value });
   }
   const lastOfferedAt = new Map<string, number>();
-  for (const [field, value] of Object.entries(lastAll ?? {})) {
-    if (field.startsWith(prefix)) lastOfferedAt.set(field.slice(prefix.length), Number(value));
+  for (let i = 0; i + 1 < lastFlat.length; i += 2) {
+    const field = lastFlat[i] as string;
+    if (field.startsWith(prefix)) lastOfferedAt.set(field.slice(prefix.length), Number(lastFlat[i + 1]));
   }
   return { version, loads, lastOfferedAt, loadsDigest: `${fields}:${digest}` };
 }
