@@ -81,7 +81,9 @@ export class RoutingEventsHandler {
     if (!outcome.duplicate) await this.presence.afterCommit(outcome.result);
   }
 
-  @OnEvent('analytics.abuse_detected', { concurrency: BATCHED_IN_FLIGHT })
+  // Each analytics type has a durable of its own that sees only that type (they need no order between them): the
+  // stream's other events (a score per utterance, summaries, KPI snapshots) are never delivered here to be skipped.
+  @OnEvent('analytics.abuse_detected', { consumer: 'abuse', concurrency: BATCHED_IN_FLIGHT })
   async onAbuse(event: CloudEvent<'analytics.abuse_detected'>): Promise<void> {
     assertStorable(event);
     await this.transactions.run(event.id, (tx) =>
@@ -89,14 +91,14 @@ export class RoutingEventsHandler {
     );
   }
 
-  @OnEvent('analytics.wellbeing_changed')
+  @OnEvent('analytics.wellbeing_changed', { consumer: 'wellbeing' })
   async onWellbeing(event: CloudEvent<'analytics.wellbeing_changed'>): Promise<void> {
     assertStorable(event);
     await this.repo.setStrain(event.tenantid, event.data.agentId, event.data.level);
     await this.signal.changed(event.tenantid);
   }
 
-  @OnEvent('analytics.churn_risk_changed', { concurrency: BATCHED_IN_FLIGHT })
+  @OnEvent('analytics.churn_risk_changed', { consumer: 'churn', concurrency: BATCHED_IN_FLIGHT })
   async onChurn(event: CloudEvent<'analytics.churn_risk_changed'>): Promise<void> {
     assertStorable(event);
     await this.transactions.run(event.id, (tx) =>
