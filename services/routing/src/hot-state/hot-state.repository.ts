@@ -89,16 +89,6 @@ export interface RoundState {
 }
 
 /** Deletes the epoch when it is still the one given: the next round rebuilds the hot state. */
-/**
- * A round's hot state in one script: whether the epoch is set, the loads and last-offer hashes as flat field/value
- * lists (no object per reply to build and take apart again), and each tenant's snapshot version (KEYS[4..]).
- */
-const ROUND_STATE = `
-local out = {redis.call('EXISTS', KEYS[1]), redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[3])}
-for i = 4, #KEYS do out[i] = redis.call('GET', KEYS[i]) end
-return out
-`;
-
 const DROP_EPOCH = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
@@ -108,7 +98,6 @@ type ScriptedRedis = Redis & {
   routingReserveMany(epoch: string, loads: string, claims: string, last: string, ...args: string[]): Promise<(number | string)[]>;
   routingRelease(loads: string, claims: string, ...args: string[]): Promise<number>;
   routingDropEpoch(epoch: string, value: string): Promise<number>;
-  routingRoundState(keys: number, epoch: string, loads: string, last: string, ...versions: string[]): Promise<[number, string[], string[], ...(string | null)[]]>;
 };
 
 /** Hot routing state in Redis: capacity in use and interaction claims, shared by every replica. */
@@ -120,7 +109,6 @@ export class HotStateRepository {
     redis.defineCommand('routingReserveMany', { numberOfKeys: 4, lua: RESERVE_MANY });
     redis.defineCommand('routingRelease', { numberOfKeys: 2, lua: RELEASE });
     redis.defineCommand('routingDropEpoch', { numberOfKeys: 1, lua: DROP_EPOCH });
-    redis.defineCommand('routingRoundState', { lua: ROUND_STATE });
     this.redis = redis as ScriptedRedis;
   }
 
@@ -165,8 +153,10 @@ export class HotStateRepository {
 
   /** The tenant's snapshot version, open work per agent and channel, and last offer times, in one round trip. */
   async roundState(tenant: string): Promise<RoundState> {
-    const [, loads, last, version] = await this.redis.routingRoundState(4, EPOCH, LOADS, LAST_OFFERED, versionKey(tenant));
-    return stateOf(tenant, version ?? null, loads, last);
+    const [version, loads, last] = replies(await this.redis.multi().get(versionKey(tenant)).call('HGETALL', LOADS).call('HGETALL', LAST_OFFERED).exec()) as [
+      string | null, FlatHash, FlatHash,
+    ];
+    return stateOf(tenant, version, loads, last);
   }
 
   /**
@@ -176,9 +166,9 @@ export class HotStateRepository {
   async roundStates(tenants: readonly string[]): Promise<{ built: boolean; state(tenant: string): RoundState | undefined }> {
     // No tenant had work lately: the build check alone (the shared hashes are read by the tenant that first has some).
     if (tenants.length === 0) return { built: (await this.redis.exists(EPOCH)) === 1, state: () => undefined };
-    const [built, loads, last, ...versions] = await this.redis.routingRoundState(
-      3 + tenants.length, EPOCH, LOADS, LAST_OFFERED, ...tenants.map(versionKey),
-    );
+    const multi = this.redis.multi().exists(EPOCH).call('HGETALL', LOADS).call('HGETALL', LAST_OFFERED);
+    for (const tenant of tenants) multi.get(versionKey(tenant));
+    const [built, loads, last, ...versions] = replies(await multi.exec()) as [number, FlatHash, FlatHash, ...(string | null)[]];
     const asked = new Map(tenants.map((tenant, i) => [tenant, versions[i] ?? null]));
     return {
       built: built === 1,
@@ -249,10 +239,24 @@ export class HotStateRepository {
 }
 
 /**
- * A tenant's part of the hot state's hashes, given as flat field/value lists (fields `tenant|agent|channel` and
- * `tenant|agent`).
+ * A hash as HGETALL sends it: a flat field/value list. The round's reads send HGETALL as a plain command (`call`), so
+ * that ioredis keeps that list instead of building an object of it for `stateOf` to take apart again (an object, should
+ * a client give one, is read too).
  */
-function stateOf(tenant: string, version: string | null, loadsFlat: readonly string[], lastFlat: readonly string[]): RoundState {
+type FlatHash = readonly string[] | Record<string, string>;
+
+/** The values of a MULTI's replies; the first error, if any, is thrown. */
+function replies(results: [Error | null, unknown][] | null): unknown[] {
+  return (results ?? []).map(([error, value]) => {
+    if (error) throw error;
+    return value;
+  });
+}
+
+/** A tenant's part of the hot state's hashes (fields `tenant|agent|channel` and `tenant|agent`). */
+function stateOf(tenant: string, version: string | null, loadsHash: FlatHash, lastHash: FlatHash): RoundState {
+  const loadsFlat = flat(loadsHash);
+  const lastFlat = flat(lastHash);
   const prefix = `${tenant}|`;
   const loads = new Map<string, Partial<Record<Channel, number>>>();
   let digest = 0;
@@ -275,6 +279,10 @@ function stateOf(tenant: string, version: string | null, loadsFlat: readonly str
     if (field.startsWith(prefix)) lastOfferedAt.set(field.slice(prefix.length), Number(lastFlat[i + 1]));
   }
   return { version, loads, lastOfferedAt, loadsDigest: `${fields}:${digest}` };
+}
+
+function flat(hash: FlatHash): readonly string[] {
+  return Array.isArray(hash) ? hash : Object.entries(hash).flat();
 }
 
 /** 32-bit FNV-1a of a string. */
