@@ -148,7 +148,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       // Own processes: all at once, on ports chosen up front (notify's offer links point at routing).
       for (const name of names) ports.set(name, await freePort());
       const routingUrl = `http://127.0.0.1:${ports.get('routing') ?? 3002}`;
-      await Promise.all(names.map((name) => start(name, name === 'routing' ? { ROUTING_TICK_MS: '100' } : name === 'notify' ? { NOTIFY_ROUTING_URL: routingUrl } : {})));
+      await allStarted(names.map((name) => start(name, name === 'routing' ? { ROUTING_TICK_MS: '100' } : name === 'notify' ? { NOTIFY_ROUTING_URL: routingUrl } : {})));
       const urls = Object.fromEntries(SERVICE_NAMES.map((n) => [n, started.get(n)?.url ?? ''])) as Record<ServiceName, string>;
       return { ns, urls, pids: pidsOf(started), jwtSecret: TEST_JWT_SECRET, stop };
     }
@@ -157,7 +157,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     if (names.includes('analytics')) await start('analytics', {});
     if (names.includes('routing')) await start('routing', { ROUTING_TICK_MS: '100' });
     const routingUrl = started.get('routing')?.url ?? 'http://127.0.0.1:3002';
-    await Promise.all(
+    await allStarted(
       names
         .filter((n) => n === 'intake' || n === 'notify')
         .map((name) => start(name, name === 'notify' ? { NOTIFY_ROUTING_URL: routingUrl } : {})),
@@ -168,6 +168,15 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   }
   const urls = Object.fromEntries(SERVICE_NAMES.map((n) => [n, started.get(n)?.url ?? ''])) as Record<ServiceName, string>;
   return { ns, urls, pids: pidsOf(started), jwtSecret: TEST_JWT_SECRET, stop };
+}
+
+/**
+ * Waits for every start to finish, then fails with the first failure: a service that fails fast must not leave the
+ * others starting unseen, to keep running after the system has been stopped.
+ */
+async function allStarted(starts: readonly Promise<void>[]): Promise<void> {
+  const failed = (await Promise.allSettled(starts)).find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 function pidsOf(started: ReadonlyMap<ServiceName, Started>): Partial<Record<ServiceName, number>> {
