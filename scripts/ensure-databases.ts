@@ -1,4 +1,5 @@
-// Creates the application and test databases when they are missing. Run by scripts/infra.sh once PostgreSQL answers.
+// Creates the application and test databases when they are missing, and compacts the test database's system catalogs
+// when its schema churn left them mostly dead rows. Run by scripts/infra.sh once PostgreSQL answers.
 // Safe to run concurrently: a database created by someone else in the meantime counts as success.
 import { Client } from 'pg';
 
@@ -54,6 +55,36 @@ async function ensureDatabase(client: Client, name: string): Promise<boolean> {
   }
 }
 
+/**
+ * The system catalogs every created and dropped schema leaves dead rows in. Tests and benchmarks create and drop
+ * schemas by the hundred; on a server without autovacuum those rows stay, and every new connection's catalog reads and
+ * every plan wade through them (tens of thousands after a few runs).
+ */
+const CHURNED_CATALOGS = [
+  'pg_attribute', 'pg_attrdef', 'pg_class', 'pg_constraint', 'pg_depend', 'pg_index', 'pg_namespace', 'pg_sequence',
+  'pg_statistic', 'pg_trigger', 'pg_type',
+];
+/** Vacuumed once they hold more dead rows than this, and more dead rows than live ones. */
+const DEAD_ROWS_TO_VACUUM = 5000;
+
+/** Vacuums the churned catalogs of the database at `url` that are mostly dead rows; the names of those vacuumed. */
+async function compactCatalogs(url: string): Promise<string[]> {
+  const client = await connect(url, Date.now() + 20_000);
+  try {
+    const { rows } = await client.query<{ relname: string }>(
+      `SELECT relname FROM pg_stat_sys_tables
+       WHERE schemaname = 'pg_catalog' AND relname = ANY($1::text[]) AND n_dead_tup > $2 AND n_dead_tup > n_live_tup
+       ORDER BY relname`,
+      [CHURNED_CATALOGS, DEAD_ROWS_TO_VACUUM],
+    );
+    if (rows.length === 0) return [];
+    await client.query(`VACUUM ${rows.map((row) => `pg_catalog.${client.escapeIdentifier(row.relname)}`).join(', ')}`);
+    return rows.map((row) => row.relname);
+  } finally {
+    await client.end();
+  }
+}
+
 async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
   const testDatabaseUrl = process.env.TEST_DATABASE_URL || DEFAULT_TEST_DATABASE_URL;
@@ -66,6 +97,8 @@ async function main(): Promise<void> {
   } finally {
     await client.end();
   }
+  const vacuumed = await compactCatalogs(testDatabaseUrl);
+  if (vacuumed.length > 0) console.log(`postgres: vacuumed ${vacuumed.join(', ')} in ${databaseName(testDatabaseUrl)}`);
 }
 
 main().catch((error: unknown) => {
