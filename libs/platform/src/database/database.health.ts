@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors/error-message';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
@@ -12,7 +13,7 @@ export class DatabaseHealth {
       await this.dataSource.query('SELECT 1');
       return { ok: true };
     } catch (error) {
-      return { ok: false, detail: error instanceof Error ? error.message : String(error) };
+      return { ok: false, detail: errorMessage(error) };
     }
   }
 }

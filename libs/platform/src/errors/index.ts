@@ -1,4 +1,5 @@
 export * from './app-error';
+export * from './error-message';
 export * from './http-status';
 export * from './problem-details';
 export * from './problem-details.filter';

@@ -1,3 +1,4 @@
+import { errorMessage } from './error-message';
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem-details';
@@ -31,5 +32,5 @@ export function sendProblem(reply: FastifyReply, exception: unknown, url: string
 }
 
 function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }

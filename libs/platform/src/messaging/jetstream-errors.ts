@@ -1,4 +1,5 @@
 import { ErrorCode, NatsError } from 'nats';
+export { errorMessage } from '../errors/error-message';
 
 /** JetStream API error codes the adapter reacts to. */
 export const JS_ERR = {
@@ -12,10 +13,6 @@ export const JS_ERR = {
 /** The JetStream API error code of `error`, if it is one. */
 export function jsErrorCode(error: unknown): number | undefined {
   return error instanceof NatsError ? error.api_error?.err_code : undefined;
-}
-
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** A request that got no answer in time (on a cluster: the meta leader was busy, or is being elected). */

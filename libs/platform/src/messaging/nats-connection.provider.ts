@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors/error-message';
 import { Inject, Injectable, Logger, OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { connect, Events, type NatsConnection } from 'nats';
 import type { PlatformConfig } from '../config/platform-config';
@@ -73,7 +74,7 @@ export class NatsConnectionCloser implements OnApplicationShutdown {
     try {
       await this.nc.drain();
     } catch (error) {
-      logger.warn(`drain failed, closing: ${error instanceof Error ? error.message : String(error)}`);
+      logger.warn(`drain failed, closing: ${errorMessage(error)}`);
       await this.nc.close();
     }
   }

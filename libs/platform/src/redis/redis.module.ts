@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors/error-message';
 import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import type { PlatformConfig } from '../config/platform-config';
@@ -27,7 +28,7 @@ export class RedisHealth {
       const pong = await withTimeout(this.redis.ping(), 1000);
       return pong === 'PONG' ? { ok: true } : { ok: false, detail: `unexpected reply ${pong}` };
     } catch (error) {
-      return { ok: false, detail: error instanceof Error ? error.message : String(error) };
+      return { ok: false, detail: errorMessage(error) };
     }
   }
 }

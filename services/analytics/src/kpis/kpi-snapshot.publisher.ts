@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { createEvent, type AnyCloudEvent, type KpiSnapshotData, type KpiWindow } from '@switchboard/contracts';
-import { CoalescingRunner, EventPublisher, Outbox, REDIS, SERVICE_ENV } from '@switchboard/platform';
+import { CoalescingRunner, errorMessage, EventPublisher, Outbox, REDIS, SERVICE_ENV } from '@switchboard/platform';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { SERVICE_SOURCE, type AnalyticsEnv } from '../config/analytics.config';
@@ -37,7 +37,7 @@ export class KpiSnapshotPublisher implements OnApplicationBootstrap, OnApplicati
   private readonly lastCost = new Map<string, number>();
   private readonly runner = new CoalescingRunner(
     () => this.round(),
-    (error) => this.logger.warn(`KPI snapshot round failed, will retry: ${error instanceof Error ? error.message : String(error)}`),
+    (error) => this.logger.warn(`KPI snapshot round failed, will retry: ${errorMessage(error)}`),
   );
   private tickTimer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -83,7 +83,7 @@ export class KpiSnapshotPublisher implements OnApplicationBootstrap, OnApplicati
       }
       this.runner.kick();
     } catch (error) {
-      this.logger.warn(`KPI tick failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(`KPI tick failed: ${errorMessage(error)}`);
     }
   }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { tenantIdSchema } from '@switchboard/contracts';
 import type { ArchiveRow } from './archive.repository';
+import { errorMessage } from '@switchboard/platform';
 
 /** What the archive needs of a message: the envelope attributes it indexes (the whole event is kept verbatim). */
 const archivedEnvelopeSchema = z.object({
@@ -24,7 +25,7 @@ export function decodeArchiveRow(payload: string, stream: string, streamSeq: num
   try {
     json = JSON.parse(payload);
   } catch (error) {
-    return { ok: false, message: `payload is not JSON: ${error instanceof Error ? error.message : String(error)}` };
+    return { ok: false, message: `payload is not JSON: ${errorMessage(error)}` };
   }
   const parsed = archivedEnvelopeSchema.safeParse(json);
   if (!parsed.success) {

@@ -1,6 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import type { StreamDefinition } from '@switchboard/contracts';
-import { ensureConsumer, type DeadLetterSink, type Namer } from '@switchboard/platform';
+import { ensureConsumer, type DeadLetterSink, errorMessage, type Namer } from '@switchboard/platform';
 import { AckPolicy, DeliverPolicy, nanos, ReplayPolicy, type ConsumerConfig, type ConsumerMessages, type JsMsg, type NatsConnection } from 'nats';
 import { decodeArchiveRow } from './archive-row';
 import type { ArchiveRepository, ArchiveRow } from './archive.repository';
@@ -204,5 +204,5 @@ function settle(action: () => void): void {
 }
 
 function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { REDIS } from '@switchboard/platform';
+import { errorMessage, REDIS } from '@switchboard/platform';
 import { CLAIM_SCRIPT, COMMIT_SCRIPT, RELEASE_SCRIPT, RESTORE_SCRIPT } from './dedup.scripts';
 
 /** What the ledger knows of an event id. */
@@ -142,7 +142,7 @@ export class DedupRepository {
         const chunk = ids.slice(start, start + COMMIT_CHUNK);
         writes.push(
           this.commit(chunk, ttlMs).catch((error: unknown) => {
-            this.logger.warn(`could not record ${chunk.length} accepted id(s) in the ledger: ${error instanceof Error ? error.message : String(error)}`);
+            this.logger.warn(`could not record ${chunk.length} accepted id(s) in the ledger: ${errorMessage(error)}`);
           }),
         );
       }

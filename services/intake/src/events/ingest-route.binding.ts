@@ -2,6 +2,7 @@ import { HttpException, Injectable, Logger, type BeforeApplicationShutdown } fro
 import { HttpAdapterHost, ModuleRef, Reflector } from '@nestjs/core';
 import {
   childTraceparent,
+  errorMessage,
   ForbiddenError,
   JwtAuthGuard,
   MetricsRegistry,
@@ -173,7 +174,7 @@ export class IngestRouteBinding implements BeforeApplicationShutdown {
   private answerProblem(res: ServerResponse, error: unknown, started: number, traceparent: string | undefined): void {
     const { problem, headers } = toProblem(error, ROUTE.url);
     if (problem.status >= 500) {
-      this.logger.error({ err: error, code: problem.code }, `request failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.error({ err: error, code: problem.code }, `request failed: ${errorMessage(error)}`);
     }
     const out: OutgoingHttpHeaders = traceparent === undefined ? { ...headers } : { traceparent, ...headers };
     out['content-type'] = PROBLEM_CONTENT_TYPE_UTF8;

@@ -1,4 +1,5 @@
 import { parse } from 'secure-json-parse';
+import { errorMessage } from '@switchboard/platform';
 
 /** A body-parsing failure Fastify and the platform's problem mapping understand (400 HTTP.MALFORMED_JSON / HTTP.EMPTY_BODY). */
 export class BodyParseError extends Error {
@@ -27,7 +28,7 @@ export function parseJsonBody(body: string): unknown {
 }
 
 export function describeJsonError(body: string, error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   const match = /at position (\d+)/.exec(message);
   if (!match) return `The body is not valid JSON: ${message}`;
   const position = Number(match[1]);

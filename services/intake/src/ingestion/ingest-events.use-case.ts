@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { AnyCloudEvent } from '@switchboard/contracts';
-import { AppError, EventPublisher, MetricsRegistry, ValidationError } from '@switchboard/platform';
+import { AppError, errorMessage, EventPublisher, MetricsRegistry, ValidationError } from '@switchboard/platform';
 import type { Counter } from 'prom-client';
 import { pgText } from '../archive/archive-row';
 import { ArchiveRepository } from '../archive/archive.repository';
@@ -148,5 +148,5 @@ export class IngestEventsUseCase {
 }
 
 function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { ArchiveRepository } from '../archive/archive.repository';
 import { INTAKE_SETTINGS, type IntakeSettings } from '../config/intake.config';
 import { DedupRepository } from '../dedup/dedup.repository';
+import { errorMessage } from '@switchboard/platform';
 
 const PAGE = 5000;
 const LOCK_MS = 120_000;
@@ -28,13 +29,13 @@ export class LedgerRecovery implements OnApplicationBootstrap {
     this.dedup
       .isReady()
       .then((ready) => (ready ? undefined : this.rebuild()))
-      .catch((error: unknown) => this.logger.warn(`could not check the ledger: ${error instanceof Error ? error.message : String(error)}`));
+      .catch((error: unknown) => this.logger.warn(`could not check the ledger: ${errorMessage(error)}`));
   }
 
   /** Starts a rebuild unless one runs in this process; returns it. */
   rebuild(): Promise<void> {
     this.running ??= this.run()
-      .catch((error: unknown) => this.logger.error(`rebuilding the ledger failed: ${error instanceof Error ? error.message : String(error)}`))
+      .catch((error: unknown) => this.logger.error(`rebuilding the ledger failed: ${errorMessage(error)}`))
       .finally(() => (this.running = undefined));
     return this.running;
   }

@@ -3,6 +3,7 @@ import { ConnectionStatusRegistry, type ConnectionStatus } from './connection-st
 import { IntegrationRepository, type IntegrationRow } from './integration.repository';
 import { SECRET_FIELD, type IntegrationKind, type IntegrationSettingsByKind } from './integration-settings.schema';
 import { SecretBox } from './secret-box';
+import { errorMessage } from '@switchboard/platform';
 
 export interface IntegrationView {
   kind: IntegrationKind;
@@ -79,7 +80,7 @@ export class IntegrationsService {
       try {
         out.push(this.decrypt(row, kind));
       } catch (error) {
-        this.logger.error(`cannot decrypt the ${kind} secret of ${row.tenantId} (was INTEGRATION_SECRET_KEY changed?): ${error instanceof Error ? error.message : String(error)}`);
+        this.logger.error(`cannot decrypt the ${kind} secret of ${row.tenantId} (was INTEGRATION_SECRET_KEY changed?): ${errorMessage(error)}`);
       }
     }
     return out;

@@ -1,6 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import type { AnyCloudEvent } from '@switchboard/contracts';
-import { isRetryable } from '@switchboard/platform';
+import { errorMessage, isRetryable } from '@switchboard/platform';
 
 export interface EventSinkOptions {
   /** Ingests one ordered batch (rejects when it could not be stored). */
@@ -78,5 +78,5 @@ export class EventSink {
 }
 
 function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }

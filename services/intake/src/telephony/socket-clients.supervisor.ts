@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { CoalescingRunner, PLATFORM_CONFIG, type PlatformConfig } from '@switchboard/platform';
+import { CoalescingRunner, errorMessage, PLATFORM_CONFIG, type PlatformConfig } from '@switchboard/platform';
 import { INTAKE_SETTINGS, type IntakeSettings } from '../config/intake.config';
 import { IngestEventsUseCase } from '../ingestion/ingest-events.use-case';
 import { ConnectionStatusRegistry } from '../integrations/connection-status';
@@ -46,7 +46,7 @@ export class SocketClientsSupervisor implements OnApplicationBootstrap, BeforeAp
   ) {
     this.runner = new CoalescingRunner(
       () => this.sync(),
-      (error) => this.logger.error(`syncing socket clients failed: ${error instanceof Error ? error.message : String(error)}`),
+      (error) => this.logger.error(`syncing socket clients failed: ${errorMessage(error)}`),
     );
   }
 

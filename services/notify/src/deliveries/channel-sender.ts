@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { SERVICE_ENV } from '@switchboard/platform';
+import { errorMessage, SERVICE_ENV } from '@switchboard/platform';
 import { createTransport, type Transporter } from 'nodemailer';
 import { Agent, request } from 'undici';
 import type { NotifyEnv } from '../config/notify.config';
@@ -114,7 +114,7 @@ export class ChannelSender implements OnApplicationShutdown {
       if (response.statusCode >= 200 && response.statusCode < 300) return { ok: true, statusCode: response.statusCode };
       return { ok: false, statusCode: response.statusCode, error: `HTTP ${response.statusCode}` };
     } catch (error) {
-      return { ok: false, statusCode: null, error: error instanceof Error ? error.message : String(error) };
+      return { ok: false, statusCode: null, error: errorMessage(error) };
     }
   }
 
@@ -140,7 +140,7 @@ export class ChannelSender implements OnApplicationShutdown {
       });
       return { ok: true, statusCode: null };
     } catch (error) {
-      return { ok: false, statusCode: null, error: error instanceof Error ? error.message : String(error) };
+      return { ok: false, statusCode: null, error: errorMessage(error) };
     }
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { createEvent, type AnyCloudEvent } from '@switchboard/contracts';
-import { CoalescingRunner, EventPublisher, SERVICE_ENV } from '@switchboard/platform';
+import { CoalescingRunner, errorMessage, EventPublisher, SERVICE_ENV } from '@switchboard/platform';
 import { Clock } from '../clock/clock';
 import type { NotifyEnv } from '../config/notify.config';
 import { NotificationRepository, type NotificationRecord } from '../notifications/notification.repository';
@@ -40,7 +40,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
   private readonly logger = new Logger('DeliveryWorker');
   private readonly runner = new CoalescingRunner(
     () => this.drain(),
-    (error) => this.logger.warn(`delivery round failed: ${error instanceof Error ? error.message : String(error)}`),
+    (error) => this.logger.warn(`delivery round failed: ${errorMessage(error)}`),
   );
 
   constructor(
@@ -211,7 +211,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
       await this.publisher.publishMany(events);
     } catch (error) {
       // The delivery table is the record; the events are the notice. A lost notice is logged, not retried.
-      this.logger.warn(`could not publish ${events.length} delivery report(s): ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(`could not publish ${events.length} delivery report(s): ${errorMessage(error)}`);
     }
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { createRedisClient, PLATFORM_CONFIG, REDIS, type PlatformConfig } from '@switchboard/platform';
+import { createRedisClient, errorMessage, PLATFORM_CONFIG, REDIS, type PlatformConfig } from '@switchboard/platform';
 import type { Redis } from 'ioredis';
 import type { NotificationRecord } from '../notifications/notification.repository';
 import { decodeItems, encodeBatch, type FanoutItem } from './fanout-message';
@@ -67,7 +67,7 @@ export class FanoutService implements OnApplicationBootstrap, OnApplicationShutd
     try {
       items = decodeItems(raw.toString('utf8'));
     } catch (error) {
-      this.logger.warn(`fan-out message invalid; ignored: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(`fan-out message invalid; ignored: ${errorMessage(error)}`);
       return;
     }
     this.deliverLocally(items);

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { AppError, JwtAuthGuard, SERVICE_ENV, type Principal } from '@switchboard/platform';
+import { AppError, errorMessage, JwtAuthGuard, SERVICE_ENV, type Principal } from '@switchboard/platform';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { z } from 'zod';
 import { Clock } from '../clock/clock';
@@ -43,7 +43,7 @@ export class WebSocketGateway implements OnApplicationBootstrap, OnApplicationSh
     const server = this.adapterHost.httpAdapter.getHttpServer() as import('node:http').Server;
     server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       this.handleUpgrade(request, socket, head).catch((error: unknown) => {
-        this.logger.warn(`upgrade failed: ${error instanceof Error ? error.message : String(error)}`);
+        this.logger.warn(`upgrade failed: ${errorMessage(error)}`);
         socket.destroy();
       });
     });
@@ -90,7 +90,7 @@ export class WebSocketGateway implements OnApplicationBootstrap, OnApplicationSh
     ws.on('pong', () => (session.alive = true));
     ws.on('message', (data: RawData) => {
       this.onClientMessage(session, data).catch((error: unknown) =>
-        this.send(ws, { type: 'error', code: 'NOTIFY.INTERNAL', detail: error instanceof Error ? error.message : String(error) }),
+        this.send(ws, { type: 'error', code: 'NOTIFY.INTERNAL', detail: errorMessage(error) }),
       );
     });
     ws.on('close', () => this.registry.remove(session));

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { SERVICE_ENV } from '@switchboard/platform';
+import { errorMessage, SERVICE_ENV } from '@switchboard/platform';
 import { Clock } from '../clock/clock';
 import type { NotifyEnv } from '../config/notify.config';
 import { NotificationRepository } from '../notifications/notification.repository';
@@ -35,7 +35,7 @@ export class HeldReleaseWorker implements OnApplicationBootstrap, OnApplicationS
       const released = await this.notifications.releaseDue(this.clock.now(), 500);
       if (released.length > 0) await this.fanout.publish(released);
     } catch (error) {
-      this.logger.warn(`release failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(`release failed: ${errorMessage(error)}`);
     } finally {
       this.busy = false;
     }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { AnyCloudEvent, Channel } from '@switchboard/contracts';
-import { CoalescingRunner, MetricsRegistry, Outbox, SERVICE_ENV } from '@switchboard/platform';
+import { CoalescingRunner, errorMessage, MetricsRegistry, Outbox, SERVICE_ENV } from '@switchboard/platform';
 import { hasCapacity } from '../engine/capacity';
 import { candidatePool, type CandidatePool } from '../engine/candidate-pool';
 import { decide, overflowStepFor } from '../engine/decide';
@@ -56,7 +56,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
   private readonly logger = new Logger('Dispatcher');
   private readonly runner = new CoalescingRunner(
     () => this.cycle(),
-    (error) => this.logger.warn(`decision round failed: ${error instanceof Error ? error.message : String(error)}`),
+    (error) => this.logger.warn(`decision round failed: ${errorMessage(error)}`),
   );
   private readonly latency;
   private lastMaintenance = 0;
@@ -139,7 +139,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     if (Date.now() - this.lastMaintenance >= this.env.ROUTING_TICK_MS / 2) {
       this.lastMaintenance = Date.now();
       maintenance = this.maintain().catch((error: unknown) =>
-        this.logger.warn(`offer expiry or wrap-up end failed: ${error instanceof Error ? error.message : String(error)}`));
+        this.logger.warn(`offer expiry or wrap-up end failed: ${errorMessage(error)}`));
     }
     try {
       for (const [tenant, waiting] of waitingByTenant) {

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { GroupCommit, IdempotencyService, Outbox, type IdempotentOutcome } from '@switchboard/platform';
+import { errorMessage, GroupCommit, IdempotencyService, Outbox, type IdempotentOutcome } from '@switchboard/platform';
 import { interactionKey, RoutingRepository } from '../persistence/routing.repository';
 import type { BatchAhead, Tx } from '../persistence/tx';
 import { ROUTING_CONSUMER } from './event-factory';
@@ -35,7 +35,7 @@ export class EventTransactions {
     // Ends and dispositions trickle in; none of them is waited for by a caller, so they wait a little for company.
     lingerMs: 10,
     onBatchFailed: (size, error) =>
-      this.logger.warn(`batch of ${size} failed (${error instanceof Error ? error.message : String(error)}); committing one by one`),
+      this.logger.warn(`batch of ${size} failed (${errorMessage(error)}); committing one by one`),
   });
 
   constructor(

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { CloudEvent } from '@switchboard/contracts';
-import { GroupCommit, IdempotencyService, Outbox } from '@switchboard/platform';
+import { errorMessage, GroupCommit, IdempotencyService, Outbox } from '@switchboard/platform';
 import { DispatchSignal } from '../dispatch/dispatch-signal';
 import { ROUTING_CONSUMER, routingEvent } from '../events/event-factory';
 import { RoutingRepository } from '../persistence/routing.repository';
@@ -17,7 +17,7 @@ export class CreatedBatcher {
     maxBatch: 500,
     parallel: 2,
     onBatchFailed: (size, error) =>
-      this.logger.warn(`batch of ${size} failed (${error instanceof Error ? error.message : String(error)}); committing one by one`),
+      this.logger.warn(`batch of ${size} failed (${errorMessage(error)}); committing one by one`),
   });
 
   constructor(

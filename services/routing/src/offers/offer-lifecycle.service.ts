@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AnyCloudEvent } from '@switchboard/contracts';
-import { ConflictError, ForbiddenError, GroupCommit, NotFoundError, Outbox, type Principal } from '@switchboard/platform';
+import { ConflictError, errorMessage, ForbiddenError, GroupCommit, NotFoundError, Outbox, type Principal } from '@switchboard/platform';
 import { routingEvent } from '../events/event-factory';
 import { HotStateRepository, type OpenWork } from '../hot-state/hot-state.repository';
 import { RoutingRepository } from '../persistence/routing.repository';
@@ -67,7 +67,7 @@ export class OfferLifecycleService {
     maxBatch: 200,
     parallel: 2,
     onBatchFailed: (size, error) =>
-      this.logger.warn(`batch of ${size} accepts failed (${error instanceof Error ? error.message : String(error)}); accepting one by one`),
+      this.logger.warn(`batch of ${size} accepts failed (${errorMessage(error)}); accepting one by one`),
   });
 
   private async acceptBatch(items: readonly AcceptRequest[]): Promise<(Accepted | undefined)[]> {

@@ -2,6 +2,7 @@ import type { AnyCloudEvent } from '@switchboard/contracts';
 import { ReconnectingClient, type ReconnectingClientOptions } from '../reconnecting-client';
 import { AmiCallMapper } from './ami-mapper';
 import { AmiParser, type AmiMessage } from './ami-parser';
+import { errorMessage } from '@switchboard/platform';
 
 export interface AmiClientOptions extends ReconnectingClientOptions {
   tenantId: string;
@@ -46,7 +47,7 @@ export class AmiClient extends ReconnectingClient {
     try {
       this.parser.push(chunk);
     } catch (error) {
-      this.fail(`unreadable AMI stream: ${error instanceof Error ? error.message : String(error)}`);
+      this.fail(`unreadable AMI stream: ${errorMessage(error)}`);
     }
   }
 
@@ -77,7 +78,7 @@ export class AmiClient extends ReconnectingClient {
     try {
       events = this.mapper.map(message);
     } catch (error) {
-      this.ami.logger.warn(`AMI ${message['Event']} event could not be mapped: ${error instanceof Error ? error.message : String(error)}`);
+      this.ami.logger.warn(`AMI ${message['Event']} event could not be mapped: ${errorMessage(error)}`);
       return;
     }
     if (events.length > 0) this.ami.onEvents(events);

@@ -2,6 +2,7 @@ import type { AnyCloudEvent } from '@switchboard/contracts';
 import { ReconnectingClient, type ReconnectingClientOptions } from '../reconnecting-client';
 import { mapFreeswitchEvent } from './esl-mapper';
 import { EslParser, parsePlainEvent, type EslFrame } from './esl-parser';
+import { errorMessage } from '@switchboard/platform';
 
 export const SUBSCRIBED_EVENTS = ['CHANNEL_CREATE', 'CHANNEL_ANSWER', 'CHANNEL_BRIDGE', 'CHANNEL_HOLD', 'CHANNEL_UNHOLD', 'CHANNEL_HANGUP_COMPLETE'] as const;
 
@@ -34,7 +35,7 @@ export class EslClient extends ReconnectingClient {
     try {
       this.parser.push(chunk);
     } catch (error) {
-      this.fail(`unreadable event socket stream: ${error instanceof Error ? error.message : String(error)}`);
+      this.fail(`unreadable event socket stream: ${errorMessage(error)}`);
     }
   }
 
@@ -84,7 +85,7 @@ export class EslClient extends ReconnectingClient {
         if ('events' in mapped) this.esl.onEvents(mapped.events);
         else this.esl.logger.debug(`skipped: ${mapped.ignored}`);
       } catch (error) {
-        this.esl.logger.warn(`${headers['Event-Name'] ?? 'event'} ${headers['Unique-ID'] ?? ''} could not be mapped: ${error instanceof Error ? error.message : String(error)}`);
+        this.esl.logger.warn(`${headers['Event-Name'] ?? 'event'} ${headers['Unique-ID'] ?? ''} could not be mapped: ${errorMessage(error)}`);
       }
     }
   }
