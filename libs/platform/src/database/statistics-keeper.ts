@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { DataSource } from 'typeorm';
 import type { PlatformConfig } from '../config/platform-config';
 import { PLATFORM_CONFIG } from '../config/tokens';
-import { errorMessage } from '../messaging/jetstream-errors';
+import { errorMessage } from '../errors/error-message';
 import { CoalescingRunner } from '../scheduling/coalescing-runner';
 import { quoteIdent } from './schema';
 

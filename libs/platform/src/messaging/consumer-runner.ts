@@ -13,7 +13,8 @@ import {
 import { typeSubjectFilter } from '@switchboard/contracts';
 import type { ConsumerPlan } from './consumer-plan';
 import { JetStreamDeadLetterSink, type DeadLetterSink } from './dead-letter';
-import { errorMessage, JS_ERR, jsErrorCode } from './jetstream-errors';
+import { errorMessage } from '../errors/error-message';
+import { JS_ERR, jsErrorCode } from './jetstream-errors';
 import { KeyedScheduler, Semaphore } from './keyed-scheduler';
 import { MessageProcessor } from './message-processor';
 import type { ConsumerTuning } from './messaging.options';

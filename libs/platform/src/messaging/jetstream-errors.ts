@@ -1,5 +1,4 @@
 import { ErrorCode, NatsError } from 'nats';
-export { errorMessage } from '../errors/error-message';
 
 /** JetStream API error codes the adapter reacts to. */
 export const JS_ERR = {

@@ -7,7 +7,7 @@ import { AppError, isRetryable } from '../errors/app-error';
 import type { ConsumerPlan, HandlerBinding } from './consumer-plan';
 import type { DeadLetterReason, DeadLetterRecord, DeadLetterSink } from './dead-letter';
 import { EVENT_HEADERS } from './event-publisher';
-import { errorMessage } from './jetstream-errors';
+import { errorMessage } from '../errors/error-message';
 import { backoffMs, type ConsumerTuning } from './messaging.options';
 import type { MessagingMetrics } from './messaging.metrics';
 import type { Namer } from './naming';

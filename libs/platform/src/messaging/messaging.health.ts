@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { NatsConnection } from 'nats';
-import { errorMessage } from './jetstream-errors';
+import { errorMessage } from '../errors/error-message';
 import { NATS_CONNECTION } from './messaging.options';
 
 /** Readiness probe: the NATS connection is open and the server answers a round trip in time. */

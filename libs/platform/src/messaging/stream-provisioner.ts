@@ -12,7 +12,8 @@ import {
 } from 'nats';
 import type { PlatformConfig } from '../config/platform-config';
 import { PLATFORM_CONFIG } from '../config/tokens';
-import { errorMessage, isRequestTimeout, JS_ERR, jsErrorCode } from './jetstream-errors';
+import { errorMessage } from '../errors/error-message';
+import { isRequestTimeout, JS_ERR, jsErrorCode } from './jetstream-errors';
 import { MESSAGING_OPTIONS, NATS_CONNECTION, type ResolvedMessagingOptions, type StreamOptions } from './messaging.options';
 import { namer } from './naming';
 

@@ -6,7 +6,7 @@ import { PLATFORM_CONFIG } from '../config/tokens';
 import { queryPrepared } from '../database/prepared';
 import { quoteIdent } from '../database/schema';
 import { EventPublisher } from '../messaging';
-import { errorMessage } from '../messaging/jetstream-errors';
+import { errorMessage } from '../errors/error-message';
 import { CoalescingRunner } from '../scheduling/coalescing-runner';
 
 const BATCH = 500;
