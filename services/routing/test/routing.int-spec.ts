@@ -145,6 +145,30 @@ describe('routing through API and events', () => {
     expect(changes.filter((e) => e.data.reason === 'disposition recorded')).toHaveLength(1);
   });
 
+  it('ends arriving together for two agents: each agent wraps up once, after their last open interaction ended', async () => {
+    await h.queue('eq', { channel: 'chat', requiredSkills: { ends: 1 }, wrapUpSeconds: 600, strategy: 'round-robin' });
+    await h.agent('e1', { skills: { ends: 1 }, capacity: { voice: 1, chat: 3, email: 5 } });
+    await h.agent('e2', { skills: { ends: 1 }, capacity: { voice: 1, chat: 3, email: 5 } });
+    const ids = ['et1', 'et2', 'et3', 'et4'];
+    for (const id of ids) await h.create(id, { queueId: 'eq', channel: 'chat' });
+    await expectEventually(() => expect(h.of('routing.offered', (e) => ids.includes(e.data.interactionId))).toHaveLength(4));
+    const owner = new Map<string, string>();
+    for (const offer of h.of('routing.offered', (e) => ids.includes(e.data.interactionId))) {
+      owner.set(offer.data.interactionId, offer.data.agentId);
+      await h.ok('POST', `/v1/offers/${offer.data.offerId}/accept`, undefined, h.agentToken(offer.data.agentId));
+    }
+    expect(new Set(owner.values())).toEqual(new Set(['e1', 'e2']));
+    // All at once, with no disposition among them: the ends of both agents are ended ahead together, in one statement.
+    await Promise.all(ids.map((id) => h.publish('interaction.ended', { interactionId: id, reason: 'completed', agentId: owner.get(id) })));
+    await expectEventually(async () => {
+      for (const agentId of ['e1', 'e2']) expect((await h.ok('GET', `/v1/agents/${agentId}`)).state).toBe('wrap_up');
+    });
+    for (const id of ids) expect(await h.ok('GET', `/v1/interactions/${id}/routing`)).toMatchObject({ status: 'ended' });
+    for (const agentId of ['e1', 'e2']) {
+      expect(h.of('agent.state_changed', (e) => e.data.agentId === agentId && e.data.state === 'wrap_up')).toHaveLength(1);
+    }
+  });
+
   it('accepts an offer once when the agent answers it twice at once (any letter case), and never for another agent', async () => {
     await h.queue('qa', { channel: 'chat', requiredSkills: { twice: 1 } });
     await h.agent('acc1', { skills: { twice: 1 } });

@@ -1,12 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { errorMessage, GroupCommit, IdempotencyService, Outbox, type IdempotentOutcome } from '@switchboard/platform';
-import { interactionKey, RoutingRepository } from '../persistence/routing.repository';
+import { interactionKey, RoutingRepository, type InteractionWithOffer, type RecordedDisposition, type WrapUpContext } from '../persistence/routing.repository';
 import type { BatchAhead, Tx } from '../persistence/tx';
 import { ROUTING_CONSUMER } from './event-factory';
 
 /** What an event's work needs done first, batched with the other events' (one statement for all of a kind). */
 export type Ahead =
   | { lock: { tenant: string; interactionId: string } }
+  | { end: { tenant: string; interactionId: string } }
   | { disposition: { tenant: string; interactionId: string; resolved: boolean; code: string | null } };
 
 interface Item {
@@ -21,7 +22,8 @@ interface Item {
  * takes one pooled connection instead of one each; a batch waits up to 10 ms for company. Each event's work runs in
  * arrival order; an event seen before is reported as a duplicate and its work skipped. What the events need first is
  * done for all of them ahead of their work, one statement of each kind (`Ahead`): the interactions that end or move are
- * locked with their open offers, and the dispositions are recorded. A batch never holds two events of one interaction
+ * locked with their open offers, the dispositions are recorded, and the assigned interactions that end are ended with
+ * their agents' wrap-up context (an agent's last end of the batch is the one that finds no open work left). A batch never holds two events of one interaction
  * (the consumer runs one interaction's events one after another, each after its batch committed), so what is done
  * ahead for one event cannot be changed by another's work in between except through the agent's state, which every
  * follow-up write checks again.
@@ -68,17 +70,53 @@ export class EventTransactions {
 
   private async doAhead(m: Tx['m'], items: readonly Item[]): Promise<BatchAhead> {
     const locks: { tenant: string; id: string }[] = [];
+    const ends = new Set<string>();
     const dispositions: { tenant: string; id: string; resolved: boolean; code: string | null }[] = [];
     for (const { ahead } of items) {
-      if (ahead && 'lock' in ahead) locks.push({ tenant: ahead.lock.tenant, id: ahead.lock.interactionId });
-      else if (ahead) dispositions.push({ tenant: ahead.disposition.tenant, id: ahead.disposition.interactionId, resolved: ahead.disposition.resolved, code: ahead.disposition.code });
+      if (!ahead) continue;
+      if ('lock' in ahead) locks.push({ tenant: ahead.lock.tenant, id: ahead.lock.interactionId });
+      else if ('end' in ahead) {
+        locks.push({ tenant: ahead.end.tenant, id: ahead.end.interactionId });
+        ends.add(interactionKey(ahead.end.tenant, ahead.end.interactionId));
+      } else dispositions.push({ tenant: ahead.disposition.tenant, id: ahead.disposition.interactionId, resolved: ahead.disposition.resolved, code: ahead.disposition.code });
     }
     const locked = await this.repo.lockInteractionsWithOffers(m, locks);
     const recorded = await this.repo.recordDispositions(m, dispositions);
+    const ended = await this.endAhead(m, locks, ends, locked, recorded);
     const keys = (list: readonly { tenant: string; id: string }[]): string[] => list.map((k) => interactionKey(k.tenant, k.id));
     return {
       locked: new Map(keys(locks).map((key) => [key, locked.get(key)])),
       dispositions: new Map(keys(dispositions).map((key) => [key, recorded.get(key)])),
+      ended,
     };
+  }
+
+  /**
+   * Ends the batch's assigned interactions in one statement, in batch order, with each agent's wrap-up context. An agent
+   * whose open work or state another event of the batch changes first (a disposition or a transfer of one of theirs) is
+   * left out: those ends run one by one, after the work before them. A presence change of the batch may still be newer
+   * than the state read here, which the wrap-up's write checks again.
+   */
+  private async endAhead(
+    m: Tx['m'],
+    locks: readonly { tenant: string; id: string }[],
+    ends: ReadonlySet<string>,
+    locked: ReadonlyMap<string, InteractionWithOffer>,
+    recorded: ReadonlyMap<string, RecordedDisposition>,
+  ): Promise<Map<string, WrapUpContext | undefined>> {
+    const touched = new Set<string>();
+    for (const { interaction } of recorded.values()) if (interaction.agent_id) touched.add(`${interaction.tenant}/${interaction.agent_id}`);
+    for (const { tenant, id } of locks) {
+      const row = locked.get(interactionKey(tenant, id));
+      if (row?.agent_id && !ends.has(interactionKey(tenant, id))) touched.add(`${tenant}/${row.agent_id}`);
+    }
+    const assigned: { tenant: string; id: string; agentId: string; queueId: string }[] = [];
+    for (const { tenant, id } of locks) {
+      const row = locked.get(interactionKey(tenant, id));
+      if (!ends.has(interactionKey(tenant, id)) || row?.status !== 'assigned' || !row.agent_id || touched.has(`${tenant}/${row.agent_id}`)) continue;
+      assigned.push({ tenant, id, agentId: row.agent_id, queueId: row.queue_id });
+    }
+    const contexts = await this.repo.endAssigned(m, assigned, new Date());
+    return new Map(assigned.map(({ tenant, id }) => [interactionKey(tenant, id), contexts.get(interactionKey(tenant, id))]));
   }
 }

@@ -41,7 +41,7 @@ export class RoutingEventsHandler {
     assertStorable(event);
     const { tenantid: tenant, data } = event;
     const outcome = await this.transactions.run(event.id, (tx) => this.interactions.ended(tx, tenant, data.interactionId), {
-      lock: { tenant, interactionId: data.interactionId },
+      end: { tenant, interactionId: data.interactionId },
     });
     await this.interactions.afterCommit(outcome.duplicate ? undefined : outcome.result);
   }

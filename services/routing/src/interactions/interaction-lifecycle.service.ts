@@ -105,7 +105,8 @@ export class InteractionLifecycleService {
       events.push(routingEvent('routing.queued', tenant, { interactionId: id, queueId: toQueueId, customerId: interaction.customer_id, channel: interaction.channel }));
       if (agentId) context = await this.repo.wrapUpContext(m, tenant, agentId, interaction.queue_id);
     } else if (agentId) {
-      context = await this.repo.wrapUpContext(m, tenant, agentId, interaction.queue_id, { interactionId: id, at: new Date() });
+      const ahead = takeAhead(tx.ahead?.ended, interactionKey(tenant, id));
+      context = ahead.found ? ahead.value : await this.repo.wrapUpContext(m, tenant, agentId, interaction.queue_id, { interactionId: id, at: new Date() });
     } else {
       await this.repo.updateInteraction(m, tenant, id, { status: 'ended', ended_at: new Date() });
     }
@@ -130,7 +131,8 @@ export class InteractionLifecycleService {
       if (previous) events.push(routingEvent('agent.state_changed', tenant, { agentId, state: 'available', previousState: previous, reason: 'interaction ended' }));
       return previous !== undefined;
     }
-    const previous = await this.repo.setAgentState(m, tenant, agentId, 'wrap_up', reason, { wrapUpUntil: new Date(Date.now() + seconds * 1000) });
+    // Checked again as it is written: the state read with the context may be older than another event of the batch.
+    const previous = await this.repo.setAgentState(m, tenant, agentId, 'wrap_up', reason, { wrapUpUntil: new Date(Date.now() + seconds * 1000), onlyFrom: ['busy', 'available'] });
     if (previous) events.push(routingEvent('agent.state_changed', tenant, { agentId, state: 'wrap_up', previousState: previous, reason }));
     return previous !== undefined;
   }

@@ -303,18 +303,47 @@ export class RoutingRepository {
    * (assigned) interaction. Undefined when the agent is unknown.
    */
   async wrapUpContext(db: Db, tenant: string, agentId: string, queueId: string, ending?: { interactionId: string; at: Date }): Promise<WrapUpContext | undefined> {
+    if (ending) {
+      const ended = await this.endAssigned(db, [{ tenant, id: ending.interactionId, agentId, queueId }], ending.at);
+      return ended.get(interactionKey(tenant, ending.interactionId));
+    }
     const rows: WrapUpContextRow[] = await queryPrepared(db,
-      `${ending ? `WITH ended AS (UPDATE ${this.s}.interaction SET status='ended', ended_at=$5 WHERE tenant=$1 AND id=$4 RETURNING id)` : ''}
-       SELECT a.state,
-         (SELECT count(*) FROM ${this.s}.interaction x WHERE x.tenant=$1 AND x.agent_id=$2 AND x.status='assigned' AND x.id IS DISTINCT FROM $4::text) AS open,
+      `SELECT a.state,
+         (SELECT count(*) FROM ${this.s}.interaction x WHERE x.tenant=$1 AND x.agent_id=$2 AND x.status='assigned') AS open,
          (SELECT wrap_up_seconds FROM ${this.s}.queue WHERE tenant=$1 AND id=$3) AS wrap_up_seconds,
          (SELECT settings FROM ${this.s}.settings WHERE tenant=$1) AS settings
-       FROM ${this.s}.agent a WHERE a.tenant=$1 AND a.id=$2${ending ? ' AND EXISTS (SELECT 1 FROM ended)' : ''}`,
-      ending ? [tenant, agentId, queueId, ending.interactionId, ending.at] : [tenant, agentId, queueId, null],
+       FROM ${this.s}.agent a WHERE a.tenant=$1 AND a.id=$2`,
+      [tenant, agentId, queueId],
     );
     return toWrapUpContext(rows[0]);
   }
 
+  /**
+   * Ends assigned interactions in one statement, each returning its agent's wrap-up context (see `wrapUpContext`) as if
+   * they ended one after another in the order given: an agent's open interactions count those of the list that come
+   * later as still open. Keyed by `interactionKey`; an interaction whose agent is unknown is absent.
+   */
+  async endAssigned(db: Db, items: readonly { tenant: string; id: string; agentId: string; queueId: string }[], at: Date): Promise<Map<string, WrapUpContext>> {
+    const out = new Map<string, WrapUpContext>();
+    if (items.length === 0) return out;
+    const rows: (WrapUpContextRow & { tenant: string; id: string })[] = await queryPrepared(db,
+      `WITH v AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS v(tenant, id, agent_id, queue_id, ord)),
+       ended AS (UPDATE ${this.s}.interaction i SET status='ended', ended_at=$5 FROM v WHERE i.tenant=v.tenant AND i.id=v.id RETURNING i.tenant, i.id)
+       SELECT v.tenant, v.id, a.state,
+         (SELECT count(*) FROM ${this.s}.interaction x WHERE x.tenant=v.tenant AND x.agent_id=v.agent_id AND x.status='assigned'
+            AND NOT EXISTS (SELECT 1 FROM v w WHERE w.tenant=x.tenant AND w.id=x.id AND w.ord <= v.ord)) AS open,
+         (SELECT wrap_up_seconds FROM ${this.s}.queue q WHERE q.tenant=v.tenant AND q.id=v.queue_id) AS wrap_up_seconds,
+         (SELECT settings FROM ${this.s}.settings st WHERE st.tenant=v.tenant) AS settings
+       FROM v JOIN ${this.s}.agent a ON a.tenant=v.tenant AND a.id=v.agent_id
+       WHERE EXISTS (SELECT 1 FROM ended e WHERE e.tenant=v.tenant AND e.id=v.id)`,
+      [items.map((i) => i.tenant), items.map((i) => i.id), items.map((i) => i.agentId), items.map((i) => i.queueId), at],
+    );
+    for (const row of rows) {
+      const context = toWrapUpContext(row);
+      if (context) out.set(interactionKey(row.tenant, row.id), context);
+    }
+    return out;
+  }
 
   /** Marks an interaction abusive; returns its customer, or undefined when the interaction is unknown. */
   async flagInteractionAbusive(db: Db, tenant: string, id: string): Promise<string | undefined> {

@@ -1,7 +1,7 @@
 import type { AnyCloudEvent } from '@switchboard/contracts';
 import type { Outbox } from '@switchboard/platform';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { InteractionWithOffer, RecordedDisposition } from './routing.repository';
+import type { InteractionWithOffer, RecordedDisposition, WrapUpContext } from './routing.repository';
 
 /** A unit of work inside a transaction: its manager and the events it enqueues (written to the outbox once, at the end). */
 export interface Tx {
@@ -20,6 +20,8 @@ export interface BatchAhead {
   locked: Map<string, InteractionWithOffer | undefined>;
   /** Dispositions recorded, with what follows from them. */
   dispositions: Map<string, RecordedDisposition | undefined>;
+  /** Assigned interactions ended, with their agent's wrap-up context. */
+  ended: Map<string, WrapUpContext | undefined>;
 }
 
 /** Takes the entry of `key` (once): `found` false when nothing was done ahead for it. */
