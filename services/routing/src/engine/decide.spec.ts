@@ -53,6 +53,20 @@ describe('decide', () => {
     expect(d.candidates.find((c) => c.agentId === 'b')!.score).toBe(90);
   });
 
+  it('longest-idle counts idle time from the last offer, and ranks agents with open work after idle ones, fewest first', () => {
+    // Signed in long ago, offered a moment ago: idle for 5 s, not since the sign-in.
+    const offered = agent('offered', { stateSince: NOW - 900_000, lastOfferedAt: NOW - 5_000 });
+    const d = run({ agents: [offered, agent('idle', { stateSince: NOW - 20_000 })] });
+    expect(d.winner).toBe('idle');
+    expect(d.candidates.find((c) => c.agentId === 'offered')!.score).toBe(5);
+    // Available with chats open (state unchanged since the sign-in): after any idle agent, then the least loaded.
+    const chats = { q: { channel: 'chat' as const }, i: { channel: 'chat' as const } };
+    const two = agent('two', { stateSince: NOW - 900_000, load: { chat: 2 } });
+    const one = agent('one', { stateSince: NOW - 900_000, load: { chat: 1 } });
+    expect(run({ ...chats, agents: [two, one, agent('fresh', { stateSince: NOW - 1_000 })] }).winner).toBe('fresh');
+    expect(run({ ...chats, agents: [two, one] }).winner).toBe('one');
+  });
+
   it('least-occupancy picks the least occupied agent', () => {
     const d = run({ q: { strategy: 'least-occupancy' }, agents: [agent('a', { occupancy: 0.2 }), agent('b', { occupancy: 0.6 })] });
     expect(d.winner).toBe('a');

@@ -47,8 +47,14 @@ function languageMatches(agent: AgentSnapshot, wanted: { tag: string; primary: s
 
 function baseScore(strategy: Strategy, agent: AgentSnapshot, required: Record<string, number>, now: number): number {
   switch (strategy) {
-    case 'longest-idle':
-      return Math.round((now - agent.stateSince) / 1000);
+    case 'longest-idle': {
+      // Idle: no open work, since the later of the last offer and the last state change. An agent with open work (chats,
+      // e-mails beside their capacity) is not idle: after every idle agent, fewest open interactions first.
+      let open = 0;
+      for (const count of Object.values(agent.load)) open += count;
+      if (open > 0) return -open;
+      return Math.round((now - Math.max(agent.stateSince, agent.lastOfferedAt ?? 0)) / 1000);
+    }
     case 'least-occupancy':
       return Math.round((1 - agent.occupancy) * 1e6) / 1e6;
     case 'best-skill-match': {

@@ -9,7 +9,7 @@ export type Capacity = Partial<Record<Channel, number>>;
 export interface AgentSnapshot {
   id: string;
   state: AgentState;
-  /** Epoch ms of the last state change (start of idle time when available). */
+  /** Epoch ms of the last state change (idle time starts at the later of it and the last offer). */
   stateSince: number;
   /** Epoch ms of the agent's last offer, if any (round-robin). */
   lastOfferedAt?: number;
