@@ -31,6 +31,14 @@ import { SettingsController } from './settings/settings.controller';
       defaultPort: DEFAULT_PORT,
       envSchema: routingEnvSchema,
       database: { entities: [], migrations: [RoutingInit1764000000200, RoutingDispositions1764000000201, RoutingHotStateEpoch1765000000202] },
+      // An answer for every contact offered: counted by the request metrics and recorded as routing events, failures
+      // logged, not each one logged.
+      logging: {
+        unloggedRoutes: [
+          { method: 'POST', path: 'v1/offers/:id/accept' },
+          { method: 'POST', path: 'v1/offers/:id/reject' },
+        ],
+      },
     }),
   ],
   controllers: [AgentsController, QueuesController, OffersController, InteractionsController, CustomersController, SettingsController],
