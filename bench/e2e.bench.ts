@@ -1,6 +1,6 @@
 import { loadavg } from 'node:os';
 import { AckPolicy, connect, DeliverPolicy, type NatsConnection } from 'nats';
-import { subjectFor } from '@switchboard/contracts';
+import { STREAMS, subjectFor } from '@switchboard/contracts';
 import { namer } from '@switchboard/platform';
 import { uniqueTenant, TEST_NATS_URL } from '@switchboard/testing';
 import { Simulator, steadyLoadScenario, type OfferData } from '../tools/simulator/src';
@@ -71,10 +71,12 @@ export async function run(): Promise<BenchResult> {
     await new Promise((resolve) => setTimeout(resolve, WARMUP_S * 1000));
     const load = loadavg()[0] ?? 0;
     const cpuBefore = cpuSnapshot(system.pids);
+    const backlog = await watchBacklogs(system.ns.id);
     measuring = true;
     const started = performance.now();
     await new Promise((resolve) => setTimeout(resolve, MEASURE_S * 1000));
     measuring = false;
+    const backlogs = await backlog.stop();
     const measuredMs = performance.now() - started;
     const cpu = cpuPerContact(cpuBefore, cpuSnapshot(system.pids), created);
     // Offers of the last contacts created in the window.
@@ -132,6 +134,7 @@ export async function run(): Promise<BenchResult> {
       'simulator errors': stats.errors,
       ...(stats.lastErrors.length > 0 ? { 'last error': stats.lastErrors[stats.lastErrors.length - 1] ?? '' } : {}),
       'load avg (1 min) at start': round(load, 2),
+      'largest consumer backlogs (unacknowledged + waiting)': backlogs,
       ...shares,
       ...cpu,
     };
@@ -140,6 +143,7 @@ export async function run(): Promise<BenchResult> {
       `routing's share (created in the stream → routing.offered in the stream) p50 ${shares['created in stream → routing.offered in stream p50 ms']} ms, p99 ${shares['created in stream → routing.offered in stream p99 ms']} ms`,
       `notify's share (routing.offered in the stream → the agent's WebSocket) p50 ${shares['routing.offered in stream → agent WebSocket p50 ms']} ms, p99 ${shares['routing.offered in stream → agent WebSocket p99 ms']} ms`,
       `intake's 202 p99 ${extra['intake 202 p99 ms']} ms; ${unoffered} of ${created} contacts not offered within 10 s; load average ${round(load, 2)} on 2 cores`,
+      `largest consumer backlogs in the window (unacknowledged + waiting) ${backlogs}`,
       `CPU per contact ${cpu['CPU ms per contact: all']} ms of the 2 cores' ${round(2000 / RATE, 1)} ms per contact at ${RATE}/s`,
     ].join('; ');
     return {
@@ -195,6 +199,45 @@ function cpuPerContact(before: CpuSnapshot, after: CpuSnapshot, contacts: number
   }
   out['CPU ms per contact: all'] = per(total);
   return out;
+}
+
+/**
+ * The services' durable consumers sampled every second while measuring: each one's largest backlog, messages delivered
+ * and not yet acknowledged plus messages not yet delivered. A consumer that falls behind the mix shows here first.
+ */
+async function watchBacklogs(namespace: string): Promise<{ stop(): Promise<string> }> {
+  const nc = await connect({ servers: TEST_NATS_URL });
+  const jsm = await nc.jetstreamManager();
+  const names = namer(namespace);
+  const largest = new Map<string, { unacked: number; waiting: number }>();
+  let running = true;
+  const sampling = (async () => {
+    while (running) {
+      for (const stream of STREAMS) {
+        try {
+          for await (const info of jsm.consumers.list(names.stream(stream.name))) {
+            const name = info.name.slice(namespace.length + 1);
+            const seen = largest.get(name);
+            if (!seen || info.num_ack_pending + info.num_pending > seen.unacked + seen.waiting) {
+              largest.set(name, { unacked: info.num_ack_pending, waiting: info.num_pending });
+            }
+          }
+        } catch {
+          // A stream not created (yet): nothing to sample.
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await sampling;
+      await nc.close();
+      return [...largest].sort(([, a], [, b]) => b.unacked + b.waiting - (a.unacked + a.waiting)).slice(0, 3)
+        .map(([name, b]) => `${name} ${b.unacked} + ${b.waiting}`).join(', ');
+    },
+  };
 }
 
 /** Raw floor: one JetStream publish → pull-consume hop per message, paced at the same rate. */
