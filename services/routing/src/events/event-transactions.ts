@@ -23,10 +23,10 @@ interface Item {
  * arrival order; an event seen before is reported as a duplicate and its work skipped. What the events need first is
  * done for all of them ahead of their work, one statement of each kind (`Ahead`): the interactions that end or move are
  * locked with their open offers, the dispositions are recorded, and the assigned interactions that end are ended with
- * their agents' wrap-up context (an agent's last end of the batch is the one that finds no open work left). A batch never holds two events of one interaction
- * (the consumer runs one interaction's events one after another, each after its batch committed), so what is done
- * ahead for one event cannot be changed by another's work in between except through the agent's state, which every
- * follow-up write checks again.
+ * their agents' wrap-up context (an agent's last end of the batch is the one that finds no open work left). A batch
+ * never holds two events of one interaction (the consumer runs one interaction's events one after another, each after
+ * its batch committed), so what is done ahead for one event cannot be changed by another's work in between except
+ * through the agent's state, which every follow-up write checks again.
  */
 @Injectable()
 export class EventTransactions {
