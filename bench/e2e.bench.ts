@@ -72,11 +72,14 @@ export async function run(): Promise<BenchResult> {
     const load = loadavg()[0] ?? 0;
     const cpuBefore = cpuSnapshot(system.pids);
     const backlog = await watchBacklogs(system.ns.id);
+    const roundsBefore = await routingRounds(system.urls.routing);
     measuring = true;
     const started = performance.now();
     await new Promise((resolve) => setTimeout(resolve, MEASURE_S * 1000));
     measuring = false;
     const backlogs = await backlog.stop();
+    const roundsAfter = await routingRounds(system.urls.routing);
+    const rounds = roundsAfter.count - roundsBefore.count;
     const measuredMs = performance.now() - started;
     const cpu = cpuPerContact(cpuBefore, cpuSnapshot(system.pids), created);
     // Offers of the last contacts created in the window.
@@ -135,6 +138,8 @@ export async function run(): Promise<BenchResult> {
       ...(stats.lastErrors.length > 0 ? { 'last error': stats.lastErrors[stats.lastErrors.length - 1] ?? '' } : {}),
       'load avg (1 min) at start': round(load, 2),
       'largest consumer backlogs (unacknowledged + waiting)': backlogs,
+      'routing decision rounds /s': round((rounds * 1000) / measuredMs, 1),
+      'routing decision round mean ms': round(((roundsAfter.seconds - roundsBefore.seconds) * 1000) / Math.max(1, rounds), 1),
       ...shares,
       ...cpu,
     };
@@ -238,6 +243,17 @@ async function watchBacklogs(namespace: string): Promise<{ stop(): Promise<strin
         .map(([name, b]) => `${name} ${b.unacked} + ${b.waiting}`).join(', ');
     },
   };
+}
+
+/** Routing's decision rounds so far (its `routing_round_seconds` histogram): how many, and their time in all. */
+async function routingRounds(url: string): Promise<{ count: number; seconds: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const lines = text.split('\n');
+  const value = (name: string): number => {
+    const line = lines.find((l) => l.startsWith(`${name} `));
+    return line === undefined ? Number.NaN : Number(line.slice(name.length + 1));
+  };
+  return { count: value('routing_round_seconds_count'), seconds: value('routing_round_seconds_sum') };
 }
 
 /** Raw floor: one JetStream publish → pull-consume hop per message, paced at the same rate. */

@@ -59,6 +59,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     (error) => this.logger.warn(`decision round failed: ${errorMessage(error)}`),
   );
   private readonly latency;
+  private readonly roundTime;
   private lastMaintenance = 0;
   /**
    * Per tenant, interactions whose last decision found no eligible agent, with what that decision depended on (snapshot
@@ -81,6 +82,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
   ) {
     signal.onKick(() => this.kick());
     this.latency = metrics.histogram('routing_decision_seconds', 'Time to decide one interaction', []);
+    this.roundTime = metrics.histogram('routing_round_seconds', 'Time of one decision round, from its first reads to its last offers committed', []);
   }
 
   onApplicationBootstrap(): void {
@@ -98,6 +100,15 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
 
   /** One full round; resolves when done. */
   async cycle(): Promise<void> {
+    const started = performance.now();
+    try {
+      await this.round();
+    } finally {
+      this.roundTime.observe((performance.now() - started) / 1000);
+    }
+  }
+
+  private async round(): Promise<void> {
     // Independent reads go together: each is a round trip, and a round is a chain of them. The first reads are every
     // tenant's waiting interactions (with the sticky settings held for each) beside the hot state of the tenants that
     // had waiting work lately.
