@@ -67,6 +67,16 @@ describe('decide', () => {
     expect(run({ ...chats, agents: [two, one] }).winner).toBe('one');
   });
 
+  it('breaks ties between equally ranked agents by open work, then idle time, then id', () => {
+    const q = { strategy: 'best-skill-match' as const, channel: 'chat' as const };
+    const i = { channel: 'chat' as const };
+    const busy = agent('a', { load: { chat: 2 } });
+    expect(run({ q, i, agents: [busy, agent('b', { load: { chat: 1 } })] }).winner).toBe('b');
+    const recent = agent('a', { lastOfferedAt: NOW - 1_000 });
+    expect(run({ q, i, agents: [recent, agent('b', { lastOfferedAt: NOW - 30_000 })] }).winner).toBe('b');
+    expect(run({ q, i, agents: [agent('b'), agent('a')] }).winner).toBe('a');
+  });
+
   it('least-occupancy picks the least occupied agent', () => {
     const d = run({ q: { strategy: 'least-occupancy' }, agents: [agent('a', { occupancy: 0.2 }), agent('b', { occupancy: 0.6 })] });
     expect(d.winner).toBe('a');

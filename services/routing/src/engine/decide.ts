@@ -45,15 +45,25 @@ function languageMatches(agent: AgentSnapshot, wanted: { tag: string; primary: s
   return false;
 }
 
+/** The agent's open interactions, all channels. */
+function openWork(agent: AgentSnapshot): number {
+  let open = 0;
+  for (const channel in agent.load) open += agent.load[channel as keyof AgentSnapshot['load']] ?? 0;
+  return open;
+}
+
+/** When the agent's idle time started: the later of their last offer and their last state change. */
+function idleSince(agent: AgentSnapshot): number {
+  return Math.max(agent.stateSince, agent.lastOfferedAt ?? 0);
+}
+
 function baseScore(strategy: Strategy, agent: AgentSnapshot, required: Record<string, number>, now: number): number {
   switch (strategy) {
     case 'longest-idle': {
       // Idle: no open work, since the later of the last offer and the last state change. An agent with open work (chats,
       // e-mails beside their capacity) is not idle: after every idle agent, fewest open interactions first.
-      let open = 0;
-      for (const count of Object.values(agent.load)) open += count;
-      if (open > 0) return -open;
-      return Math.round((now - Math.max(agent.stateSince, agent.lastOfferedAt ?? 0)) / 1000);
+      const open = openWork(agent);
+      return open > 0 ? -open : Math.round((now - idleSince(agent)) / 1000);
     }
     case 'least-occupancy':
       return Math.round((1 - agent.occupancy) * 1e6) / 1e6;
@@ -96,11 +106,20 @@ interface Entry {
   agent: AgentSnapshot;
 }
 
-/** Lower tier first, then higher score, then agent id: the ranking every strategy shares. */
-function better(a: CandidateOutcome, b: CandidateOutcome): boolean {
-  if (a.tier !== b.tier) return a.tier < b.tier;
-  if (a.score !== b.score) return a.score > b.score;
-  return a.agentId < b.agentId;
+/**
+ * The ranking every strategy shares: lower tier first, then higher score; between equals, fewer open interactions,
+ * then idle longer, then agent id, so that equally good agents share the work instead of the first by id taking it all.
+ */
+function better(a: Entry, b: Entry): boolean {
+  if (a.c.tier !== b.c.tier) return a.c.tier < b.c.tier;
+  if (a.c.score !== b.c.score) return a.c.score > b.c.score;
+  const openA = openWork(a.agent);
+  const openB = openWork(b.agent);
+  if (openA !== openB) return openA < openB;
+  const idleA = idleSince(a.agent);
+  const idleB = idleSince(b.agent);
+  if (idleA !== idleB) return idleA < idleB;
+  return a.c.agentId < b.c.agentId;
 }
 
 /**
@@ -230,9 +249,9 @@ export function decide(input: DecisionInput): Decision {
   }
 
   const considered = input.prefiltered?.population ?? input.agents.length;
-  let best: CandidateOutcome | undefined;
-  for (const e of pool) if (!best || better(e.c, best)) best = e.c;
-  const winner = best?.agentId;
+  let best: Entry | undefined;
+  for (const e of pool) if (!best || better(e, best)) best = e;
+  const winner = best?.c.agentId;
   rules.push({
     rule: 'strategy',
     outcome: winner ? `${queue.strategy}: ${winner}` : heldForSticky ? 'held for the sticky agent' : 'no eligible agent',
