@@ -69,25 +69,22 @@ export class EventTransactions {
   }
 
   private async doAhead(m: Tx['m'], items: readonly Item[]): Promise<BatchAhead> {
-    const locks: { tenant: string; id: string }[] = [];
-    const ends = new Set<string>();
+    const locks: { tenant: string; id: string; end: boolean }[] = [];
     const dispositions: { tenant: string; id: string; resolved: boolean; code: string | null }[] = [];
     for (const { ahead } of items) {
       if (!ahead) continue;
-      if ('lock' in ahead) locks.push({ tenant: ahead.lock.tenant, id: ahead.lock.interactionId });
-      else if ('end' in ahead) {
-        locks.push({ tenant: ahead.end.tenant, id: ahead.end.interactionId });
-        ends.add(interactionKey(ahead.end.tenant, ahead.end.interactionId));
-      } else dispositions.push({ tenant: ahead.disposition.tenant, id: ahead.disposition.interactionId, resolved: ahead.disposition.resolved, code: ahead.disposition.code });
+      if ('lock' in ahead) locks.push({ tenant: ahead.lock.tenant, id: ahead.lock.interactionId, end: false });
+      else if ('end' in ahead) locks.push({ tenant: ahead.end.tenant, id: ahead.end.interactionId, end: true });
+      else dispositions.push({ tenant: ahead.disposition.tenant, id: ahead.disposition.interactionId, resolved: ahead.disposition.resolved, code: ahead.disposition.code });
     }
     const locked = await this.repo.lockInteractionsWithOffers(m, locks);
     const recorded = await this.repo.recordDispositions(m, dispositions);
-    const ended = await this.endAhead(m, locks, ends, locked, recorded);
     const keys = (list: readonly { tenant: string; id: string }[]): string[] => list.map((k) => interactionKey(k.tenant, k.id));
+    const lockedRows = keys(locks).map((key) => [key, locked.get(key)] as const);
     return {
-      locked: new Map(keys(locks).map((key) => [key, locked.get(key)])),
+      locked: new Map(lockedRows),
       dispositions: new Map(keys(dispositions).map((key) => [key, recorded.get(key)])),
-      ended,
+      ended: await this.endAhead(m, locks.map((lock, i) => ({ end: lock.end, row: lockedRows[i]?.[1] })), recorded),
     };
   }
 
@@ -99,23 +96,16 @@ export class EventTransactions {
    */
   private async endAhead(
     m: Tx['m'],
-    locks: readonly { tenant: string; id: string }[],
-    ends: ReadonlySet<string>,
-    locked: ReadonlyMap<string, InteractionWithOffer>,
+    locked: readonly { end: boolean; row: InteractionWithOffer | undefined }[],
     recorded: ReadonlyMap<string, RecordedDisposition>,
   ): Promise<Map<string, WrapUpContext | undefined>> {
+    const agentOf = (row: { tenant: string; agent_id: string | null }): string => `${row.tenant}/${row.agent_id}`;
     const touched = new Set<string>();
-    for (const { interaction } of recorded.values()) if (interaction.agent_id) touched.add(`${interaction.tenant}/${interaction.agent_id}`);
-    for (const { tenant, id } of locks) {
-      const row = locked.get(interactionKey(tenant, id));
-      if (row?.agent_id && !ends.has(interactionKey(tenant, id))) touched.add(`${tenant}/${row.agent_id}`);
-    }
-    const assigned: { tenant: string; id: string; agentId: string; queueId: string }[] = [];
-    for (const { tenant, id } of locks) {
-      const row = locked.get(interactionKey(tenant, id));
-      if (!ends.has(interactionKey(tenant, id)) || row?.status !== 'assigned' || !row.agent_id || touched.has(`${tenant}/${row.agent_id}`)) continue;
-      assigned.push({ tenant, id, agentId: row.agent_id, queueId: row.queue_id });
-    }
+    for (const { interaction } of recorded.values()) if (interaction.agent_id) touched.add(agentOf(interaction));
+    for (const { end, row } of locked) if (!end && row?.agent_id) touched.add(agentOf(row));
+    const assigned = locked.flatMap(({ end, row }) => (end && row?.status === 'assigned' && row.agent_id && !touched.has(agentOf(row))
+      ? [{ tenant: row.tenant, id: row.id, agentId: row.agent_id, queueId: row.queue_id }]
+      : []));
     const contexts = await this.repo.endAssigned(m, assigned, new Date());
     return new Map(assigned.map(({ tenant, id }) => [interactionKey(tenant, id), contexts.get(interactionKey(tenant, id))]));
   }
