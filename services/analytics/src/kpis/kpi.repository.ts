@@ -3,7 +3,6 @@ import type { AgentState } from '@switchboard/contracts';
 import { queryPrepared, quoteIdent } from '@switchboard/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import { rounds } from '../shared/rounds';
-import { REPEAT_WITHIN, repeatedSql, WRAP_UP_AFTER, WRAP_UP_BEFORE, wrapUpSecondsSql } from './contact-derived.sql';
 import { byTenantThen, oneRowPerInteraction } from '../shared/row-order';
 import type { AgentTime, ContactAggregates, SlaTarget } from './kpi-model';
 import type { QueueAgentAnswer } from './recent-queue-agents';
@@ -42,13 +41,6 @@ export interface AgentStateFact {
   at: Date;
 }
 
-/** The start of an agent's `wrap_up` span that was added or ended (its contacts' wrap-up time may have changed). */
-export interface WrapUpChange {
-  tenant: string;
-  agentId: string;
-  startedAt: Date;
-}
-
 /** `known` with the columns it lacks taken from `later`. */
 function firstKnown(known: ContactFact, later: ContactFact): ContactFact {
   const merged: ContactFact = { ...known };
@@ -56,13 +48,6 @@ function firstKnown(known: ContactFact, later: ContactFact): ContactFact {
     if (merged[key] === undefined && value !== undefined) Object.assign(merged, { [key]: value });
   }
   return merged;
-}
-
-interface SpanRow {
-  tenant: string;
-  agent_id: string;
-  started_at: Date;
-  state: AgentState;
 }
 
 interface ContactRow {
@@ -161,74 +146,26 @@ export class KpiRepository {
    * Agent state changes, in order: the agent is in `state` from `at` until their next known change. A change that arrives
    * late cuts the span it falls into and ends where the next known change starts, so the spans stay a partition of time
    * in any arrival order. Changes of different agents are written together; an agent's later changes in the same batch
-   * follow in a further pair of statements. Returns the `wrap_up` spans added or cut (their contacts' wrap-up changes).
+   * follow in a further pair of statements.
    */
-  async recordAgentStates(manager: EntityManager, changes: readonly AgentStateFact[]): Promise<WrapUpChange[]> {
-    const wrapUps: WrapUpChange[] = [];
-    const note = (rows: readonly SpanRow[]): void => {
-      for (const row of rows) if (row.state === 'wrap_up') wrapUps.push({ tenant: row.tenant, agentId: row.agent_id, startedAt: row.started_at });
-    };
+  async recordAgentStates(manager: EntityManager, changes: readonly AgentStateFact[]): Promise<void> {
     for (const round of rounds(changes, (change) => `${change.tenant}/${change.agentId}`)) {
       const params = [round.map((c) => c.tenant), round.map((c) => c.agentId), round.map((c) => c.at), round.map((c) => c.state)];
-      const [cut]: [SpanRow[], number] = await queryPrepared(manager,
+      await queryPrepared(manager,
         `UPDATE ${this.span} s SET ended_at = v.at
          FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS v(tenant, agent_id, at)
-         WHERE s.tenant = v.tenant AND s.agent_id = v.agent_id AND s.started_at < v.at AND (s.ended_at IS NULL OR s.ended_at > v.at)
-         RETURNING s.tenant, s.agent_id, s.started_at, s.state`,
+         WHERE s.tenant = v.tenant AND s.agent_id = v.agent_id AND s.started_at < v.at AND (s.ended_at IS NULL OR s.ended_at > v.at)`,
         params.slice(0, 3),
       );
-      note(cut);
-      const added: SpanRow[] = await queryPrepared(manager,
+      await queryPrepared(manager,
         `INSERT INTO ${this.span} (tenant, agent_id, started_at, state, ended_at)
          SELECT v.tenant, v.agent_id, v.at, v.state,
            (SELECT min(x.started_at) FROM ${this.span} x WHERE x.tenant = v.tenant AND x.agent_id = v.agent_id AND x.started_at > v.at)
          FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[]) AS v(tenant, agent_id, at, state)
-         ON CONFLICT (tenant, agent_id, started_at) DO NOTHING
-         RETURNING tenant, agent_id, started_at, state`,
+         ON CONFLICT (tenant, agent_id, started_at) DO NOTHING`,
         params,
       );
-      note(added);
     }
-    return wrapUps;
-  }
-
-  /**
-   * Keeps each contact's wrap-up time and repeat flag (docs/kpis.md) current after a batch: for the contacts it wrote,
-   * the earlier contacts of their customers within 72 h (no longer resolved), and the contacts whose wrap-up span was
-   * added or cut (those of its agent that ended within its margins). Each value is computed afresh from the stored
-   * facts, so arrival order does not matter.
-   */
-  async refreshDerived(manager: EntityManager, contacts: readonly { tenant: string; interactionId: string }[], wrapUps: readonly WrapUpChange[]): Promise<void> {
-    if (contacts.length === 0 && wrapUps.length === 0) return;
-    await queryPrepared(manager,
-      `WITH written AS (SELECT * FROM unnest($1::text[], $2::text[]) AS v(tenant, interaction_id)),
-         wrapped AS (SELECT * FROM unnest($3::text[], $4::text[], $5::timestamptz[]) AS v(tenant, agent_id, started_at)),
-         candidate AS (
-           SELECT tenant, interaction_id FROM written
-           UNION
-           SELECT x.tenant, x.interaction_id FROM written w
-             JOIN ${this.contact} n ON n.tenant = w.tenant AND n.interaction_id = w.interaction_id
-             JOIN ${this.contact} x ON x.tenant = n.tenant AND x.customer_id = n.customer_id
-               AND x.created_at >= n.created_at - ${REPEAT_WITHIN} AND x.created_at < n.created_at AND NOT x.repeated
-           UNION
-           SELECT c.tenant, c.interaction_id FROM wrapped s
-             JOIN ${this.contact} c ON c.tenant = s.tenant AND c.agent_id = s.agent_id
-               AND c.ended_at > s.started_at - ${WRAP_UP_AFTER} AND c.ended_at <= s.started_at + ${WRAP_UP_BEFORE}),
-         fresh AS (
-           SELECT c.tenant, c.interaction_id, ${wrapUpSecondsSql('c', this.span)} AS wrap_up_seconds, ${repeatedSql('c', this.contact)} AS repeated
-           FROM candidate k JOIN ${this.contact} c ON c.tenant = k.tenant AND c.interaction_id = k.interaction_id)
-       UPDATE ${this.contact} c SET wrap_up_seconds = f.wrap_up_seconds, repeated = f.repeated
-       FROM fresh f
-       WHERE c.tenant = f.tenant AND c.interaction_id = f.interaction_id
-         AND (c.wrap_up_seconds IS DISTINCT FROM f.wrap_up_seconds OR c.repeated <> f.repeated)`,
-      [
-        contacts.map((c) => c.tenant),
-        contacts.map((c) => c.interactionId),
-        wrapUps.map((w) => w.tenant),
-        wrapUps.map((w) => w.agentId),
-        wrapUps.map((w) => w.startedAt),
-      ],
-    );
   }
 
   async setTarget(tenant: string, queueId: string, target: SlaTarget): Promise<void> {
@@ -319,15 +256,27 @@ export class KpiRepository {
          count(*) FILTER (WHERE c.abandoned_in)::int AS abandoned,
          (avg(EXTRACT(EPOCH FROM c.answered_at - c.created_at)) FILTER (WHERE c.answered_in AND c.created_at IS NOT NULL))::float8 AS asa,
          count(*) FILTER (WHERE c.handled_in)::int AS handled,
-         (avg(EXTRACT(EPOCH FROM c.ended_at - c.answered_at) + COALESCE(c.wrap_up_seconds, 0)) FILTER (WHERE c.handled_in))::float8 AS aht,
+         (avg(EXTRACT(EPOCH FROM c.ended_at - c.answered_at) + COALESCE(w.seconds, 0)) FILTER (WHERE c.handled_in))::float8 AS aht,
          GREATEST(
            max(EXTRACT(EPOCH FROM c.answered_at - c.created_at)) FILTER (WHERE c.answered_in AND c.created_at IS NOT NULL),
            max(EXTRACT(EPOCH FROM c.ended_at - c.created_at)) FILTER (WHERE c.abandoned_in AND c.created_at IS NOT NULL),
            max(EXTRACT(EPOCH FROM $4::timestamptz - c.created_at)) FILTER (WHERE c.waiting_at_end))::float8 AS longest_wait,
          count(*) FILTER (WHERE c.waiting_at_end)::int AS waiting,
          count(*) FILTER (WHERE c.handled_in AND c.customer_id IS NOT NULL)::int AS fcr_base,
-         count(*) FILTER (WHERE c.handled_in AND c.customer_id IS NOT NULL AND NOT c.repeated)::int AS fcr_resolved
+         count(*) FILTER (WHERE c.handled_in AND c.customer_id IS NOT NULL AND r.repeated IS NULL)::int AS fcr_resolved
        FROM c
+       LEFT JOIN LATERAL (
+         SELECT EXTRACT(EPOCH FROM s.ended_at - s.started_at) AS seconds FROM ${this.span} s
+         WHERE c.handled_in AND c.agent_id IS NOT NULL AND s.tenant = c.tenant AND s.agent_id = c.agent_id AND s.state = 'wrap_up'
+           AND s.ended_at IS NOT NULL AND s.started_at >= c.ended_at - interval '5 seconds' AND s.started_at < c.ended_at + interval '60 seconds'
+         ORDER BY s.started_at LIMIT 1
+       ) w ON true
+       LEFT JOIN LATERAL (
+         SELECT true AS repeated FROM ${this.contact} x
+         WHERE c.handled_in AND c.customer_id IS NOT NULL AND x.tenant = c.tenant AND x.customer_id = c.customer_id
+           AND x.created_at > c.created_at AND x.created_at <= c.created_at + interval '72 hours'
+         LIMIT 1
+       ) r ON true
        GROUP BY GROUPING SETS ((), (c.queue_id))`,
       [tenant, queueId ?? null, from, to, defaultSlaSeconds],
     );
