@@ -1,13 +1,14 @@
 import type { Kpis } from '@switchboard/contracts';
 import { buildEvent, createTestNamespace, startTestApp, uniqueTenant, type TestApp, type TestNamespace } from '@switchboard/testing';
+import { DataSource } from 'typeorm';
 import { AppModule } from '../app.module';
 import { KpiFactsUseCase, type KpiEvent } from './kpi-facts.use-case';
 import { liveWindow } from './kpi-model';
 import { KpiQueryService } from './kpi-query.service';
 
 /**
- * A contact's wrap-up time and repeat flag depend on other rows (its agent's spans, its customer's later contacts): the
- * same events give the same KPIs in any order and any split into batches.
+ * A contact's wrap-up time and repeat flag depend on other rows (its agent's spans, its customer's later contacts) and
+ * are kept on the contact as those arrive: the same events give the same KPIs in any order and any split into batches.
  *
  * Times in seconds after t0 (ten minutes ago):
  * - c1 (customer A): arrives 0, answered 10 by a1, ends 130; a1 wraps up 130–160 (30 s). A calls again at 500 (c2), so c1
@@ -88,6 +89,18 @@ describe('KPI facts in any arrival order', () => {
       ahtSeconds: 158.25,
       fcr: 0.75, // c1's customer came back; c3, c4 and c5's did not
     });
+    const rows: { interaction_id: string; wrap_up_seconds: number | null; repeated: boolean }[] = await app.app.get(DataSource).query(
+      `SELECT interaction_id, wrap_up_seconds, repeated FROM "${ns.dbSchema}".kpi_contact WHERE tenant = $1 ORDER BY interaction_id`,
+      [tenant],
+    );
+    expect(rows).toEqual([
+      { interaction_id: 'c1', wrap_up_seconds: 30, repeated: true },
+      { interaction_id: 'c2', wrap_up_seconds: null, repeated: false },
+      { interaction_id: 'c3', wrap_up_seconds: 10, repeated: false },
+      { interaction_id: 'c4', wrap_up_seconds: 23, repeated: false },
+      { interaction_id: 'c5', wrap_up_seconds: null, repeated: false },
+      { interaction_id: 'c6', wrap_up_seconds: null, repeated: false },
+    ]);
   }, 30_000);
 
   const isAgentChange = (event: KpiEvent): boolean => event.type === 'agent.state_changed';

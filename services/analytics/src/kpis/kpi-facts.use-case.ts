@@ -45,8 +45,9 @@ export function factOf(event: KpiEvent): Fact {
 /**
  * Applies interaction and presence events to the facts the KPIs are computed from, exactly once: the events that arrive
  * together are written by one transaction (processed ids, one multi-row upsert of contacts, queues seen, agent spans),
- * so a busy contact center costs a handful of statements per batch instead of a transaction per event. The tenants
- * whose facts changed then get a fresh live snapshot.
+ * so a busy contact center costs a handful of statements per batch instead of a transaction per event; the wrap-up
+ * times and repeat flags those facts change are refreshed last, in one statement. The tenants whose facts changed then
+ * get a fresh live snapshot.
  */
 @Injectable()
 export class KpiFactsUseCase {
@@ -88,12 +89,14 @@ export class KpiFactsUseCase {
       if (fact.kind === 'contact') contacts.push(fact.contact);
       else changes.push(fact.change);
     }
+    await this.repository.lockTenants(manager, events.map((event) => event.tenantid));
     const answers = await this.repository.recordContacts(manager, contacts);
     await this.repository.sawQueues(
       manager,
       contacts.flatMap((contact) => (contact.queueId === undefined ? [] : [{ tenant: contact.tenant, queueId: contact.queueId }])),
     );
-    await this.repository.recordAgentStates(manager, changes);
+    const wrapUps = await this.repository.recordAgentStates(manager, changes);
+    await this.repository.refreshDerived(manager, contacts, wrapUps);
     return answers;
   }
 }

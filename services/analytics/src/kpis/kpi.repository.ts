@@ -3,6 +3,7 @@ import type { AgentState } from '@switchboard/contracts';
 import { queryPrepared, quoteIdent } from '@switchboard/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import { rounds } from '../shared/rounds';
+import { REPEAT_WITHIN, repeatedSql, WRAP_UP_AFTER, WRAP_UP_BEFORE, wrapUpSecondsSql } from './contact-derived.sql';
 import { byTenantThen, oneRowPerInteraction } from '../shared/row-order';
 import type { AgentTime, ContactAggregates, SlaTarget } from './kpi-model';
 import type { QueueAgentAnswer } from './recent-queue-agents';
@@ -41,6 +42,13 @@ export interface AgentStateFact {
   at: Date;
 }
 
+/** The start of an agent's `wrap_up` span that was added or ended (its contacts' wrap-up time may have changed). */
+export interface WrapUpChange {
+  tenant: string;
+  agentId: string;
+  startedAt: Date;
+}
+
 /** `known` with the columns it lacks taken from `later`. */
 function firstKnown(known: ContactFact, later: ContactFact): ContactFact {
   const merged: ContactFact = { ...known };
@@ -48,6 +56,13 @@ function firstKnown(known: ContactFact, later: ContactFact): ContactFact {
     if (merged[key] === undefined && value !== undefined) Object.assign(merged, { [key]: value });
   }
   return merged;
+}
+
+interface SpanRow {
+  tenant: string;
+  agent_id: string;
+  started_at: Date;
+  state: AgentState;
 }
 
 interface ContactRow {
@@ -76,9 +91,11 @@ export class KpiRepository {
   private readonly contact: string;
   private readonly span: string;
   private readonly queue: string;
+  private readonly schemaName: string;
 
   constructor(private readonly dataSource: DataSource) {
-    const schema = quoteIdent((dataSource.options as { schema?: string }).schema ?? 'public');
+    this.schemaName = (dataSource.options as { schema?: string }).schema ?? 'public';
+    const schema = quoteIdent(this.schemaName);
     this.contact = `${schema}.kpi_contact`;
     this.span = `${schema}.kpi_agent_span`;
     this.queue = `${schema}.kpi_queue`;
@@ -146,26 +163,113 @@ export class KpiRepository {
    * Agent state changes, in order: the agent is in `state` from `at` until their next known change. A change that arrives
    * late cuts the span it falls into and ends where the next known change starts, so the spans stay a partition of time
    * in any arrival order. Changes of different agents are written together; an agent's later changes in the same batch
-   * follow in a further pair of statements.
+   * follow in a further pair of statements. Returns the `wrap_up` spans added or cut (their contacts' wrap-up changes).
    */
-  async recordAgentStates(manager: EntityManager, changes: readonly AgentStateFact[]): Promise<void> {
+  async recordAgentStates(manager: EntityManager, changes: readonly AgentStateFact[]): Promise<WrapUpChange[]> {
+    const wrapUps: WrapUpChange[] = [];
+    const note = (rows: readonly SpanRow[]): void => {
+      for (const row of rows) if (row.state === 'wrap_up') wrapUps.push({ tenant: row.tenant, agentId: row.agent_id, startedAt: row.started_at });
+    };
     for (const round of rounds(changes, (change) => `${change.tenant}/${change.agentId}`)) {
       const params = [round.map((c) => c.tenant), round.map((c) => c.agentId), round.map((c) => c.at), round.map((c) => c.state)];
-      await queryPrepared(manager,
+      const [cut]: [SpanRow[], number] = await queryPrepared(manager,
         `UPDATE ${this.span} s SET ended_at = v.at
          FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS v(tenant, agent_id, at)
-         WHERE s.tenant = v.tenant AND s.agent_id = v.agent_id AND s.started_at < v.at AND (s.ended_at IS NULL OR s.ended_at > v.at)`,
+         WHERE s.tenant = v.tenant AND s.agent_id = v.agent_id AND s.started_at < v.at AND (s.ended_at IS NULL OR s.ended_at > v.at)
+         RETURNING s.tenant, s.agent_id, s.started_at, s.state`,
         params.slice(0, 3),
       );
-      await queryPrepared(manager,
+      note(cut);
+      const added: SpanRow[] = await queryPrepared(manager,
         `INSERT INTO ${this.span} (tenant, agent_id, started_at, state, ended_at)
          SELECT v.tenant, v.agent_id, v.at, v.state,
            (SELECT min(x.started_at) FROM ${this.span} x WHERE x.tenant = v.tenant AND x.agent_id = v.agent_id AND x.started_at > v.at)
          FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[]) AS v(tenant, agent_id, at, state)
-         ON CONFLICT (tenant, agent_id, started_at) DO NOTHING`,
+         ON CONFLICT (tenant, agent_id, started_at) DO NOTHING
+         RETURNING tenant, agent_id, started_at, state`,
         params,
       );
+      note(added);
     }
+    return wrapUps;
+  }
+
+  /**
+   * Makes the transaction the only writer of these tenants' KPI facts until it ends (transaction-level advisory locks,
+   * taken in a fixed order): a batch's refresh of wrap-up times and repeat flags updates contacts beyond its own events'
+   * (an agent's, a customer's earlier ones), which a concurrent batch of the same tenant may hold, and the two could
+   * wait for each other.
+   */
+  async lockTenants(manager: EntityManager, tenants: readonly string[]): Promise<void> {
+    for (const tenant of [...new Set(tenants)].sort()) {
+      await queryPrepared(manager, 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${this.schemaName}:kpi:${tenant}`]);
+    }
+  }
+
+  /**
+   * Keeps each contact's wrap-up time and repeat flag (docs/kpis.md) current after a batch: the repeat flag of the
+   * contacts whose arrival it wrote, and of the earlier contacts of their customers within 72 h (now repeated); the
+   * wrap-up time of the contacts whose end or agent it wrote, and of those whose wrap-up span was added or cut (its
+   * agent's contacts that ended within its margins). Each value is computed afresh from the stored facts, so arrival
+   * order does not matter.
+   *
+   * Every row is reached by a lookup of its own (`LATERAL` subqueries, which the planner cannot turn into a join that
+   * reads the whole table; the row's `ctid` for the update), on the index that answers it: a new deployment's tables
+   * have no statistics yet, and with a few hundred contacts per batch a hash or merge join over the table looked
+   * cheaper than the lookups and read every contact per batch.
+   */
+  async refreshDerived(manager: EntityManager, facts: readonly ContactFact[], wrapUps: readonly WrapUpChange[]): Promise<void> {
+    const arrived = facts.filter((fact) => fact.createdAt !== undefined);
+    const closed = facts.filter((fact) => fact.endedAt !== undefined || fact.agentId !== undefined);
+    if (arrived.length === 0 && closed.length === 0 && wrapUps.length === 0) return;
+    await queryPrepared(manager,
+      `WITH arrived AS (SELECT * FROM unnest($1::text[], $2::text[]) AS v(tenant, interaction_id)),
+         closed AS (SELECT * FROM unnest($3::text[], $4::text[]) AS v(tenant, interaction_id)),
+         wrapped AS (SELECT * FROM unnest($5::text[], $6::text[], $7::timestamptz[]) AS v(tenant, agent_id, started_at)),
+         candidate AS (
+           SELECT tenant, interaction_id, false AS wrap, true AS rep, false AS repeated FROM arrived
+           UNION ALL
+           -- The customer's earlier contacts within 72 h: by customer (the time is a filter, so no index on it competes).
+           SELECT x.tenant, x.interaction_id, false, false, true FROM arrived a
+             CROSS JOIN LATERAL (SELECT n.customer_id, n.created_at FROM ${this.contact} n
+               WHERE n.tenant = a.tenant AND n.interaction_id = a.interaction_id AND n.customer_id IS NOT NULL AND n.created_at IS NOT NULL
+               LIMIT 1) n
+             CROSS JOIN LATERAL (SELECT x.tenant, x.interaction_id FROM ${this.contact} x
+               WHERE x.tenant = a.tenant AND x.customer_id = n.customer_id AND NOT x.repeated
+                 AND n.created_at - x.created_at > interval '0' AND n.created_at - x.created_at <= ${REPEAT_WITHIN}
+               OFFSET 0) x
+           UNION ALL
+           SELECT tenant, interaction_id, true, false, false FROM closed
+           UNION ALL
+           SELECT c.tenant, c.interaction_id, true, false, false FROM wrapped s
+             CROSS JOIN LATERAL (SELECT c.tenant, c.interaction_id FROM ${this.contact} c
+               WHERE c.tenant = s.tenant AND c.agent_id = s.agent_id
+                 AND c.ended_at > s.started_at - ${WRAP_UP_AFTER} AND c.ended_at <= s.started_at + ${WRAP_UP_BEFORE}
+               OFFSET 0) c),
+         need AS (
+           SELECT tenant, interaction_id, bool_or(wrap) AS wrap, bool_or(rep) AS rep, bool_or(repeated) AS repeated
+           FROM candidate GROUP BY tenant, interaction_id),
+         -- Materialized: each value is computed once, not again for the update's condition and for its SET.
+         fresh AS MATERIALIZED (
+           SELECT c.ctid AS row_id,
+             CASE WHEN k.wrap THEN ${wrapUpSecondsSql('c', this.span)} ELSE c.wrap_up_seconds END AS wrap_up_seconds,
+             CASE WHEN k.repeated THEN true WHEN k.rep THEN ${repeatedSql('c', this.contact)} ELSE c.repeated END AS repeated,
+             c.wrap_up_seconds AS stored_wrap_up_seconds, c.repeated AS stored_repeated
+           FROM need k
+           CROSS JOIN LATERAL (SELECT c.ctid, c.* FROM ${this.contact} c WHERE c.tenant = k.tenant AND c.interaction_id = k.interaction_id LIMIT 1) c)
+       UPDATE ${this.contact} c SET wrap_up_seconds = f.wrap_up_seconds, repeated = f.repeated
+       FROM fresh f
+       WHERE c.ctid = f.row_id AND (f.stored_wrap_up_seconds IS DISTINCT FROM f.wrap_up_seconds OR f.stored_repeated <> f.repeated)`,
+      [
+        arrived.map((c) => c.tenant),
+        arrived.map((c) => c.interactionId),
+        closed.map((c) => c.tenant),
+        closed.map((c) => c.interactionId),
+        wrapUps.map((w) => w.tenant),
+        wrapUps.map((w) => w.agentId),
+        wrapUps.map((w) => w.startedAt),
+      ],
+    );
   }
 
   async setTarget(tenant: string, queueId: string, target: SlaTarget): Promise<void> {
@@ -256,27 +360,15 @@ export class KpiRepository {
          count(*) FILTER (WHERE c.abandoned_in)::int AS abandoned,
          (avg(EXTRACT(EPOCH FROM c.answered_at - c.created_at)) FILTER (WHERE c.answered_in AND c.created_at IS NOT NULL))::float8 AS asa,
          count(*) FILTER (WHERE c.handled_in)::int AS handled,
-         (avg(EXTRACT(EPOCH FROM c.ended_at - c.answered_at) + COALESCE(w.seconds, 0)) FILTER (WHERE c.handled_in))::float8 AS aht,
+         (avg(EXTRACT(EPOCH FROM c.ended_at - c.answered_at) + COALESCE(c.wrap_up_seconds, 0)) FILTER (WHERE c.handled_in))::float8 AS aht,
          GREATEST(
            max(EXTRACT(EPOCH FROM c.answered_at - c.created_at)) FILTER (WHERE c.answered_in AND c.created_at IS NOT NULL),
            max(EXTRACT(EPOCH FROM c.ended_at - c.created_at)) FILTER (WHERE c.abandoned_in AND c.created_at IS NOT NULL),
            max(EXTRACT(EPOCH FROM $4::timestamptz - c.created_at)) FILTER (WHERE c.waiting_at_end))::float8 AS longest_wait,
          count(*) FILTER (WHERE c.waiting_at_end)::int AS waiting,
          count(*) FILTER (WHERE c.handled_in AND c.customer_id IS NOT NULL)::int AS fcr_base,
-         count(*) FILTER (WHERE c.handled_in AND c.customer_id IS NOT NULL AND r.repeated IS NULL)::int AS fcr_resolved
+         count(*) FILTER (WHERE c.handled_in AND c.customer_id IS NOT NULL AND NOT c.repeated)::int AS fcr_resolved
        FROM c
-       LEFT JOIN LATERAL (
-         SELECT EXTRACT(EPOCH FROM s.ended_at - s.started_at) AS seconds FROM ${this.span} s
-         WHERE c.handled_in AND c.agent_id IS NOT NULL AND s.tenant = c.tenant AND s.agent_id = c.agent_id AND s.state = 'wrap_up'
-           AND s.ended_at IS NOT NULL AND s.started_at >= c.ended_at - interval '5 seconds' AND s.started_at < c.ended_at + interval '60 seconds'
-         ORDER BY s.started_at LIMIT 1
-       ) w ON true
-       LEFT JOIN LATERAL (
-         SELECT true AS repeated FROM ${this.contact} x
-         WHERE c.handled_in AND c.customer_id IS NOT NULL AND x.tenant = c.tenant AND x.customer_id = c.customer_id
-           AND x.created_at > c.created_at AND x.created_at <= c.created_at + interval '72 hours'
-         LIMIT 1
-       ) r ON true
        GROUP BY GROUPING SETS ((), (c.queue_id))`,
       [tenant, queueId ?? null, from, to, defaultSlaSeconds],
     );
