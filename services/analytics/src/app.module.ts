@@ -8,6 +8,7 @@ import { AgentWellbeing1763800000002 } from './database/1763800000002-agent-well
 import { Kpis1763800000003 } from './database/1763800000003-kpis';
 import { AgentShift1763800000004 } from './database/1763800000004-agent-shift';
 import { KpiContactDerived1763800000005 } from './database/1763800000005-kpi-contact-derived';
+import { KpiContactMinute1763800000006 } from './database/1763800000006-kpi-contact-minute';
 import { InsightsModule } from './insights/insights.module';
 import { KpisModule } from './kpis/kpis.module';
 import { ScoringModule } from './scoring/scoring.module';
@@ -20,7 +21,8 @@ import { WellbeingModule } from './wellbeing/wellbeing.module';
       service: SERVICE_NAME,
       defaultPort: DEFAULT_PORT,
       envSchema: analyticsEnvSchema,
-      database: { migrations: [InteractionInsights1763800000000, Churn1763800000001, AgentWellbeing1763800000002, Kpis1763800000003, AgentShift1763800000004, KpiContactDerived1763800000005] },
+      database: { migrations: [InteractionInsights1763800000000, Churn1763800000001, AgentWellbeing1763800000002, Kpis1763800000003, AgentShift1763800000004, KpiContactDerived1763800000005,
+        KpiContactMinute1763800000006] },
     }),
     ScoringModule,
     InsightsModule,

@@ -30,3 +30,45 @@ export function repeatedSql(c: string, contacts: string): string {
     WHERE x.tenant = ${c}.tenant AND x.customer_id = ${c}.customer_id
       AND x.created_at > ${c}.created_at AND x.created_at <= ${c}.created_at + ${REPEAT_WITHIN}))`;
 }
+
+/** The start of the minute `at` falls in (whatever the session's time zone). */
+export function minuteSql(at: string): string {
+  return `to_timestamp(floor(extract(epoch FROM ${at}) / 60) * 60)`;
+}
+
+/**
+ * Per-minute counts of contacts counted afresh from their rows (the columns of `kpi_contact_minute`), grouped by tenant,
+ * queue ('' when unknown) and minute: each contact counts in the minute of its arrival, of its answer and of its end
+ * (definitions in docs/kpis.md). `where` selects the contacts and may filter `m.minute`; answers count as within the
+ * target when they took at most `thresholdSeconds` (an SQL expression).
+ */
+export function minuteRowsSql(contacts: string, where: string, thresholdSeconds: string): string {
+  const answered = `m.kind = 'answered'`;
+  const waited = `${answered} AND c.created_at IS NOT NULL`;
+  const abandoned = `m.kind = 'ended' AND c.answered_at IS NULL AND c.end_reason = 'abandoned'`;
+  const handled = `m.kind = 'ended' AND c.answered_at IS NOT NULL`;
+  return `SELECT c.tenant, COALESCE(c.queue_id, '') AS queue_id, m.minute,
+      count(*) FILTER (WHERE m.kind = 'created')::int AS offered,
+      count(*) FILTER (WHERE ${answered})::int AS answered,
+      count(*) FILTER (WHERE ${waited} AND c.answered_at - c.created_at <= make_interval(secs => ${thresholdSeconds}))::int AS answered_within,
+      count(*) FILTER (WHERE ${waited})::int AS wait_count,
+      COALESCE(sum(EXTRACT(EPOCH FROM c.answered_at - c.created_at)) FILTER (WHERE ${waited}), 0)::float8 AS wait_sum,
+      (max(EXTRACT(EPOCH FROM c.answered_at - c.created_at)) FILTER (WHERE ${waited}))::float8 AS wait_max,
+      count(*) FILTER (WHERE ${abandoned})::int AS abandoned,
+      (max(EXTRACT(EPOCH FROM c.ended_at - c.created_at)) FILTER (WHERE ${abandoned} AND c.created_at IS NOT NULL))::float8 AS abandoned_wait_max,
+      count(*) FILTER (WHERE ${handled})::int AS handled,
+      COALESCE(sum(EXTRACT(EPOCH FROM c.ended_at - c.answered_at) + COALESCE(c.wrap_up_seconds, 0)) FILTER (WHERE ${handled}), 0)::float8 AS handle_sum,
+      count(*) FILTER (WHERE ${handled} AND c.customer_id IS NOT NULL)::int AS fcr_base,
+      count(*) FILTER (WHERE ${handled} AND c.customer_id IS NOT NULL AND NOT c.repeated)::int AS fcr_resolved
+    FROM ${contacts} c
+    CROSS JOIN LATERAL (VALUES ('created', ${minuteSql('c.created_at')}), ('answered', ${minuteSql('c.answered_at')}),
+      ('ended', ${minuteSql('c.ended_at')})) AS m(kind, minute)
+    WHERE m.minute IS NOT NULL AND ${where}
+    GROUP BY c.tenant, COALESCE(c.queue_id, ''), m.minute`;
+}
+
+/** The columns of `kpi_contact_minute` after its key, in the order `minuteRowsSql` selects them. */
+export const MINUTE_COLUMNS = [
+  'offered', 'answered', 'answered_within', 'wait_count', 'wait_sum', 'wait_max', 'abandoned', 'abandoned_wait_max', 'handled', 'handle_sum',
+  'fcr_base', 'fcr_resolved',
+] as const;

@@ -2,9 +2,11 @@ import type { Kpis } from '@switchboard/contracts';
 import { buildEvent, createTestNamespace, startTestApp, uniqueTenant, type TestApp, type TestNamespace } from '@switchboard/testing';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../app.module';
+import { MINUTE_COLUMNS, minuteRowsSql } from './contact-derived.sql';
 import { KpiFactsUseCase, type KpiEvent } from './kpi-facts.use-case';
 import { liveWindow } from './kpi-model';
 import { KpiQueryService } from './kpi-query.service';
+import { KpiRepository } from './kpi.repository';
 
 /**
  * A contact's wrap-up time and repeat flag depend on other rows (its agent's spans, its customer's later contacts) and
@@ -64,6 +66,27 @@ describe('KPI facts in any arrival order', () => {
     for (let i = 0; i < events.length; i += perBatch) await Promise.all(events.slice(i, i + perBatch).map((event) => facts.record(event)));
   }
 
+  /**
+   * The per-minute counts kept change by change equal those counted afresh from the contacts (a minute left with
+   * nothing in it counts as absent).
+   */
+  async function expectMinutesCountedRight(tenant: string, thresholdSeconds = 20): Promise<void> {
+    const db = app.app.get(DataSource);
+    const columns = `tenant, queue_id, minute, ${MINUTE_COLUMNS.join(', ')}`;
+    const kept: unknown[] = await db.query(
+      `SELECT ${columns} FROM "${ns.dbSchema}".kpi_contact_minute
+       WHERE tenant = $1 AND (offered <> 0 OR answered <> 0 OR abandoned <> 0 OR handled <> 0 OR wait_max IS NOT NULL OR abandoned_wait_max IS NOT NULL)
+       ORDER BY minute, queue_id`,
+      [tenant],
+    );
+    const afresh: unknown[] = await db.query(
+      `SELECT ${columns} FROM (${minuteRowsSql(`"${ns.dbSchema}".kpi_contact`, 'c.tenant = $1', '$2::int')}) r ORDER BY minute, queue_id`,
+      [tenant, thresholdSeconds],
+    );
+    expect(afresh.length).toBeGreaterThan(0);
+    expect(kept).toEqual(afresh);
+  }
+
   async function kpisOf(tenant: string): Promise<Kpis> {
     return (await app.app.get(KpiQueryService).overview(tenant, liveWindow(new Date(), 15))).tenant.kpis;
   }
@@ -89,6 +112,7 @@ describe('KPI facts in any arrival order', () => {
       ahtSeconds: 158.25,
       fcr: 0.75, // c1's customer came back; c3, c4 and c5's did not
     });
+    await expectMinutesCountedRight(tenant);
     const rows: { interaction_id: string; wrap_up_seconds: number | null; repeated: boolean }[] = await app.app.get(DataSource).query(
       `SELECT interaction_id, wrap_up_seconds, repeated FROM "${ns.dbSchema}".kpi_contact WHERE tenant = $1 ORDER BY interaction_id`,
       [tenant],
@@ -116,5 +140,34 @@ describe('KPI facts in any arrival order', () => {
     const tenant = uniqueTenant('order');
     await record(order(scenario(tenant)), perBatch);
     expect(await kpisOf(tenant)).toMatchObject({ offered: 6, answered: 4, abandoned: 1, ahtSeconds: 158.25, fcr: 0.75, asaSeconds: 15 });
+    await expectMinutesCountedRight(tenant);
+  }, 30_000);
+
+  it('counts a minute again when it loses its longest wait (an abandoned contact answered after all)', async () => {
+    const tenant = uniqueTenant('lost');
+    const [created] = scenario(tenant);
+    const ended = buildEvent('interaction.ended', { tenantid: tenant, time: at(45), data: { interactionId: 'c1', reason: 'abandoned' } });
+    const answered = buildEvent('interaction.answered', { tenantid: tenant, time: at(40), data: { interactionId: 'c1', agentId: 'a1' } });
+    await record([created as KpiEvent, ended, answered], 1);
+    expect(await kpisOf(tenant)).toMatchObject({ offered: 1, answered: 1, abandoned: 0, longestWaitSeconds: 40 });
+    await expectMinutesCountedRight(tenant);
+  }, 30_000);
+
+  it('counts a queue\'s minutes again when its target changes, or when the default that applies to it changed', async () => {
+    const tenant = uniqueTenant('target');
+    await record(scenario(tenant), 100);
+    // Default 20 s: c1, c4 and c5 (10 s each) of the 4 answered and 1 abandoned.
+    expect((await kpisOf(tenant)).serviceLevel).toBe(0.6);
+    const repository = app.app.get(KpiRepository);
+    await repository.setTarget(tenant, 'q1', { percent: 80, seconds: 5 });
+    expect((await kpisOf(tenant)).serviceLevel).toBe(0);
+    await expectMinutesCountedRight(tenant, 5);
+    await repository.setTarget(tenant, 'q1', { percent: 80, seconds: 30 });
+    expect((await kpisOf(tenant)).serviceLevel).toBe(0.8);
+    // Counted with another threshold than the one that applies (as after a change of the default target): counted again.
+    await app.app.get(DataSource).query(`UPDATE "${ns.dbSchema}".kpi_queue SET sla_seconds = NULL WHERE tenant = $1`, [tenant]);
+    expect(await app.app.get(KpiFactsUseCase).recountStaleQueues()).toBe(1);
+    expect((await kpisOf(tenant)).serviceLevel).toBe(0.6);
+    await expectMinutesCountedRight(tenant, 20);
   }, 30_000);
 });

@@ -1,10 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { CloudEvent } from '@switchboard/contracts';
-import { IdempotencyService } from '@switchboard/platform';
+import { errorMessage, IdempotencyService, SERVICE_ENV } from '@switchboard/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ExactlyOnceBatches } from '../shared/exactly-once-batches';
 import { KpiSnapshotPublisher } from './kpi-snapshot.publisher';
-import { KpiRepository, type AgentStateFact, type ContactFact } from './kpi.repository';
+import type { AnalyticsEnv } from '../config/analytics.config';
+import { MinuteDeltas } from './contact-minutes';
+import { KpiRepository, type AgentStateFact, type ContactChange, type ContactFact } from './kpi.repository';
 import { RecentQueueAgents, type QueueAgentAnswer } from './recent-queue-agents';
 
 const CONSUMER = 'analytics-kpis';
@@ -46,11 +48,16 @@ export function factOf(event: KpiEvent): Fact {
  * Applies interaction and presence events to the facts the KPIs are computed from, exactly once: the events that arrive
  * together are written by one transaction (processed ids, one multi-row upsert of contacts, queues seen, agent spans),
  * so a busy contact center costs a handful of statements per batch instead of a transaction per event; the wrap-up
- * times and repeat flags those facts change are refreshed last, in one statement. The tenants whose facts changed then
- * get a fresh live snapshot.
+ * times and repeat flags those facts change are refreshed next, in one statement, and last the per-minute counts take
+ * the changes of every contact the batch changed (one statement). The tenants whose facts changed then get a fresh live
+ * snapshot. On start, queues whose minutes were counted against another threshold than the one that now applies to
+ * them (a new default target) are counted again.
  */
 @Injectable()
-export class KpiFactsUseCase {
+export class KpiFactsUseCase implements OnApplicationBootstrap {
+  private readonly logger = new Logger('KpiFacts');
+  private readonly defaultSeconds: number;
+
   private readonly batches: ExactlyOnceBatches<KpiEvent, { tenant: string; answer: QueueAgentAnswer }[]>;
 
   constructor(
@@ -59,7 +66,9 @@ export class KpiFactsUseCase {
     private readonly snapshots: KpiSnapshotPublisher,
     private readonly queueAgents: RecentQueueAgents,
     dataSource: DataSource,
+    @Inject(SERVICE_ENV) env: AnalyticsEnv,
   ) {
+    this.defaultSeconds = env.ANALYTICS_SLA_SECONDS;
     this.batches = new ExactlyOnceBatches<KpiEvent, { tenant: string; answer: QueueAgentAnswer }[]>({
       dataSource,
       idempotency,
@@ -76,6 +85,18 @@ export class KpiFactsUseCase {
     });
   }
 
+  onApplicationBootstrap(): void {
+    void this.recountStaleQueues().catch((error: unknown) => this.logger.error(`Counting queues' minutes again failed: ${errorMessage(error)}`));
+  }
+
+  /** Counts again, one queue at a time, the queues counted against another threshold than the one that applies now. */
+  async recountStaleQueues(): Promise<number> {
+    const stale = await this.repository.queuesToRecount(this.defaultSeconds);
+    for (const queue of stale) await this.repository.recountStaleQueue(queue.tenant, queue.queueId, queue.seconds);
+    if (stale.length > 0) this.logger.log(`Counted the minutes of ${stale.length} queue(s) again against their current threshold`);
+    return stale.length;
+  }
+
   /** Resolves once the event's facts are committed (or it was applied before). */
   record(event: KpiEvent): Promise<void> {
     return this.batches.add(event);
@@ -89,14 +110,32 @@ export class KpiFactsUseCase {
       if (fact.kind === 'contact') contacts.push(fact.contact);
       else changes.push(fact.change);
     }
-    await this.repository.lockTenants(manager, events.map((event) => event.tenantid));
-    const answers = await this.repository.recordContacts(manager, contacts);
+    const tenants = events.map((event) => event.tenantid);
+    await this.repository.lockTenants(manager, tenants);
+    const { answers, changes: written } = await this.repository.recordContacts(manager, contacts);
     await this.repository.sawQueues(
       manager,
       contacts.flatMap((contact) => (contact.queueId === undefined ? [] : [{ tenant: contact.tenant, queueId: contact.queueId }])),
+      this.defaultSeconds,
     );
     const wrapUps = await this.repository.recordAgentStates(manager, changes);
-    await this.repository.refreshDerived(manager, contacts, wrapUps);
+    const refreshed = await this.repository.refreshDerived(manager, contacts, wrapUps);
+    if (written.length + refreshed.length > 0) {
+      const thresholds = await this.repository.countedThresholds(manager, tenants, this.defaultSeconds);
+      const thresholdOf = (tenant: string, queueId: string | null): number => (queueId === null ? undefined : thresholds.get(`${tenant}/${queueId}`)) ?? this.defaultSeconds;
+      // One change per contact: its row before the batch and after all of the batch's writes.
+      const byContact = new Map<string, ContactChange>();
+      for (const change of [...written, ...refreshed]) {
+        const key = `${change.tenant}\u0000${change.interactionId}`;
+        const first = byContact.get(key);
+        byContact.set(key, first === undefined ? change : { ...first, after: change.after });
+      }
+      const deltas = new MinuteDeltas();
+      for (const { tenant, before, after } of byContact.values()) {
+        deltas.change(tenant, before, after, thresholdOf(tenant, before?.queueId ?? null), thresholdOf(tenant, after.queueId));
+      }
+      await this.repository.applyMinutes(manager, deltas, (tenant, queueId) => thresholdOf(tenant, queueId === '' ? null : queueId));
+    }
     return answers;
   }
 }

@@ -50,6 +50,8 @@ describe('KPI model', () => {
   it('builds live windows ending now and UTC day windows (today ends now)', () => {
     const now = new Date('2025-03-01T10:15:00.000Z');
     expect(liveWindow(now, 15)).toEqual({ from: '2025-03-01T10:00:00.000Z', to: '2025-03-01T10:15:00.000Z', kind: 'live' });
+    // The last 15 whole minutes and the current one so far: it starts on a whole minute, as the per-minute counts do.
+    expect(liveWindow(new Date('2025-03-01T10:15:42.500Z'), 15)).toEqual({ from: '2025-03-01T10:00:00.000Z', to: '2025-03-01T10:15:42.500Z', kind: 'live' });
     expect(dayWindow(now)).toEqual({ from: '2025-03-01T00:00:00.000Z', to: '2025-03-01T10:15:00.000Z', kind: 'day' });
     expect(dayWindow(now, '2025-02-28')).toEqual({ from: '2025-02-28T00:00:00.000Z', to: '2025-03-01T00:00:00.000Z', kind: 'day' });
   });

@@ -96,9 +96,13 @@ export function breaches(kpis: Kpis, target: SlaTarget): boolean {
   return kpis.serviceLevel !== undefined && kpis.serviceLevel < target.percent / 100;
 }
 
-/** The live window: the last `minutes` up to `now`. */
+/**
+ * The live window: the last `minutes` whole minutes and the current one up to `now` (it starts on a whole minute, as
+ * the per-minute counts do).
+ */
 export function liveWindow(now: Date, minutes: number): KpiWindow {
-  return { from: new Date(now.getTime() - minutes * 60_000).toISOString(), to: now.toISOString(), kind: 'live' };
+  const start = Math.floor(now.getTime() / 60_000) * 60_000 - minutes * 60_000;
+  return { from: new Date(start).toISOString(), to: now.toISOString(), kind: 'live' };
 }
 
 /** A UTC calendar day; today's ends now. */

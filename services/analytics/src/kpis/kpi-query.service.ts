@@ -48,7 +48,7 @@ export class KpiQueryService {
     const { from, to } = dates(window);
     const [queues, contacts, agentsByQueue, times, states] = await Promise.all([
       this.repository.queues(tenant),
-      this.repository.contactAggregatesByQueue(tenant, undefined, from, to, this.defaultTarget.seconds),
+      this.repository.contactAggregatesByQueue(tenant, undefined, from, to),
       Math.abs(Date.now() - to.getTime()) <= ENDS_NOW_MS
         ? this.recentAgents.at(tenant, to)
         : this.repository.queueAgents(tenant, undefined, new Date(to.getTime() - DAY_MS), to),
@@ -71,7 +71,7 @@ export class KpiQueryService {
     if (!queue) return undefined;
     const { from, to } = dates(window);
     const [contacts, agentsByQueue] = await Promise.all([
-      this.repository.contactAggregatesByQueue(tenant, queueId, from, to, this.defaultTarget.seconds),
+      this.repository.contactAggregatesByQueue(tenant, queueId, from, to),
       this.repository.queueAgents(tenant, queueId, new Date(to.getTime() - DAY_MS), to),
     ]);
     const agentIds = agentsByQueue.get(queueId) ?? [];

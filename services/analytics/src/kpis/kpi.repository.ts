@@ -3,7 +3,8 @@ import type { AgentState } from '@switchboard/contracts';
 import { queryPrepared, quoteIdent } from '@switchboard/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import { rounds } from '../shared/rounds';
-import { REPEAT_WITHIN, repeatedSql, WRAP_UP_AFTER, WRAP_UP_BEFORE, wrapUpSecondsSql } from './contact-derived.sql';
+import { MINUTE_COLUMNS, minuteRowsSql, REPEAT_WITHIN, repeatedSql, WRAP_UP_AFTER, WRAP_UP_BEFORE, wrapUpSecondsSql } from './contact-derived.sql';
+import type { ContactState, MinuteDeltas, MinuteRow } from './contact-minutes';
 import { byTenantThen, oneRowPerInteraction } from '../shared/row-order';
 import type { AgentTime, ContactAggregates, SlaTarget } from './kpi-model';
 import type { QueueAgentAnswer } from './recent-queue-agents';
@@ -49,6 +50,31 @@ export interface WrapUpChange {
   startedAt: Date;
 }
 
+/** A contact a batch changed: its row before (undefined when new) and after. */
+export interface ContactChange {
+  tenant: string;
+  interactionId: string;
+  before: ContactState | undefined;
+  after: ContactState;
+}
+
+/** The columns of a contact's row that its per-minute counts depend on (`ContactState`). */
+const STATE_COLUMNS = ['queue_id', 'customer_id', 'created_at', 'answered_at', 'ended_at', 'end_reason', 'wrap_up_seconds', 'repeated'] as const;
+type StateRow = { [K in (typeof STATE_COLUMNS)[number]]: K extends 'repeated' ? boolean : K extends 'wrap_up_seconds' ? number | null : K extends `${string}_at` ? Date | null : string | null };
+
+function stateOf(row: StateRow): ContactState {
+  return {
+    queueId: row.queue_id,
+    customerId: row.customer_id,
+    createdAt: row.created_at,
+    answeredAt: row.answered_at,
+    endedAt: row.ended_at,
+    endReason: row.end_reason,
+    wrapUpSeconds: row.wrap_up_seconds,
+    repeated: row.repeated,
+  };
+}
+
 /** `known` with the columns it lacks taken from `later`. */
 function firstKnown(known: ContactFact, later: ContactFact): ContactFact {
   const merged: ContactFact = { ...known };
@@ -65,20 +91,26 @@ interface SpanRow {
   state: AgentState;
 }
 
-interface ContactRow {
+interface MinuteSumRow {
   queue_id: string | null;
   whole: boolean;
   offered: number;
   answered: number;
   answered_within: number;
-  abandoned: number;
   asa: number | null;
+  abandoned: number;
   handled: number;
   aht: number | null;
   longest_wait: number | null;
-  waiting: number;
   fcr_base: number;
   fcr_resolved: number;
+}
+
+interface WaitingRow {
+  queue_id: string;
+  whole: boolean;
+  waiting: number;
+  longest_wait: number | null;
 }
 
 /**
@@ -91,6 +123,7 @@ export class KpiRepository {
   private readonly contact: string;
   private readonly span: string;
   private readonly queue: string;
+  private readonly minute: string;
   private readonly schemaName: string;
 
   constructor(private readonly dataSource: DataSource) {
@@ -99,32 +132,46 @@ export class KpiRepository {
     this.contact = `${schema}.kpi_contact`;
     this.span = `${schema}.kpi_agent_span`;
     this.queue = `${schema}.kpi_queue`;
+    this.minute = `${schema}.kpi_contact_minute`;
   }
 
   /**
    * Adds what a batch of events says about contacts, one row per interaction (`facts` of one interaction merged, the
    * first known value of each column kept). Every column keeps its first known value: the first arrival, answer and end
-   * count, so a replay changes nothing. Returns the answers of the contacts written (queue, agent and when).
+   * count, so a replay changes nothing. Returns the answers of the contacts written (queue, agent and when) and each
+   * contact's row before and after (for the per-minute counts).
    */
-  async recordContacts(manager: EntityManager, facts: readonly ContactFact[]): Promise<{ tenant: string; answer: QueueAgentAnswer }[]> {
-    if (facts.length === 0) return [];
+  async recordContacts(
+    manager: EntityManager,
+    facts: readonly ContactFact[],
+  ): Promise<{ answers: { tenant: string; answer: QueueAgentAnswer }[]; changes: ContactChange[] }> {
+    if (facts.length === 0) return { answers: [], changes: [] };
     // A stable row order keeps concurrent batches from deadlocking on each other.
     const rows = oneRowPerInteraction(facts, firstKnown);
     const column = <K extends keyof ContactFact>(key: K): (ContactFact[K] | null)[] => rows.map((row) => row[key] ?? null);
-    const stored: { tenant: string; queue_id: string | null; agent_id: string | null; answered_ms: number | null }[] = await queryPrepared(manager,
-      `INSERT INTO ${this.contact} AS c (tenant, interaction_id, queue_id, customer_id, channel, created_at, answered_at, agent_id, ended_at, end_reason)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[],
-         $9::timestamptz[], $10::text[])
-       ON CONFLICT (tenant, interaction_id) DO UPDATE SET
-         queue_id = COALESCE(c.queue_id, EXCLUDED.queue_id),
-         customer_id = COALESCE(c.customer_id, EXCLUDED.customer_id),
-         channel = COALESCE(c.channel, EXCLUDED.channel),
-         created_at = COALESCE(c.created_at, EXCLUDED.created_at),
-         answered_at = COALESCE(c.answered_at, EXCLUDED.answered_at),
-         agent_id = COALESCE(c.agent_id, EXCLUDED.agent_id),
-         ended_at = COALESCE(c.ended_at, EXCLUDED.ended_at),
-         end_reason = COALESCE(c.end_reason, EXCLUDED.end_reason)
-       RETURNING c.tenant, c.queue_id, c.agent_id, (extract(epoch FROM c.answered_at) * 1000)::float8 AS answered_ms`,
+    const stored: (StateRow & { tenant: string; interaction_id: string; agent_id: string | null; answered_ms: number | null; existed: boolean }
+      & { [K in (typeof STATE_COLUMNS)[number] as `old_${K}`]: StateRow[K] })[] = await queryPrepared(manager,
+      `WITH v AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[],
+           $9::timestamptz[], $10::text[]) AS v(tenant, interaction_id, queue_id, customer_id, channel, created_at, answered_at, agent_id, ended_at, end_reason)),
+         -- The rows as they were (the statement's snapshot), each by its primary key.
+         old AS (SELECT o.* FROM v CROSS JOIN LATERAL (SELECT o.tenant, o.interaction_id, ${STATE_COLUMNS.map((c) => `o.${c}`).join(', ')}
+           FROM ${this.contact} o WHERE o.tenant = v.tenant AND o.interaction_id = v.interaction_id LIMIT 1) o),
+         up AS (
+           INSERT INTO ${this.contact} AS c (tenant, interaction_id, queue_id, customer_id, channel, created_at, answered_at, agent_id, ended_at, end_reason)
+           SELECT * FROM v
+           ON CONFLICT (tenant, interaction_id) DO UPDATE SET
+             queue_id = COALESCE(c.queue_id, EXCLUDED.queue_id),
+             customer_id = COALESCE(c.customer_id, EXCLUDED.customer_id),
+             channel = COALESCE(c.channel, EXCLUDED.channel),
+             created_at = COALESCE(c.created_at, EXCLUDED.created_at),
+             answered_at = COALESCE(c.answered_at, EXCLUDED.answered_at),
+             agent_id = COALESCE(c.agent_id, EXCLUDED.agent_id),
+             ended_at = COALESCE(c.ended_at, EXCLUDED.ended_at),
+             end_reason = COALESCE(c.end_reason, EXCLUDED.end_reason)
+           RETURNING c.tenant, c.interaction_id, c.agent_id, ${STATE_COLUMNS.map((c) => `c.${c}`).join(', ')})
+       SELECT up.*, (extract(epoch FROM up.answered_at) * 1000)::float8 AS answered_ms, old.interaction_id IS NOT NULL AS existed,
+         ${STATE_COLUMNS.map((c) => `old.${c} AS old_${c}`).join(', ')}
+       FROM up LEFT JOIN old ON old.tenant = up.tenant AND old.interaction_id = up.interaction_id`,
       [
         column('tenant'),
         column('interactionId'),
@@ -138,24 +185,32 @@ export class KpiRepository {
         column('endReason'),
       ],
     );
-    return stored.flatMap((row) => (row.queue_id === null || row.agent_id === null || row.answered_ms === null ? []
+    const answers = stored.flatMap((row) => (row.queue_id === null || row.agent_id === null || row.answered_ms === null ? []
       : [{ tenant: row.tenant, answer: { queueId: row.queue_id, agentId: row.agent_id, lastMs: row.answered_ms } }]));
+    const changes = stored.map((row) => ({
+      tenant: row.tenant,
+      interactionId: row.interaction_id,
+      before: row.existed ? stateOf(Object.fromEntries(STATE_COLUMNS.map((c) => [c, row[`old_${c}`]])) as StateRow) : undefined,
+      after: stateOf(row),
+    }));
+    return { answers, changes };
   }
 
   /**
    * Records the queues contacts arrived in (new ones, and `last_seen_at` of known ones at most once a minute). A queue
    * seen within the minute is not touched, so busy queues take no row lock per contact.
    */
-  async sawQueues(manager: EntityManager, queues: readonly { tenant: string; queueId: string }[]): Promise<void> {
+  async sawQueues(manager: EntityManager, queues: readonly { tenant: string; queueId: string }[], defaultSeconds: number): Promise<void> {
     if (queues.length === 0) return;
     const distinct = new Map(queues.map((queue) => [`${queue.tenant}/${queue.queueId}`, queue]));
     const rows = [...distinct.values()].sort(byTenantThen((row) => row.queueId));
     await queryPrepared(manager,
       `WITH seen AS (SELECT * FROM unnest($1::text[], $2::text[]) AS v(tenant, queue_id)),
-         added AS (INSERT INTO ${this.queue} (tenant, queue_id) SELECT tenant, queue_id FROM seen ON CONFLICT (tenant, queue_id) DO NOTHING)
+         added AS (INSERT INTO ${this.queue} (tenant, queue_id, counted_seconds) SELECT tenant, queue_id, $3 FROM seen
+           ON CONFLICT (tenant, queue_id) DO NOTHING)
        UPDATE ${this.queue} q SET last_seen_at = now() FROM seen
        WHERE q.tenant = seen.tenant AND q.queue_id = seen.queue_id AND q.last_seen_at < now() - interval '1 minute'`,
-      [rows.map((row) => row.tenant), rows.map((row) => row.queueId)],
+      [rows.map((row) => row.tenant), rows.map((row) => row.queueId), defaultSeconds],
     );
   }
 
@@ -218,11 +273,12 @@ export class KpiRepository {
    * have no statistics yet, and with a few hundred contacts per batch a hash or merge join over the table looked
    * cheaper than the lookups and read every contact per batch.
    */
-  async refreshDerived(manager: EntityManager, facts: readonly ContactFact[], wrapUps: readonly WrapUpChange[]): Promise<void> {
+  async refreshDerived(manager: EntityManager, facts: readonly ContactFact[], wrapUps: readonly WrapUpChange[]): Promise<ContactChange[]> {
     const arrived = facts.filter((fact) => fact.createdAt !== undefined);
     const closed = facts.filter((fact) => fact.endedAt !== undefined || fact.agentId !== undefined);
-    if (arrived.length === 0 && closed.length === 0 && wrapUps.length === 0) return;
-    await queryPrepared(manager,
+    if (arrived.length === 0 && closed.length === 0 && wrapUps.length === 0) return [];
+    const [changed]: [(StateRow & { tenant: string; interaction_id: string; stored_wrap_up_seconds: number | null; stored_repeated: boolean })[], number] =
+      await queryPrepared(manager,
       `WITH arrived AS (SELECT * FROM unnest($1::text[], $2::text[]) AS v(tenant, interaction_id)),
          closed AS (SELECT * FROM unnest($3::text[], $4::text[]) AS v(tenant, interaction_id)),
          wrapped AS (SELECT * FROM unnest($5::text[], $6::text[], $7::timestamptz[]) AS v(tenant, agent_id, started_at)),
@@ -259,7 +315,8 @@ export class KpiRepository {
            CROSS JOIN LATERAL (SELECT c.ctid, c.* FROM ${this.contact} c WHERE c.tenant = k.tenant AND c.interaction_id = k.interaction_id LIMIT 1) c)
        UPDATE ${this.contact} c SET wrap_up_seconds = f.wrap_up_seconds, repeated = f.repeated
        FROM fresh f
-       WHERE c.ctid = f.row_id AND (f.stored_wrap_up_seconds IS DISTINCT FROM f.wrap_up_seconds OR f.stored_repeated <> f.repeated)`,
+       WHERE c.ctid = f.row_id AND (f.stored_wrap_up_seconds IS DISTINCT FROM f.wrap_up_seconds OR f.stored_repeated <> f.repeated)
+       RETURNING c.tenant, c.interaction_id, ${STATE_COLUMNS.map((column) => `c.${column}`).join(', ')}, f.stored_wrap_up_seconds, f.stored_repeated`,
       [
         arrived.map((c) => c.tenant),
         arrived.map((c) => c.interactionId),
@@ -270,14 +327,102 @@ export class KpiRepository {
         wrapUps.map((w) => w.startedAt),
       ],
     );
+    return changed.map((row) => {
+      const after = stateOf(row);
+      return { tenant: row.tenant, interactionId: row.interaction_id, before: { ...after, wrapUpSeconds: row.stored_wrap_up_seconds, repeated: row.stored_repeated }, after };
+    });
   }
 
-  async setTarget(tenant: string, queueId: string, target: SlaTarget): Promise<void> {
-    await queryPrepared(this.dataSource,
-      `INSERT INTO ${this.queue} (tenant, queue_id, sla_percent, sla_seconds) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (tenant, queue_id) DO UPDATE SET sla_percent = EXCLUDED.sla_percent, sla_seconds = EXCLUDED.sla_seconds`,
-      [tenant, queueId, target.percent, target.seconds],
+  /** The threshold (seconds) each queue of these tenants is counted with, by `tenant/queue`. */
+  async countedThresholds(manager: EntityManager, tenants: readonly string[], defaultSeconds: number): Promise<Map<string, number>> {
+    const rows: { tenant: string; queue_id: string; seconds: number }[] = await queryPrepared(manager,
+      `SELECT tenant, queue_id, COALESCE(counted_seconds, sla_seconds, $2)::int AS seconds FROM ${this.queue} WHERE tenant = ANY($1::text[])`,
+      [[...new Set(tenants)], defaultSeconds],
     );
+    return new Map(rows.map((row) => [`${row.tenant}/${row.queue_id}`, row.seconds]));
+  }
+
+  /**
+   * Adds a batch's changes to the per-minute counts (one statement, rows in a stable order), then counts again from the
+   * contacts the minutes whose longest wait lost a contribution.
+   */
+  async applyMinutes(manager: EntityManager, deltas: MinuteDeltas, thresholdOf: (tenant: string, queueId: string) => number): Promise<void> {
+    const rows = deltas.changes();
+    if (rows.length > 0) {
+      const pick = <K extends keyof MinuteRow>(key: K): MinuteRow[K][] => rows.map((row) => row[key]);
+      await queryPrepared(manager,
+        `INSERT INTO ${this.minute} AS m (tenant, queue_id, minute, ${MINUTE_COLUMNS.join(', ')})
+         SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::int[], $5::int[], $6::int[], $7::int[], $8::float8[], $9::float8[],
+           $10::int[], $11::float8[], $12::int[], $13::float8[], $14::int[], $15::int[])
+         ON CONFLICT (tenant, minute, queue_id) DO UPDATE SET
+           ${MINUTE_COLUMNS.map((c) => (c.endsWith('_max') ? `${c} = GREATEST(m.${c}, EXCLUDED.${c})` : `${c} = m.${c} + EXCLUDED.${c}`)).join(',\n           ')}`,
+        [
+          pick('tenant'), pick('queueId'), pick('minute'), pick('offered'), pick('answered'), pick('answeredWithin'), pick('waitCount'),
+          pick('waitSum'), pick('waitMax'), pick('abandoned'), pick('abandonedWaitMax'), pick('handled'), pick('handleSum'), pick('fcrBase'),
+          pick('fcrResolved'),
+        ],
+      );
+    }
+    for (const { tenant, queueId, minute } of deltas.recounts()) {
+      await this.recount(manager, { tenant, queueId, minute }, thresholdOf(tenant, queueId));
+    }
+  }
+
+  /** Counts one minute of one queue ('' for contacts without a known queue) afresh from the contacts. */
+  private async recount(manager: EntityManager, key: { tenant: string; queueId: string; minute: Date }, seconds: number): Promise<void> {
+    await queryPrepared(manager, `DELETE FROM ${this.minute} WHERE tenant = $1 AND queue_id = $2 AND minute = $3`, [key.tenant, key.queueId, key.minute]);
+    await queryPrepared(manager,
+      `INSERT INTO ${this.minute} (tenant, queue_id, minute, ${MINUTE_COLUMNS.join(', ')})
+       ${minuteRowsSql(this.contact, `c.tenant = $1 AND COALESCE(c.queue_id, '') = $2 AND m.minute = $3
+         AND ((c.created_at >= $3 AND c.created_at < $3 + interval '1 minute') OR (c.answered_at >= $3 AND c.answered_at < $3 + interval '1 minute')
+           OR (c.ended_at >= $3 AND c.ended_at < $3 + interval '1 minute'))`, '$4::int')}`,
+      [key.tenant, key.queueId, key.minute, seconds],
+    );
+  }
+
+  /**
+   * Counts a queue's minutes afresh from its contacts with `seconds` as its threshold, and records that threshold (its
+   * target changed, or the default that applies to it). The caller holds the tenant's lock (`lockTenants`).
+   */
+  async recountQueue(manager: EntityManager, tenant: string, queueId: string, seconds: number): Promise<void> {
+    await queryPrepared(manager, `DELETE FROM ${this.minute} WHERE tenant = $1 AND queue_id = $2`, [tenant, queueId]);
+    await queryPrepared(manager,
+      `INSERT INTO ${this.minute} (tenant, queue_id, minute, ${MINUTE_COLUMNS.join(', ')})
+       ${minuteRowsSql(this.contact, 'c.tenant = $1 AND c.queue_id = $2', '$3::int')}`,
+      [tenant, queueId, seconds],
+    );
+    await queryPrepared(manager, `UPDATE ${this.queue} SET counted_seconds = $3 WHERE tenant = $1 AND queue_id = $2`, [tenant, queueId, seconds]);
+  }
+
+  /** Queues whose minutes were counted with another threshold than the one that applies to them now (or never). */
+  async queuesToRecount(defaultSeconds: number): Promise<{ tenant: string; queueId: string; seconds: number }[]> {
+    const rows: { tenant: string; queue_id: string; seconds: number }[] = await this.dataSource.query(
+      `SELECT tenant, queue_id, COALESCE(sla_seconds, $1)::int AS seconds FROM ${this.queue}
+       WHERE counted_seconds IS DISTINCT FROM COALESCE(sla_seconds, $1) ORDER BY tenant, queue_id`,
+      [defaultSeconds],
+    );
+    return rows.map((row) => ({ tenant: row.tenant, queueId: row.queue_id, seconds: row.seconds }));
+  }
+
+  /** Sets a queue's target and counts its minutes again against the new threshold (under the tenant's lock). */
+  async setTarget(tenant: string, queueId: string, target: SlaTarget): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await this.lockTenants(manager, [tenant]);
+      await queryPrepared(manager,
+        `INSERT INTO ${this.queue} (tenant, queue_id, sla_percent, sla_seconds) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (tenant, queue_id) DO UPDATE SET sla_percent = EXCLUDED.sla_percent, sla_seconds = EXCLUDED.sla_seconds`,
+        [tenant, queueId, target.percent, target.seconds],
+      );
+      await this.recountQueue(manager, tenant, queueId, target.seconds);
+    });
+  }
+
+  /** Counts a queue again with the threshold that applies to it now (see `queuesToRecount`), under the tenant's lock. */
+  async recountStaleQueue(tenant: string, queueId: string, seconds: number): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await this.lockTenants(manager, [tenant]);
+      await this.recountQueue(manager, tenant, queueId, seconds);
+    });
   }
 
   async queues(tenant: string, queueId?: string): Promise<QueueRecord[]> {
@@ -320,65 +465,61 @@ export class KpiRepository {
   }
 
   /**
-   * Contact counts of the window [from, to) (definitions in docs/kpis.md) in one pass over the contacts: over all of them
-   * (the tenant, or the one queue asked for) and per queue. A contact waits from its arrival until answered or ended;
-   * waits longer than a day are not counted as waiting.
+   * Contact counts of the window [from, to) (definitions in docs/kpis.md): the per-minute counts of the minutes that
+   * start in it, over all queues (the tenant, or the one queue asked for) and per queue, and the contacts still waiting
+   * at its end. A contact waits from its arrival until answered or ended; waits longer than a day are not counted as
+   * waiting. The window's start is a whole minute (`liveWindow`, `dayWindow`).
    */
   async contactAggregatesByQueue(
     tenant: string,
     queueId: string | undefined,
     from: Date,
     to: Date,
-    defaultSlaSeconds: number,
   ): Promise<{ all: ContactAggregates; queues: Map<string, ContactAggregates>; none: ContactAggregates }> {
-    const rows: ContactRow[] = await this.dataSource.query(
-      `WITH c AS (
-         SELECT c.*, COALESCE(q.sla_seconds, $5::int) AS threshold,
-           (c.answered_at >= $3::timestamptz AND c.answered_at < $4::timestamptz) AS answered_in,
-           (c.answered_at IS NULL AND c.end_reason = 'abandoned' AND c.ended_at >= $3::timestamptz AND c.ended_at < $4::timestamptz) AS abandoned_in,
-           (c.answered_at IS NOT NULL AND c.ended_at >= $3::timestamptz AND c.ended_at < $4::timestamptz) AS handled_in,
-           (c.created_at IS NOT NULL AND c.created_at < $4::timestamptz AND c.created_at >= $4::timestamptz - interval '1 day'
-             AND (c.answered_at IS NULL OR c.answered_at >= $4::timestamptz) AND (c.ended_at IS NULL OR c.ended_at >= $4::timestamptz)) AS waiting_at_end
-         FROM ${this.contact} c
-         LEFT JOIN ${this.queue} q ON q.tenant = c.tenant AND q.queue_id = c.queue_id
-         WHERE c.tenant = $1 AND ($2::text IS NULL OR c.queue_id = $2) AND (
-           (c.created_at >= $3::timestamptz AND c.created_at < $4::timestamptz)
-           OR (c.answered_at >= $3::timestamptz AND c.answered_at < $4::timestamptz)
-           OR (c.ended_at >= $3::timestamptz AND c.ended_at < $4::timestamptz)
-           -- Waiting at the window's end, in three parts an index each can find (the first, the usual one, from the
-           -- partial index of open contacts): not a pass over the day's contacts.
-           OR (c.answered_at IS NULL AND c.ended_at IS NULL
-             AND c.created_at >= $4::timestamptz - interval '1 day' AND c.created_at < $4::timestamptz)
-           OR (c.answered_at >= $4::timestamptz AND c.created_at >= $4::timestamptz - interval '1 day' AND c.created_at < $4::timestamptz)
-           OR (c.ended_at >= $4::timestamptz AND c.created_at >= $4::timestamptz - interval '1 day' AND c.created_at < $4::timestamptz))
-       )
-       SELECT c.queue_id AS queue_id, GROUPING(c.queue_id) = 1 AS whole,
-         count(*) FILTER (WHERE c.created_at >= $3::timestamptz AND c.created_at < $4::timestamptz)::int AS offered,
-         count(*) FILTER (WHERE c.answered_in)::int AS answered,
-         count(*) FILTER (WHERE c.answered_in AND c.created_at IS NOT NULL
-           AND c.answered_at - c.created_at <= make_interval(secs => c.threshold))::int AS answered_within,
-         count(*) FILTER (WHERE c.abandoned_in)::int AS abandoned,
-         (avg(EXTRACT(EPOCH FROM c.answered_at - c.created_at)) FILTER (WHERE c.answered_in AND c.created_at IS NOT NULL))::float8 AS asa,
-         count(*) FILTER (WHERE c.handled_in)::int AS handled,
-         (avg(EXTRACT(EPOCH FROM c.ended_at - c.answered_at) + COALESCE(c.wrap_up_seconds, 0)) FILTER (WHERE c.handled_in))::float8 AS aht,
-         GREATEST(
-           max(EXTRACT(EPOCH FROM c.answered_at - c.created_at)) FILTER (WHERE c.answered_in AND c.created_at IS NOT NULL),
-           max(EXTRACT(EPOCH FROM c.ended_at - c.created_at)) FILTER (WHERE c.abandoned_in AND c.created_at IS NOT NULL),
-           max(EXTRACT(EPOCH FROM $4::timestamptz - c.created_at)) FILTER (WHERE c.waiting_at_end))::float8 AS longest_wait,
-         count(*) FILTER (WHERE c.waiting_at_end)::int AS waiting,
-         count(*) FILTER (WHERE c.handled_in AND c.customer_id IS NOT NULL)::int AS fcr_base,
-         count(*) FILTER (WHERE c.handled_in AND c.customer_id IS NOT NULL AND NOT c.repeated)::int AS fcr_resolved
-       FROM c
-       GROUP BY GROUPING SETS ((), (c.queue_id))`,
-      [tenant, queueId ?? null, from, to, defaultSlaSeconds],
-    );
+    const [counted, waiting]: [MinuteSumRow[], WaitingRow[]] = await Promise.all([
+      queryPrepared(this.dataSource,
+        `SELECT queue_id, GROUPING(queue_id) = 1 AS whole,
+           sum(offered)::int AS offered, sum(answered)::int AS answered, sum(answered_within)::int AS answered_within,
+           (sum(wait_sum) / NULLIF(sum(wait_count), 0))::float8 AS asa, sum(abandoned)::int AS abandoned,
+           sum(handled)::int AS handled, (sum(handle_sum) / NULLIF(sum(handled), 0))::float8 AS aht,
+           GREATEST(max(wait_max), max(abandoned_wait_max))::float8 AS longest_wait,
+           sum(fcr_base)::int AS fcr_base, sum(fcr_resolved)::int AS fcr_resolved
+         FROM ${this.minute}
+         WHERE tenant = $1 AND ($2::text IS NULL OR queue_id = $2) AND minute >= $3 AND minute < $4
+         GROUP BY GROUPING SETS ((), (queue_id))`,
+        [tenant, queueId ?? null, from, to],
+      ),
+      // Waiting at the window's end, in three parts an index each can find (the first, the usual one, from the partial
+      // index of open contacts): not a pass over the day's contacts.
+      queryPrepared(this.dataSource,
+        `SELECT COALESCE(queue_id, '') AS queue_id, GROUPING(COALESCE(queue_id, '')) = 1 AS whole, count(*)::int AS waiting,
+           max(EXTRACT(EPOCH FROM $3::timestamptz - created_at))::float8 AS longest_wait
+         FROM ${this.contact}
+         WHERE tenant = $1 AND ($2::text IS NULL OR queue_id = $2)
+           AND (answered_at IS NULL OR answered_at >= $3::timestamptz) AND (ended_at IS NULL OR ended_at >= $3::timestamptz)
+           AND ((answered_at IS NULL AND ended_at IS NULL AND created_at >= $3::timestamptz - interval '1 day' AND created_at < $3::timestamptz)
+             OR (answered_at >= $3::timestamptz AND created_at >= $3::timestamptz - interval '1 day' AND created_at < $3::timestamptz)
+             OR (ended_at >= $3::timestamptz AND created_at >= $3::timestamptz - interval '1 day' AND created_at < $3::timestamptz))
+         GROUP BY GROUPING SETS ((), (COALESCE(queue_id, '')))`,
+        [tenant, queueId ?? null, to],
+      ),
+    ]);
+    const waitingOf = new Map(waiting.map((row) => [row.whole ? undefined : row.queue_id, row]));
     const queues = new Map<string, ContactAggregates>();
     let all: ContactAggregates | undefined;
-    for (const row of rows) {
-      if (row.whole) all = toAggregates(row);
-      else if (row.queue_id !== null) queues.set(row.queue_id, toAggregates(row));
+    for (const row of counted) {
+      const key = row.whole ? undefined : (row.queue_id ?? '');
+      const aggregates = toAggregates(row, waitingOf.get(key));
+      waitingOf.delete(key);
+      if (key === undefined) all = aggregates;
+      else if (key !== '') queues.set(key, aggregates);
     }
-    return { all: all ?? toAggregates(undefined), queues, none: toAggregates(undefined) };
+    // Queues (or the whole) with contacts waiting but none counted in the window.
+    for (const [key, row] of waitingOf) {
+      if (key === undefined) all = toAggregates(undefined, row);
+      else if (key !== '') queues.set(key, toAggregates(undefined, row));
+    }
+    return { all: all ?? toAggregates(undefined, undefined), queues, none: toAggregates(undefined, undefined) };
   }
 
   /** Seconds per agent and state within [from, to) (spans clipped to the window; an open span runs until `to`). */
@@ -431,22 +572,20 @@ export class KpiRepository {
   }
 }
 
-/** The aggregates of one row (none: a window without contacts). */
-function toAggregates(row: ContactRow | undefined): ContactAggregates {
-  if (!row) {
-    return { offered: 0, answered: 0, answeredWithinThreshold: 0, abandoned: 0, handled: 0, longestWaitSeconds: 0, waiting: 0, fcrBase: 0, fcrResolved: 0 };
-  }
+/** The aggregates of a window's counted row and waiting row (either absent: none in the window). */
+function toAggregates(row: MinuteSumRow | undefined, waiting: WaitingRow | undefined): ContactAggregates {
+  const longest = Math.max(row?.longest_wait ?? 0, waiting?.longest_wait ?? 0);
   return {
-    offered: row.offered,
-    answered: row.answered,
-    answeredWithinThreshold: row.answered_within,
-    abandoned: row.abandoned,
-    asaSeconds: row.asa ?? undefined,
-    handled: row.handled,
-    ahtSeconds: row.aht ?? undefined,
-    longestWaitSeconds: row.longest_wait ?? 0,
-    waiting: row.waiting,
-    fcrBase: row.fcr_base,
-    fcrResolved: row.fcr_resolved,
+    offered: row?.offered ?? 0,
+    answered: row?.answered ?? 0,
+    answeredWithinThreshold: row?.answered_within ?? 0,
+    abandoned: row?.abandoned ?? 0,
+    asaSeconds: row?.asa ?? undefined,
+    handled: row?.handled ?? 0,
+    ahtSeconds: row?.aht ?? undefined,
+    longestWaitSeconds: longest,
+    waiting: waiting?.waiting ?? 0,
+    fcrBase: row?.fcr_base ?? 0,
+    fcrResolved: row?.fcr_resolved ?? 0,
   };
 }
