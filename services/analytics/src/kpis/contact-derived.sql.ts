@@ -72,3 +72,22 @@ export const MINUTE_COLUMNS = [
   'offered', 'answered', 'answered_within', 'wait_count', 'wait_sum', 'wait_max', 'abandoned', 'abandoned_wait_max', 'handled', 'handle_sum',
   'fcr_base', 'fcr_resolved',
 ] as const;
+
+/** The agents' time buckets: minutes (windows up to an hour or so) and hours (days). */
+export const AGENT_BUCKETS = { minute: 60, hour: 3600 } as const;
+export type AgentBucket = keyof typeof AGENT_BUCKETS;
+
+/**
+ * Seconds per tenant, agent, state and bucket of the ended spans `where` selects, counted afresh (the columns of
+ * `kpi_agent_minute` and `kpi_agent_hour`): each span's time is split over the buckets it overlaps.
+ */
+export function agentBucketsSql(spans: string, where: string, bucket: AgentBucket): string {
+  const size = AGENT_BUCKETS[bucket];
+  return `SELECT s.tenant, s.agent_id, s.state, b.start AS bucket,
+      sum(EXTRACT(EPOCH FROM LEAST(s.ended_at, b.start + interval '${size} seconds') - GREATEST(s.started_at, b.start)))::float8 AS seconds
+    FROM ${spans} s
+    CROSS JOIN LATERAL generate_series(to_timestamp(floor(extract(epoch FROM s.started_at) / ${size}) * ${size}), s.ended_at - interval '1 microsecond',
+      interval '${size} seconds') AS b(start)
+    WHERE s.ended_at IS NOT NULL AND s.ended_at > s.started_at AND ${where}
+    GROUP BY s.tenant, s.agent_id, s.state, b.start`;
+}

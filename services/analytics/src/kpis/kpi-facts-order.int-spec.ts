@@ -2,7 +2,7 @@ import type { Kpis } from '@switchboard/contracts';
 import { buildEvent, createTestNamespace, startTestApp, uniqueTenant, type TestApp, type TestNamespace } from '@switchboard/testing';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../app.module';
-import { MINUTE_COLUMNS, minuteRowsSql } from './contact-derived.sql';
+import { agentBucketsSql, MINUTE_COLUMNS, minuteRowsSql, type AgentBucket } from './contact-derived.sql';
 import { KpiFactsUseCase, type KpiEvent } from './kpi-facts.use-case';
 import { liveWindow } from './kpi-model';
 import { KpiQueryService } from './kpi-query.service';
@@ -68,9 +68,9 @@ describe('KPI facts in any arrival order', () => {
 
   /**
    * The per-minute counts kept change by change equal those counted afresh from the contacts (a minute left with
-   * nothing in it counts as absent).
+   * nothing in it counts as absent), and so do the agents' time buckets from the spans.
    */
-  async function expectMinutesCountedRight(tenant: string, thresholdSeconds = 20): Promise<void> {
+  async function expectMinutesCountedRight(tenant: string, thresholdSeconds = 20, withAgents = true): Promise<void> {
     const db = app.app.get(DataSource);
     const columns = `tenant, queue_id, minute, ${MINUTE_COLUMNS.join(', ')}`;
     const kept: unknown[] = await db.query(
@@ -85,6 +85,20 @@ describe('KPI facts in any arrival order', () => {
     );
     expect(afresh.length).toBeGreaterThan(0);
     expect(kept).toEqual(afresh);
+    for (const bucket of ['minute', 'hour'] as AgentBucket[]) {
+      const round = (rows: { seconds: number }[]): unknown[] => rows.map((row) => ({ ...row, seconds: Math.round(row.seconds * 1000) / 1000 }));
+      const keptTime: { seconds: number }[] = await db.query(
+        `SELECT tenant, agent_id, state, ${bucket} AS bucket, seconds FROM "${ns.dbSchema}".kpi_agent_${bucket}
+         WHERE tenant = $1 AND abs(seconds) > 1e-9 ORDER BY 4, 2, 3`,
+        [tenant],
+      );
+      const afreshTime: { seconds: number }[] = await db.query(
+        `SELECT * FROM (${agentBucketsSql(`"${ns.dbSchema}".kpi_agent_span`, 's.tenant = $1', bucket)}) r ORDER BY 4, 2, 3`,
+        [tenant],
+      );
+      expect(afreshTime.length > 0).toBe(withAgents);
+      expect(round(keptTime)).toEqual(round(afreshTime));
+    }
   }
 
   async function kpisOf(tenant: string): Promise<Kpis> {
@@ -113,6 +127,10 @@ describe('KPI facts in any arrival order', () => {
       fcr: 0.75, // c1's customer came back; c3, c4 and c5's did not
     });
     await expectMinutesCountedRight(tenant);
+    const agents = (await app.app.get(KpiQueryService).overview(tenant, liveWindow(new Date(), 15))).agents;
+    // a2: busy 50–110, wrap-up 110–120, available from 120 (two spans) until now.
+    expect(agents.find((agent) => agent.agentId === 'a2')?.seconds).toMatchObject({ busy: 60, wrap_up: 10 });
+    expect(agents.find((agent) => agent.agentId === 'a1')?.seconds).toMatchObject({ busy: 120, wrap_up: 30 });
     const rows: { interaction_id: string; wrap_up_seconds: number | null; repeated: boolean }[] = await app.app.get(DataSource).query(
       `SELECT interaction_id, wrap_up_seconds, repeated FROM "${ns.dbSchema}".kpi_contact WHERE tenant = $1 ORDER BY interaction_id`,
       [tenant],
@@ -150,7 +168,7 @@ describe('KPI facts in any arrival order', () => {
     const answered = buildEvent('interaction.answered', { tenantid: tenant, time: at(40), data: { interactionId: 'c1', agentId: 'a1' } });
     await record([created as KpiEvent, ended, answered], 1);
     expect(await kpisOf(tenant)).toMatchObject({ offered: 1, answered: 1, abandoned: 0, longestWaitSeconds: 40 });
-    await expectMinutesCountedRight(tenant);
+    await expectMinutesCountedRight(tenant, 20, false);
   }, 30_000);
 
   it('counts a queue\'s minutes again when its target changes, or when the default that applies to it changed', async () => {

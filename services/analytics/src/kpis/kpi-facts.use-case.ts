@@ -5,6 +5,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { ExactlyOnceBatches } from '../shared/exactly-once-batches';
 import { KpiSnapshotPublisher } from './kpi-snapshot.publisher';
 import type { AnalyticsEnv } from '../config/analytics.config';
+import { AgentSecondsDeltas } from './agent-seconds';
 import { MinuteDeltas } from './contact-minutes';
 import { KpiRepository, type AgentStateFact, type ContactChange, type ContactFact } from './kpi.repository';
 import { RecentQueueAgents, type QueueAgentAnswer } from './recent-queue-agents';
@@ -118,7 +119,9 @@ export class KpiFactsUseCase implements OnApplicationBootstrap {
       contacts.flatMap((contact) => (contact.queueId === undefined ? [] : [{ tenant: contact.tenant, queueId: contact.queueId }])),
       this.defaultSeconds,
     );
-    const wrapUps = await this.repository.recordAgentStates(manager, changes);
+    const seconds = new AgentSecondsDeltas();
+    const wrapUps = await this.repository.recordAgentStates(manager, changes, seconds);
+    await this.repository.applyAgentSeconds(manager, seconds);
     const refreshed = await this.repository.refreshDerived(manager, contacts, wrapUps);
     if (written.length + refreshed.length > 0) {
       const thresholds = await this.repository.countedThresholds(manager, tenants, this.defaultSeconds);

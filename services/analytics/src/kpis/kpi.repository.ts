@@ -3,7 +3,8 @@ import type { AgentState } from '@switchboard/contracts';
 import { queryPrepared, quoteIdent } from '@switchboard/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import { rounds } from '../shared/rounds';
-import { MINUTE_COLUMNS, minuteRowsSql, REPEAT_WITHIN, repeatedSql, WRAP_UP_AFTER, WRAP_UP_BEFORE, wrapUpSecondsSql } from './contact-derived.sql';
+import { AGENT_BUCKETS, type AgentBucket, MINUTE_COLUMNS, minuteRowsSql, REPEAT_WITHIN, repeatedSql, WRAP_UP_AFTER, WRAP_UP_BEFORE, wrapUpSecondsSql } from './contact-derived.sql';
+import type { AgentSecondsDeltas } from './agent-seconds';
 import type { ContactState, MinuteDeltas, MinuteRow } from './contact-minutes';
 import { byTenantThen, oneRowPerInteraction } from '../shared/row-order';
 import type { AgentTime, ContactAggregates, SlaTarget } from './kpi-model';
@@ -124,6 +125,8 @@ export class KpiRepository {
   private readonly span: string;
   private readonly queue: string;
   private readonly minute: string;
+  private readonly agentMinute: string;
+  private readonly agentHour: string;
   private readonly schemaName: string;
 
   constructor(private readonly dataSource: DataSource) {
@@ -133,6 +136,8 @@ export class KpiRepository {
     this.span = `${schema}.kpi_agent_span`;
     this.queue = `${schema}.kpi_queue`;
     this.minute = `${schema}.kpi_contact_minute`;
+    this.agentMinute = `${schema}.kpi_agent_minute`;
+    this.agentHour = `${schema}.kpi_agent_hour`;
   }
 
   /**
@@ -220,33 +225,60 @@ export class KpiRepository {
    * in any arrival order. Changes of different agents are written together; an agent's later changes in the same batch
    * follow in a further pair of statements. Returns the `wrap_up` spans added or cut (their contacts' wrap-up changes).
    */
-  async recordAgentStates(manager: EntityManager, changes: readonly AgentStateFact[]): Promise<WrapUpChange[]> {
+  async recordAgentStates(manager: EntityManager, changes: readonly AgentStateFact[], seconds: AgentSecondsDeltas): Promise<WrapUpChange[]> {
     const wrapUps: WrapUpChange[] = [];
     const note = (rows: readonly SpanRow[]): void => {
       for (const row of rows) if (row.state === 'wrap_up') wrapUps.push({ tenant: row.tenant, agentId: row.agent_id, startedAt: row.started_at });
     };
     for (const round of rounds(changes, (change) => `${change.tenant}/${change.agentId}`)) {
       const params = [round.map((c) => c.tenant), round.map((c) => c.agentId), round.map((c) => c.at), round.map((c) => c.state)];
-      const [cut]: [SpanRow[], number] = await queryPrepared(manager,
-        `UPDATE ${this.span} s SET ended_at = v.at
-         FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS v(tenant, agent_id, at)
-         WHERE s.tenant = v.tenant AND s.agent_id = v.agent_id AND s.started_at < v.at AND (s.ended_at IS NULL OR s.ended_at > v.at)
-         RETURNING s.tenant, s.agent_id, s.started_at, s.state`,
+      // The spans cut, with the end they had (the statement's snapshot), each found by its agent.
+      const [cut]: [(SpanRow & { at: Date; old_ended_at: Date | null })[], number] = await queryPrepared(manager,
+        `WITH v AS (SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS v(tenant, agent_id, at)),
+           hit AS (SELECT o.*, v.at FROM v CROSS JOIN LATERAL (SELECT o.tenant, o.agent_id, o.started_at, o.ended_at AS old_ended_at FROM ${this.span} o
+             WHERE o.tenant = v.tenant AND o.agent_id = v.agent_id AND o.started_at < v.at AND (o.ended_at IS NULL OR o.ended_at > v.at) OFFSET 0) o)
+         UPDATE ${this.span} s SET ended_at = hit.at FROM hit
+         WHERE s.tenant = hit.tenant AND s.agent_id = hit.agent_id AND s.started_at = hit.started_at
+         RETURNING s.tenant, s.agent_id, s.started_at, s.state, hit.at, hit.old_ended_at`,
         params.slice(0, 3),
       );
       note(cut);
-      const added: SpanRow[] = await queryPrepared(manager,
+      for (const row of cut) {
+        // An open span ends: its time counts. An ended span cut short: the part after the cut no longer does.
+        if (row.old_ended_at === null) seconds.add(row.tenant, row.agent_id, row.state, row.started_at, row.at, 1);
+        else seconds.add(row.tenant, row.agent_id, row.state, row.at, row.old_ended_at, -1);
+      }
+      const added: (SpanRow & { ended_at: Date | null })[] = await queryPrepared(manager,
         `INSERT INTO ${this.span} (tenant, agent_id, started_at, state, ended_at)
          SELECT v.tenant, v.agent_id, v.at, v.state,
            (SELECT min(x.started_at) FROM ${this.span} x WHERE x.tenant = v.tenant AND x.agent_id = v.agent_id AND x.started_at > v.at)
          FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[]) AS v(tenant, agent_id, at, state)
          ON CONFLICT (tenant, agent_id, started_at) DO NOTHING
-         RETURNING tenant, agent_id, started_at, state`,
+         RETURNING tenant, agent_id, started_at, state, ended_at`,
         params,
       );
       note(added);
+      for (const row of added) if (row.ended_at !== null) seconds.add(row.tenant, row.agent_id, row.state, row.started_at, row.ended_at, 1);
     }
     return wrapUps;
+  }
+
+  /** Adds a batch's changes to the agents' time per state and bucket (one statement per bucket size, rows in a stable order). */
+  async applyAgentSeconds(manager: EntityManager, seconds: AgentSecondsDeltas): Promise<void> {
+    for (const bucket of Object.keys(AGENT_BUCKETS) as AgentBucket[]) {
+      const rows = seconds.rows(bucket);
+      if (rows.length === 0) continue;
+      await queryPrepared(manager,
+        `INSERT INTO ${this.agentTable(bucket)} AS b (tenant, agent_id, state, ${bucket}, seconds)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::float8[])
+         ON CONFLICT (tenant, ${bucket}, agent_id, state) DO UPDATE SET seconds = b.seconds + EXCLUDED.seconds`,
+        [rows.map((r) => r.tenant), rows.map((r) => r.agentId), rows.map((r) => r.state), rows.map((r) => r.bucket), rows.map((r) => r.seconds)],
+      );
+    }
+  }
+
+  private agentTable(bucket: AgentBucket): string {
+    return bucket === 'minute' ? this.agentMinute : this.agentHour;
   }
 
   /**
@@ -522,15 +554,28 @@ export class KpiRepository {
     return { all: all ?? toAggregates(undefined, undefined), queues, none: toAggregates(undefined, undefined) };
   }
 
-  /** Seconds per agent and state within [from, to) (spans clipped to the window; an open span runs until `to`). */
+  /**
+   * Seconds per agent and state within [from, to) (`from` a whole minute): the ended spans' time from the hour buckets
+   * inside the window and the minute buckets at its edges, and the open spans' time up to `to`.
+   */
   async agentTime(tenant: string, from: Date, to: Date, agentIds?: readonly string[]): Promise<AgentTime[]> {
-    const rows: { agent_id: string; state: AgentState; seconds: number }[] = await this.dataSource.query(
-      `SELECT agent_id, state,
-         sum(EXTRACT(EPOCH FROM LEAST(COALESCE(ended_at, $3::timestamptz), $3::timestamptz) - GREATEST(started_at, $2::timestamptz)))::float8 AS seconds
-       FROM ${this.span}
-       WHERE tenant = $1 AND started_at < $3 AND (ended_at IS NULL OR ended_at > $2) AND ($4::text[] IS NULL OR agent_id = ANY($4))
+    const hour = AGENT_BUCKETS.hour * 1000;
+    const firstHour = Math.ceil(from.getTime() / hour) * hour;
+    const lastHour = Math.floor(to.getTime() / hour) * hour;
+    // Whole hours from the hour buckets; the minutes before the first and after the last from the minute buckets.
+    const [hoursFrom, hoursTo] = firstHour < lastHour ? [new Date(firstHour), new Date(lastHour)] : [to, to];
+    const rows: { agent_id: string; state: AgentState; seconds: number }[] = await queryPrepared(this.dataSource,
+      `SELECT agent_id, state, sum(seconds)::float8 AS seconds FROM (
+         SELECT agent_id, state, seconds FROM ${this.agentHour}
+         WHERE tenant = $1 AND hour >= $4 AND hour < $5 AND ($6::text[] IS NULL OR agent_id = ANY($6))
+         UNION ALL
+         SELECT agent_id, state, seconds FROM ${this.agentMinute}
+         WHERE tenant = $1 AND minute >= $2 AND minute < $3 AND (minute < $4 OR minute >= $5) AND ($6::text[] IS NULL OR agent_id = ANY($6))
+         UNION ALL
+         SELECT agent_id, state, EXTRACT(EPOCH FROM $3::timestamptz - GREATEST(started_at, $2::timestamptz)) FROM ${this.span}
+         WHERE tenant = $1 AND ended_at IS NULL AND started_at < $3 AND ($6::text[] IS NULL OR agent_id = ANY($6))) t
        GROUP BY agent_id, state`,
-      [tenant, from, to, agentIds === undefined ? null : [...agentIds]],
+      [tenant, from, to, hoursFrom, hoursTo, agentIds === undefined ? null : [...agentIds]],
     );
     const byAgent = new Map<string, AgentTime>();
     for (const row of rows) {
