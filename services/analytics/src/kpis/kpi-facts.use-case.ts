@@ -123,22 +123,27 @@ export class KpiFactsUseCase implements OnApplicationBootstrap {
     const wrapUps = await this.repository.recordAgentStates(manager, changes, seconds);
     await this.repository.applyAgentSeconds(manager, seconds);
     const refreshed = await this.repository.refreshDerived(manager, contacts, wrapUps);
-    if (written.length + refreshed.length > 0) {
-      const thresholds = await this.repository.countedThresholds(manager, tenants, this.defaultSeconds);
-      const thresholdOf = (tenant: string, queueId: string | null): number => (queueId === null ? undefined : thresholds.get(`${tenant}/${queueId}`)) ?? this.defaultSeconds;
-      // One change per contact: its row before the batch and after all of the batch's writes.
-      const byContact = new Map<string, ContactChange>();
-      for (const change of [...written, ...refreshed]) {
-        const key = `${change.tenant}\u0000${change.interactionId}`;
-        const first = byContact.get(key);
-        byContact.set(key, first === undefined ? change : { ...first, after: change.after });
-      }
-      const deltas = new MinuteDeltas();
-      for (const { tenant, before, after } of byContact.values()) {
-        deltas.change(tenant, before, after, thresholdOf(tenant, before?.queueId ?? null), thresholdOf(tenant, after.queueId));
-      }
-      await this.repository.applyMinutes(manager, deltas, (tenant, queueId) => thresholdOf(tenant, queueId === '' ? null : queueId));
-    }
+    await this.countMinutes(manager, tenants, [...written, ...refreshed]);
     return answers;
+  }
+
+  /** Adds to the per-minute counts what the batch's contact changes make of them (one change per contact). */
+  private async countMinutes(manager: EntityManager, tenants: readonly string[], changes: readonly ContactChange[]): Promise<void> {
+    if (changes.length === 0) return;
+    const thresholds = await this.repository.countedThresholds(manager, tenants, this.defaultSeconds);
+    const thresholdOf = (tenant: string, queueId: string | null): number =>
+      (queueId === null || queueId === '' ? undefined : thresholds.get(`${tenant}/${queueId}`)) ?? this.defaultSeconds;
+    // A contact written and then refreshed: its row before the batch, and after all of the batch's writes.
+    const byContact = new Map<string, ContactChange>();
+    for (const change of changes) {
+      const key = `${change.tenant}\u0000${change.interactionId}`;
+      const first = byContact.get(key);
+      byContact.set(key, first === undefined ? change : { ...first, after: change.after });
+    }
+    const deltas = new MinuteDeltas();
+    for (const { tenant, before, after } of byContact.values()) {
+      deltas.change(tenant, before, after, thresholdOf(tenant, before?.queueId ?? null), thresholdOf(tenant, after.queueId));
+    }
+    await this.repository.applyMinutes(manager, deltas, thresholdOf);
   }
 }
