@@ -14,7 +14,8 @@ const SNAPSHOT_GAP_PER_COST = 10;
 
 /**
  * Least time between two event-triggered live snapshots of a tenant: the configured gap, or ten times what the last
- * one cost when that is longer (a window of many thousands of contacts), so snapshots never crowd out the consumers.
+ * one cost when that is longer (a machine short of CPU, a tenant of thousands of queues), so snapshots never crowd
+ * out the consumers.
  */
 export function snapshotGapMs(minGapMs: number, lastCostMs: number | undefined): number {
   return Math.max(minGapMs, Math.ceil((lastCostMs ?? 0) * SNAPSHOT_GAP_PER_COST));
