@@ -105,6 +105,21 @@ describe('web app in Chromium', () => {
     });
     expect(await page.locator('#alerts li').count()).toBe(1);
 
+    // The last hour's charts come from analytics' per-minute counts: a page opened now shows them at once.
+    const chartSums = async (target: typeof page): Promise<{ offered: number; serviceLevel: (number | null)[] }> =>
+      (await target.evaluate(`(() => {
+        const chart = (id) => window.Chart.getChart(id).data.datasets[0].data;
+        return { offered: chart('volume-chart').reduce((sum, v) => sum + (v ?? 0), 0), serviceLevel: chart('sl-chart').filter((v) => v !== null) };
+      })()`)) as { offered: number; serviceLevel: (number | null)[] };
+    const later = await open(`/dashboard#token=${stack.token(tenant, 'supervisor', 'sup-3')}`);
+    await expectEventually(async () => {
+      const sums = await chartSums(later.page);
+      expect(sums.offered).toBe(1);
+      expect(sums.serviceLevel.at(-1)).toBe(100);
+    }, { timeoutMs: 15_000 });
+    expect(later.errors).toEqual([]);
+    await later.page.close();
+
     // Keyboard: tiles take the focus.
     await page.focus('[data-queue="billing"]');
     expect(await page.evaluate("document.activeElement?.getAttribute('data-queue')")).toBe('billing');

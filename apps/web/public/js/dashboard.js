@@ -6,8 +6,10 @@ import {
 } from './common.js';
 
 const PAGE = 'dashboard';
-const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
+/** The charts' span, and how often at most a live snapshot reloads it (the current minute's volume). */
+const CHART_MINUTES = 60;
+const MINUTES_RELOAD_MS = 5_000;
 const FEED_LIMIT = 50;
 const RESYNC_MS = 30_000;
 const STATE_LABELS = { available: 'Available', busy: 'Busy', wrap_up: 'Wrap-up', break: 'Break', offline: 'Offline', not_responding: 'Not responding' };
@@ -22,7 +24,9 @@ const state = {
   agents: new Map(),
   alerts: [],
   kudos: [],
-  history: [],
+  /** The last hour by minute start (ms): `{ minute, offered, answered, abandoned, serviceLevel? }` from analytics. */
+  minutes: new Map(),
+  minutesLoadedAt: undefined,
   charts: undefined,
   stream: undefined,
   socket: undefined,
@@ -94,9 +98,10 @@ function renderQueues() {
   );
 }
 
+/** A live window is its whole minutes and the current one so far: "last 15 min" for 15 whole minutes. */
 function windowLabel(window) {
   if (!window) return '';
-  const minutes = Math.round((new Date(window.to) - new Date(window.from)) / MINUTE_MS);
+  const minutes = Math.floor((new Date(window.to) - new Date(window.from)) / MINUTE_MS);
   return window.kind === 'live' ? `last ${minutes} min` : 'today';
 }
 
@@ -218,62 +223,42 @@ function agentName(agentId) {
 
 // ---------- charts ----------
 
-function historyKey() {
-  return `switchboard.history.${state.tenant}`;
-}
-
-function loadHistory() {
+/** The last hour from analytics (per-minute counts and the live service level ending with each minute). */
+async function loadMinutes() {
+  state.minutesLoadedAt = Date.now();
   try {
-    const saved = JSON.parse(localStorage.getItem(historyKey()) ?? '[]');
-    state.history = Array.isArray(saved) ? saved.filter((s) => Date.now() - s.minute < HOUR_MS) : [];
+    const body = await api(state.token, 'analytics', `/v1/kpis/minutes?minutes=${CHART_MINUTES}`);
+    if (Array.isArray(body?.minutes)) {
+      state.minutes = new Map(body.minutes.map((m) => [Date.parse(m.minute), m]));
+      updateCharts();
+    }
   } catch {
-    state.history = [];
+    // The charts keep what they show until the next load.
   }
 }
 
-/** One sample per minute: today's offered count (volume is its increase) and the live service level. */
-function sample(patch) {
+/** A live snapshot: the current minute's service level at once, its volume with the next load (at most every few seconds). */
+function onLiveServiceLevel(serviceLevel) {
   const minute = Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS;
-  let last = state.history[state.history.length - 1];
-  if (!last || last.minute !== minute) {
-    last = { minute };
-    state.history.push(last);
-  }
-  Object.assign(last, patch);
-  state.history = state.history.filter((s) => Date.now() - s.minute < HOUR_MS + MINUTE_MS);
-  try {
-    localStorage.setItem(historyKey(), JSON.stringify(state.history));
-  } catch {
-    // Storage full or disabled: the charts still work for this page's lifetime.
-  }
+  const current = state.minutes.get(minute) ?? { minute: new Date(minute).toISOString(), offered: 0 };
+  state.minutes.set(minute, { ...current, serviceLevel });
   updateCharts();
+  if (Date.now() - (state.minutesLoadedAt ?? 0) >= MINUTES_RELOAD_MS) void loadMinutes();
 }
 
-/** Keeps the first and last of today's offered counts seen in each minute; the volume is their growth. */
-function sampleDayOffered(offered) {
-  const minute = Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS;
-  const last = state.history[state.history.length - 1];
-  const fresh = !last || last.minute !== minute;
-  sample(fresh || typeof last.dayOfferedFirst !== 'number' ? { dayOfferedFirst: offered, dayOffered: offered } : { dayOffered: offered });
-}
-
-/** Sixty one-minute slots ending now; minutes without samples are gaps. */
+/** Sixty one-minute slots ending with the current minute; minutes without a service level are gaps. */
 function chartSeries() {
   const labels = [];
   const volume = [];
   const serviceLevel = [];
   const target = [];
   const goal = [...state.queues.values()].find((queue) => queue.target)?.target?.percent ?? 80;
-  const byMinute = new Map(state.history.map((s) => [s.minute, s]));
   const now = Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS;
-  for (let minute = now - 59 * MINUTE_MS; minute <= now; minute += MINUTE_MS) {
-    const s = byMinute.get(minute);
-    const previous = byMinute.get(minute - MINUTE_MS);
+  for (let minute = now - (CHART_MINUTES - 1) * MINUTE_MS; minute <= now; minute += MINUTE_MS) {
+    const m = state.minutes.get(minute);
     labels.push(new Date(minute).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
-    // Growth since the previous minute's last count, or within this minute when the previous one is missing.
-    const base = typeof previous?.dayOffered === 'number' ? previous.dayOffered : s?.dayOfferedFirst;
-    volume.push(typeof s?.dayOffered === 'number' && typeof base === 'number' ? Math.max(0, s.dayOffered - base) : null);
-    serviceLevel.push(typeof s?.serviceLevel === 'number' ? Math.round(s.serviceLevel * 1000) / 10 : null);
+    volume.push(m ? m.offered : null);
+    serviceLevel.push(typeof m?.serviceLevel === 'number' ? Math.round(m.serviceLevel * 1000) / 10 : null);
     target.push(goal);
   }
   return { labels, volume, serviceLevel, target };
@@ -342,14 +327,11 @@ function onEvent(type, payload, extra = {}) {
   const id = payload?.id ?? `${type}:${time}`;
   switch (type) {
     case 'analytics.kpi_snapshot':
-      if (data.window?.kind === 'day') {
-        if (data.scope === 'tenant') sampleDayOffered(data.kpis.offered);
-        return;
-      }
+      if (data.window?.kind === 'day') return;
       if (data.scope === 'tenant') {
         state.tenantSnapshot = data;
         renderSummary(data);
-        if (typeof data.kpis.serviceLevel === 'number') sample({ serviceLevel: data.kpis.serviceLevel });
+        if (typeof data.kpis.serviceLevel === 'number') onLiveServiceLevel(data.kpis.serviceLevel);
       } else if (data.queueId) {
         const known = state.queues.has(data.queueId) && state.queues.get(data.queueId).target;
         const queue = upsertQueue(data.queueId, { kpis: data.kpis, staffing: data.staffing, window: data.window });
@@ -483,12 +465,13 @@ function start(token) {
   $('who').textContent = `Tenant ${state.tenant} · ${state.claims.sub ?? state.claims.role}`;
   $('sign-out').hidden = false;
   $('sign-out').addEventListener('click', () => signOut());
-  loadHistory();
   initCharts();
   state.stream = analyticsStream(token, { onEvent: (type, payload) => onEvent(type, payload), onStatus: setStatus, types: STREAM_TYPES });
   state.socket = notifySocket(token, { onMessage: onNotification });
   void resync();
+  void loadMinutes();
   setInterval(() => void resync(), RESYNC_MS);
+  setInterval(() => void loadMinutes(), RESYNC_MS);
   setInterval(tickAgentClocks, 1000);
   setInterval(updateCharts, 30_000);
 }

@@ -27,6 +27,17 @@ export interface KpiOverview {
 }
 
 const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
+
+/** One minute of a tenant's last hour or so: contacts offered, answered and abandoned in it, and the live service level then. */
+export interface MinuteHistory {
+  minute: string;
+  offered: number;
+  answered: number;
+  abandoned: number;
+  /** Of the live window ending with this minute; absent when nothing was answered or abandoned in it. */
+  serviceLevel?: number;
+}
 /** A window ending this close to now ends now (a live or today's snapshot): its queues' agents come from `RecentQueueAgents`. */
 const ENDS_NOW_MS = 5_000;
 
@@ -80,6 +91,39 @@ export class KpiQueryService {
       this.repository.statesAt(tenant, to, agentIds),
     ]);
     return this.queueFrom(queue, window, contacts.all, agentIds, times, states);
+  }
+
+  /**
+   * The last `minutes` minutes (the current one included), each with the contacts offered in it and the service level
+   * of the live window that ends with it (its `windowMinutes` whole minutes before and itself), as the live snapshots of
+   * that minute measure it with what is known now.
+   */
+  async history(tenant: string, now: Date, minutes: number, windowMinutes: number): Promise<MinuteHistory[]> {
+    const current = Math.floor(now.getTime() / MINUTE_MS) * MINUTE_MS;
+    const first = current - (minutes - 1) * MINUTE_MS;
+    const counts = await this.repository.minuteCounts(tenant, new Date(first - windowMinutes * MINUTE_MS), now);
+    const byMinute = new Map(counts.map((row) => [row.minute.getTime(), row]));
+    const result: MinuteHistory[] = [];
+    for (let minute = first; minute <= current; minute += MINUTE_MS) {
+      let within = 0;
+      let decided = 0;
+      for (let m = minute - windowMinutes * MINUTE_MS; m <= minute; m += MINUTE_MS) {
+        const row = byMinute.get(m);
+        if (row) {
+          within += row.answeredWithin;
+          decided += row.answered + row.abandoned;
+        }
+      }
+      const row = byMinute.get(minute);
+      result.push({
+        minute: new Date(minute).toISOString(),
+        offered: row?.offered ?? 0,
+        answered: row?.answered ?? 0,
+        abandoned: row?.abandoned ?? 0,
+        ...(decided > 0 ? { serviceLevel: Math.round((within / decided) * 10_000) / 10_000 } : {}),
+      });
+    }
+    return result;
   }
 
   async agents(tenant: string, window: KpiWindow): Promise<AgentKpis[]> {

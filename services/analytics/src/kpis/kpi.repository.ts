@@ -76,6 +76,15 @@ function stateOf(row: StateRow): ContactState {
   };
 }
 
+/** One minute's contact counts of a tenant (or queue). */
+export interface MinuteCounts {
+  minute: Date;
+  offered: number;
+  answered: number;
+  answeredWithin: number;
+  abandoned: number;
+}
+
 /** `known` with the columns it lacks taken from `later`. */
 function firstKnown(known: ContactFact, later: ContactFact): ContactFact {
   const merged: ContactFact = { ...known };
@@ -552,6 +561,19 @@ export class KpiRepository {
       else if (key !== '') queues.set(key, toAggregates(undefined, row));
     }
     return { all: all ?? toAggregates(undefined, undefined), queues, none: toAggregates(undefined, undefined) };
+  }
+
+  /** The tenant's contact counts per minute (all queues, or the one asked for) of the minutes starting in [from, to). */
+  async minuteCounts(tenant: string, from: Date, to: Date, queueId?: string): Promise<MinuteCounts[]> {
+    const rows: { minute: Date; offered: number; answered: number; answered_within: number; abandoned: number }[] = await queryPrepared(this.dataSource,
+      `SELECT minute, sum(offered)::int AS offered, sum(answered)::int AS answered, sum(answered_within)::int AS answered_within,
+         sum(abandoned)::int AS abandoned
+       FROM ${this.minute}
+       WHERE tenant = $1 AND minute >= $2 AND minute < $3 AND ($4::text IS NULL OR queue_id = $4)
+       GROUP BY minute ORDER BY minute`,
+      [tenant, from, to, queueId ?? null],
+    );
+    return rows.map((row) => ({ minute: row.minute, offered: row.offered, answered: row.answered, answeredWithin: row.answered_within, abandoned: row.abandoned }));
   }
 
   /**

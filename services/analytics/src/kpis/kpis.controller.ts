@@ -5,7 +5,7 @@ import { ApiZodBody, ApiZodQuery, CurrentPrincipal, NotFoundError, Roles, SERVIC
 import { z } from 'zod';
 import type { AnalyticsEnv } from '../config/analytics.config';
 import { dayWindow, liveWindow, type SlaTarget } from './kpi-model';
-import { KpiQueryService, type AgentKpis, type KpiOverview, type QueueKpis } from './kpi-query.service';
+import { KpiQueryService, type AgentKpis, type KpiOverview, type MinuteHistory, type QueueKpis } from './kpi-query.service';
 import { KpiRepository } from './kpi.repository';
 import { computeWellbeing } from '../wellbeing/wellbeing-model';
 import { WellbeingRepository } from '../wellbeing/wellbeing.repository';
@@ -24,6 +24,11 @@ export const windowQuerySchema = z
   .refine((q) => q.window === 'day' || q.date === undefined, { message: 'date applies to window=day only', path: ['date'] })
   .refine((q) => q.window === 'live' || q.minutes === undefined, { message: 'minutes applies to window=live only', path: ['minutes'] });
 type WindowQuery = z.infer<typeof windowQuerySchema>;
+
+export const historyQuerySchema = z
+  .object({ minutes: z.coerce.number().int().min(1).max(1440).default(60).describe('How many minutes, the current one included (default 60).') })
+  .strict();
+type HistoryQuery = z.infer<typeof historyQuerySchema>;
 
 const slaBodySchema = slaTargetSchema.strict();
 
@@ -48,6 +53,21 @@ export class KpisController {
     const overview = await this.queries.overview(principal.tenant, this.window(query));
     // Queue and tenant figures are for everyone; an agent's own occupancy is theirs alone.
     return principal.role === 'agent' ? { ...overview, agents: overview.agents.filter((agent) => agent.agentId === principal.subject) } : overview;
+  }
+
+  /**
+   * The tenant's last minutes, one entry each: contacts offered, answered and abandoned in it, and the service level of
+   * the live window ending with it (for charts of the last hour that are whole from the first look).
+   */
+  @Get('kpis/minutes')
+  @Roles('agent', 'supervisor', 'admin')
+  @ApiZodQuery(historyQuerySchema)
+  async minutes(
+    @CurrentPrincipal() principal: Principal,
+    @Query(new ZodValidationPipe(historyQuerySchema)) query: HistoryQuery,
+  ): Promise<{ windowMinutes: number; minutes: MinuteHistory[] }> {
+    const windowMinutes = this.env.ANALYTICS_KPI_WINDOW_MINUTES;
+    return { windowMinutes, minutes: await this.queries.history(principal.tenant, new Date(), query.minutes, windowMinutes) };
   }
 
   /** One queue's KPIs, SLA target, breach verdict and Erlang C staffing recommendation. */

@@ -154,6 +154,25 @@ describe('KPIs (consumer → aggregates, snapshots, SLA breach, HTTP)', () => {
     }
   }, 30_000);
 
+  it('gives the last minutes, each with its contacts and the live service level ending with it', async () => {
+    const { status, body } = await get<{ windowMinutes: number; minutes: { minute: string; offered: number; answered: number; abandoned: number; serviceLevel?: number }[] }>(
+      '/v1/kpis/minutes?minutes=20',
+    );
+    expect(status).toBe(200);
+    expect(body.windowMinutes).toBe(15);
+    expect(body.minutes).toHaveLength(20);
+    // c1, c2, c3 and c5 in the minutes after t0, c4 nine minutes later; c6 arrived 25 minutes ago.
+    expect(body.minutes.reduce((sum, m) => sum + m.offered, 0)).toBe(5);
+    expect(body.minutes.reduce((sum, m) => sum + m.answered, 0)).toBe(3);
+    expect(body.minutes.at(-1)?.minute).toBe(new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString());
+    // The last minute's live window is the tenant's live window now.
+    expect(body.minutes.at(-1)?.serviceLevel).toBe(0.5);
+    expect(body.minutes[0]?.serviceLevel).toBeUndefined(); // nothing answered or abandoned in the 15 minutes before it
+    expect((await get('/v1/kpis/minutes?minutes=0')).status).toBe(400);
+    expect((await get('/v1/kpis/minutes?hours=1')).status).toBe(400);
+    expect((await get('/v1/kpis/minutes', 'ingest')).status).toBe(403);
+  });
+
   it('publishes snapshots and one SLA breach for the queue below target', async () => {
     const snapshots = (): CloudEvent<'analytics.kpi_snapshot'>[] =>
       received.filter((e): e is CloudEvent<'analytics.kpi_snapshot'> => e.type === 'analytics.kpi_snapshot');
