@@ -105,12 +105,14 @@ describe('web app in Chromium', () => {
     });
     expect(await page.locator('#alerts li').count()).toBe(1);
 
-    // The last hour's charts come from analytics' per-minute counts: a page opened now shows them at once.
     const chartSums = async (target: typeof page): Promise<{ offered: number; serviceLevel: (number | null)[] }> =>
       (await target.evaluate(`(() => {
         const chart = (id) => window.Chart.getChart(id).data.datasets[0].data;
         return { offered: chart('volume-chart').reduce((sum, v) => sum + (v ?? 0), 0), serviceLevel: chart('sl-chart').filter((v) => v !== null) };
       })()`)) as { offered: number; serviceLevel: (number | null)[] };
+    // The open page's volume chart counts the contact within seconds (reloaded after live snapshots).
+    await expectEventually(async () => expect((await chartSums(page)).offered).toBe(1), { timeoutMs: 15_000 });
+    // The last hour's charts come from analytics' per-minute counts: a page opened now shows them at once.
     const later = await open(`/dashboard#token=${stack.token(tenant, 'supervisor', 'sup-3')}`);
     await expectEventually(async () => {
       const sums = await chartSums(later.page);

@@ -27,6 +27,7 @@ const state = {
   /** The last hour by minute start (ms): `{ minute, offered, answered, abandoned, serviceLevel? }` from analytics. */
   minutes: new Map(),
   minutesLoadedAt: undefined,
+  minutesTimer: undefined,
   charts: undefined,
   stream: undefined,
   socket: undefined,
@@ -237,13 +238,21 @@ async function loadMinutes() {
   }
 }
 
-/** A live snapshot: the current minute's service level at once, its volume with the next load (at most every few seconds). */
-function onLiveServiceLevel(serviceLevel) {
-  const minute = Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS;
-  const current = state.minutes.get(minute) ?? { minute: new Date(minute).toISOString(), offered: 0 };
-  state.minutes.set(minute, { ...current, serviceLevel });
-  updateCharts();
-  if (Date.now() - (state.minutesLoadedAt ?? 0) >= MINUTES_RELOAD_MS) void loadMinutes();
+/** A live snapshot of the tenant: the current minute's service level at once, the hour again within a few seconds. */
+function onLiveSnapshot(kpis) {
+  if (typeof kpis.serviceLevel === 'number') {
+    const minute = Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS;
+    const current = state.minutes.get(minute) ?? { minute: new Date(minute).toISOString(), offered: 0 };
+    state.minutes.set(minute, { ...current, serviceLevel: kpis.serviceLevel });
+    updateCharts();
+  }
+  // The current minute's volume: one reload per MINUTES_RELOAD_MS at most, the last snapshot's included.
+  if (state.minutesTimer !== undefined) return;
+  const wait = Math.max(0, MINUTES_RELOAD_MS - (Date.now() - (state.minutesLoadedAt ?? 0)));
+  state.minutesTimer = setTimeout(() => {
+    state.minutesTimer = undefined;
+    void loadMinutes();
+  }, wait);
 }
 
 /** Sixty one-minute slots ending with the current minute; minutes without a service level are gaps. */
@@ -331,7 +340,7 @@ function onEvent(type, payload, extra = {}) {
       if (data.scope === 'tenant') {
         state.tenantSnapshot = data;
         renderSummary(data);
-        if (typeof data.kpis.serviceLevel === 'number') onLiveServiceLevel(data.kpis.serviceLevel);
+        onLiveSnapshot(data.kpis);
       } else if (data.queueId) {
         const known = state.queues.has(data.queueId) && state.queues.get(data.queueId).target;
         const queue = upsertQueue(data.queueId, { kpis: data.kpis, staffing: data.staffing, window: data.window });
