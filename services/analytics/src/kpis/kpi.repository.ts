@@ -602,7 +602,8 @@ export class KpiRepository {
     const byAgent = new Map<string, AgentTime>();
     for (const row of rows) {
       const entry = byAgent.get(row.agent_id) ?? { agentId: row.agent_id, seconds: {} };
-      entry.seconds[row.state] = Math.max(0, row.seconds);
+      // Bucket sums carry floating-point residue (50.4 + 60 + 9.6): the facts are at most microsecond-precise.
+      entry.seconds[row.state] = Math.max(0, Math.round(row.seconds * 1e6) / 1e6);
       byAgent.set(row.agent_id, entry);
     }
     return [...byAgent.values()];
