@@ -16,7 +16,7 @@ import { EventPublisher, namespacedSubject, NATS_CONNECTION } from '../libs/plat
 import { connect, type JetStreamManager, type NatsConnection } from 'nats';
 import type { AnyCloudEvent } from '../libs/contracts/src';
 import { AppModule } from '../services/analytics/src/app.module';
-import { agentBucketsSql } from '../services/analytics/src/kpis/contact-derived.sql';
+import { agentBucketsSql } from '../services/analytics/src/kpis/kpi-sql';
 import { KpiFactsUseCase } from '../services/analytics/src/kpis/kpi-facts.use-case';
 import { liveWindow } from '../services/analytics/src/kpis/kpi-model';
 import { KpiQueryService } from '../services/analytics/src/kpis/kpi-query.service';

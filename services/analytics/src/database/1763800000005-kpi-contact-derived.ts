@@ -1,6 +1,6 @@
 import { migrationSchema } from '@switchboard/platform';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { repeatedSql, wrapUpSecondsSql } from '../kpis/contact-derived.sql';
+import { repeatedSql, wrapUpSecondsSql } from '../kpis/kpi-sql';
 
 /**
  * Each contact's wrap-up time and repeat flag kept on its row (filled in here for the contacts stored before), so the

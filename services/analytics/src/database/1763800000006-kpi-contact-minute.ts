@@ -1,6 +1,6 @@
 import { migrationSchema } from '@switchboard/platform';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { MINUTE_COLUMNS, minuteRowsSql } from '../kpis/contact-derived.sql';
+import { MINUTE_COLUMNS, minuteRowsSql } from '../kpis/kpi-sql';
 
 /**
  * Contact counts per tenant, queue and minute, which the KPI aggregates sum instead of reading every contact of the

@@ -1,6 +1,6 @@
 import { migrationSchema } from '@switchboard/platform';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { agentBucketsSql, type AgentBucket } from '../kpis/contact-derived.sql';
+import { agentBucketsSql, type AgentBucket } from '../kpis/kpi-sql';
 
 /**
  * The agents' time per state in minute and hour buckets (the ended spans' time split over the buckets they overlap),

@@ -1,5 +1,5 @@
 import type { AgentState } from '@switchboard/contracts';
-import { AGENT_BUCKETS, type AgentBucket } from './contact-derived.sql';
+import { AGENT_BUCKETS, type AgentBucket } from './kpi-sql';
 
 /** Seconds one agent spent in one state within one bucket (a minute or an hour). */
 export interface AgentSecondsRow {

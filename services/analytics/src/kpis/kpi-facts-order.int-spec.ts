@@ -2,7 +2,7 @@ import type { Kpis } from '@switchboard/contracts';
 import { buildEvent, createTestNamespace, startTestApp, uniqueTenant, type TestApp, type TestNamespace } from '@switchboard/testing';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../app.module';
-import { agentBucketsSql, MINUTE_COLUMNS, minuteRowsSql, type AgentBucket } from './contact-derived.sql';
+import { agentBucketsSql, MINUTE_COLUMNS, minuteRowsSql, type AgentBucket } from './kpi-sql';
 import { KpiFactsUseCase, type KpiEvent } from './kpi-facts.use-case';
 import { liveWindow } from './kpi-model';
 import { KpiQueryService } from './kpi-query.service';

@@ -3,7 +3,7 @@ import type { AgentState } from '@switchboard/contracts';
 import { queryPrepared, quoteIdent } from '@switchboard/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import { rounds } from '../shared/rounds';
-import { AGENT_BUCKETS, type AgentBucket, MINUTE_COLUMNS, minuteRowsSql, REPEAT_WITHIN, repeatedSql, WRAP_UP_AFTER, WRAP_UP_BEFORE, wrapUpSecondsSql } from './contact-derived.sql';
+import { AGENT_BUCKETS, type AgentBucket, MINUTE_COLUMNS, minuteRowsSql, REPEAT_WITHIN, repeatedSql, WRAP_UP_AFTER, WRAP_UP_BEFORE, wrapUpSecondsSql } from './kpi-sql';
 import type { AgentSecondsDeltas } from './agent-seconds';
 import type { ContactState, MinuteDeltas, MinuteRow } from './contact-minutes';
 import { byTenantThen, oneRowPerInteraction } from '../shared/row-order';
@@ -411,14 +411,9 @@ export class KpiRepository {
 
   /** Counts one minute of one queue ('' for contacts without a known queue) afresh from the contacts. */
   private async recount(manager: EntityManager, key: { tenant: string; queueId: string; minute: Date }, seconds: number): Promise<void> {
-    await queryPrepared(manager, `DELETE FROM ${this.minute} WHERE tenant = $1 AND queue_id = $2 AND minute = $3`, [key.tenant, key.queueId, key.minute]);
-    await queryPrepared(manager,
-      `INSERT INTO ${this.minute} (tenant, queue_id, minute, ${MINUTE_COLUMNS.join(', ')})
-       ${minuteRowsSql(this.contact, `c.tenant = $1 AND COALESCE(c.queue_id, '') = $2 AND m.minute = $3
-         AND ((c.created_at >= $3 AND c.created_at < $3 + interval '1 minute') OR (c.answered_at >= $3 AND c.answered_at < $3 + interval '1 minute')
-           OR (c.ended_at >= $3 AND c.ended_at < $3 + interval '1 minute'))`, '$4::int')}`,
-      [key.tenant, key.queueId, key.minute, seconds],
-    );
+    await this.countAfresh(manager, `queue_id = $2 AND minute = $3`, `COALESCE(c.queue_id, '') = $2 AND m.minute = $3
+      AND ((c.created_at >= $3 AND c.created_at < $3 + interval '1 minute') OR (c.answered_at >= $3 AND c.answered_at < $3 + interval '1 minute')
+        OR (c.ended_at >= $3 AND c.ended_at < $3 + interval '1 minute'))`, [key.tenant, key.queueId, key.minute], seconds);
   }
 
   /**
@@ -426,13 +421,21 @@ export class KpiRepository {
    * target changed, or the default that applies to it). The caller holds the tenant's lock (`lockTenants`).
    */
   async recountQueue(manager: EntityManager, tenant: string, queueId: string, seconds: number): Promise<void> {
-    await queryPrepared(manager, `DELETE FROM ${this.minute} WHERE tenant = $1 AND queue_id = $2`, [tenant, queueId]);
+    await this.countAfresh(manager, 'queue_id = $2', 'c.queue_id = $2', [tenant, queueId], seconds);
+    await queryPrepared(manager, `UPDATE ${this.queue} SET counted_seconds = $3 WHERE tenant = $1 AND queue_id = $2`, [tenant, queueId, seconds]);
+  }
+
+  /**
+   * Replaces a tenant's per-minute rows that `rows` selects by those counted afresh from the contacts `contacts`
+   * selects (`$1` is the tenant, `params` follow it, the threshold comes last).
+   */
+  private async countAfresh(manager: EntityManager, rows: string, contacts: string, params: unknown[], seconds: number): Promise<void> {
+    await queryPrepared(manager, `DELETE FROM ${this.minute} WHERE tenant = $1 AND ${rows}`, params);
     await queryPrepared(manager,
       `INSERT INTO ${this.minute} (tenant, queue_id, minute, ${MINUTE_COLUMNS.join(', ')})
-       ${minuteRowsSql(this.contact, 'c.tenant = $1 AND c.queue_id = $2', '$3::int')}`,
-      [tenant, queueId, seconds],
+       ${minuteRowsSql(this.contact, `c.tenant = $1 AND ${contacts}`, `$${params.length + 1}::int`)}`,
+      [...params, seconds],
     );
-    await queryPrepared(manager, `UPDATE ${this.queue} SET counted_seconds = $3 WHERE tenant = $1 AND queue_id = $2`, [tenant, queueId, seconds]);
   }
 
   /** Queues whose minutes were counted with another threshold than the one that applies to them now (or never). */

@@ -1,7 +1,8 @@
 /**
- * The two facts of a contact that other rows decide, kept on the contact's row as they change (docs/kpis.md): its
- * wrap-up time and whether the customer came back. Shared by the KPI repository, which refreshes them as events arrive,
- * and the migration that fills them in for contacts stored before.
+ * The KPI statements the repository and the migrations share (docs/kpis.md): each contact's wrap-up time and repeat
+ * flag, the per-minute contact counts and the agents' time buckets, each counted afresh from the stored facts. The
+ * repository keeps them current batch by batch and counts them again from these; the migrations fill them in for the
+ * facts stored before.
  */
 
 /** Wrap-up lies within this much of the contact's end: a `wrap_up` span starting from 5 s before to 60 s after it. */
