@@ -105,6 +105,9 @@ describe('web app in Chromium', () => {
     });
     expect(await page.locator('#alerts li').count()).toBe(1);
 
+    await stack.send(tenant, 'interaction.utterance', { interactionId, speaker: 'customer', text: 'Thank you so much, you have been wonderful and really helpful!' });
+    await expectEventually(async () => expect(await text(page, '#kudos')).toContain('you have been wonderful'), { timeoutMs: 15_000 });
+
     const chartSums = async (target: typeof page): Promise<{ offered: number; serviceLevel: (number | null)[] }> =>
       (await target.evaluate(`(() => {
         const chart = (id) => window.Chart.getChart(id).data.datasets[0].data;
@@ -118,6 +121,12 @@ describe('web app in Chromium', () => {
       const sums = await chartSums(later.page);
       expect(sums.offered).toBe(1);
       expect(sums.serviceLevel.at(-1)).toBe(100);
+    }, { timeoutMs: 15_000 });
+    // The kudos feed is whole too, with the agent's name (looked up when drawn, whatever loaded first).
+    await expectEventually(async () => {
+      const kudos = await text(later.page, '#kudos');
+      expect(kudos).toContain('Kudos for Agent ana');
+      expect(kudos).toContain('you have been wonderful');
     }, { timeoutMs: 15_000 });
     expect(later.errors).toEqual([]);
     await later.page.close();

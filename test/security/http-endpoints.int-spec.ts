@@ -202,7 +202,7 @@ describe('security: every HTTP endpoint of the four services', () => {
       await fc.assert(
         fc.asyncProperty(
           fc.array(nasty, { minLength: 4, maxLength: 4 }),
-          fc.dictionary(fc.constantFrom('limit', 'since', 'status', 'cursor', 'from', 'to', 'type', 'types', 'interactionId', 'includeAcked', 'subscriptionId', 'window', 'minutes', 'date', 'access_token', 'x'), nasty, { maxKeys: 3 }),
+          fc.dictionary(fc.constantFrom('limit', 'since', 'status', 'cursor', 'from', 'to', 'type', 'types', 'interactionId', 'includeAcked', 'subscriptionId', 'window', 'minutes', 'date', 'agentId', 'access_token', 'x'), nasty, { maxKeys: 3 }),
           fc.oneof(jsonish.map((v) => JSON.stringify(v) ?? ''), fc.string({ maxLength: 60 }), fc.constant('{"a":')),
           fc.constantFrom(...mediaTypes),
           async (params, query, raw, contentType) => {

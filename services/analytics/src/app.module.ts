@@ -10,6 +10,7 @@ import { AgentShift1763800000004 } from './database/1763800000004-agent-shift';
 import { KpiContactDerived1763800000005 } from './database/1763800000005-kpi-contact-derived';
 import { KpiContactMinute1763800000006 } from './database/1763800000006-kpi-contact-minute';
 import { KpiAgentTime1763800000007 } from './database/1763800000007-kpi-agent-time';
+import { Kudos1763800000008 } from './database/1763800000008-kudos';
 import { InsightsModule } from './insights/insights.module';
 import { KpisModule } from './kpis/kpis.module';
 import { ScoringModule } from './scoring/scoring.module';
@@ -23,7 +24,7 @@ import { WellbeingModule } from './wellbeing/wellbeing.module';
       defaultPort: DEFAULT_PORT,
       envSchema: analyticsEnvSchema,
       database: { migrations: [InteractionInsights1763800000000, Churn1763800000001, AgentWellbeing1763800000002, Kpis1763800000003, AgentShift1763800000004, KpiContactDerived1763800000005,
-        KpiContactMinute1763800000006, KpiAgentTime1763800000007] },
+        KpiContactMinute1763800000006, KpiAgentTime1763800000007, Kudos1763800000008] },
     }),
     ScoringModule,
     InsightsModule,

@@ -237,6 +237,7 @@ export const ENDPOINTS: Record<string, EndpointCase> = {
   'analytics GET /v1/customers/:id/churn-risk': { roles: STAFF, prepare: (w) => ({ path: `/v1/customers/${w.customerId}/churn-risk` }) },
   'analytics GET /v1/kpis': { roles: STAFF, prepare: () => ({ path: '/v1/kpis' }) },
   'analytics GET /v1/kpis/minutes': { roles: STAFF, prepare: () => ({ path: '/v1/kpis/minutes' }) },
+  'analytics GET /v1/kudos': { roles: STAFF, prepare: () => ({ path: '/v1/kudos' }) },
   'analytics GET /v1/queues/:id/kpis': { roles: STAFF, prepare: (w) => ({ path: `/v1/queues/${w.queueId}/kpis` }) },
   'analytics GET /v1/queues/:id/sla': { roles: STAFF, prepare: (w) => ({ path: `/v1/queues/${w.queueId}/sla` }) },
   'analytics PUT /v1/queues/:id/sla': { roles: MANAGERS, prepare: (w) => ({ path: `/v1/queues/${w.queueId}/sla`, body: { percent: 80, seconds: 20 } }) },

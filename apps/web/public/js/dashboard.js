@@ -201,13 +201,18 @@ function acknowledge(item) {
   document.querySelector(`#alerts [data-notification="${CSS.escape(item.notificationId)}"]`)?.focus();
 }
 
+/** A feed item's title: names of agents are looked up when it is drawn (the agent wall may load after the item). */
+function titleOf(item) {
+  return typeof item.title === 'function' ? item.title() : item.title;
+}
+
 function renderFeed(id, list) {
   const container = $(id);
   if (list.length === 0) return;
   fill(container,
     ...list.map((item) =>
       el('li', { class: `item severity-${item.severity ?? 'info'}${item.acked ? ' acked' : ''}`, tabindex: '0', 'data-type': item.type, 'data-notification': item.notificationId },
-        el('div', { class: 'line' }, el('span', { class: 'title', text: item.title }), el('time', { datetime: item.time, text: formatClock(item.time) })),
+        el('div', { class: 'line' }, el('span', { class: 'title', text: titleOf(item) }), el('time', { datetime: item.time, text: formatClock(item.time) })),
         item.quote ? el('blockquote', { text: `“${item.quote}”` }) : null,
         item.detail ? el('p', { class: 'detail', text: item.detail }) : null,
         item.notificationId && !item.acked
@@ -220,6 +225,20 @@ function renderFeed(id, list) {
 function agentName(agentId) {
   if (!agentId) return 'an agent';
   return state.agents.get(agentId)?.name ?? agentId;
+}
+
+function pushKudos(kudos) {
+  pushFeed(state.kudos, { id: kudos.id, type: 'analytics.kudos', time: kudos.time, severity: 'info', title: () => `Kudos for ${agentName(kudos.agentId)}`, quote: kudos.quote }, 'kudos');
+}
+
+/** The last hour's kudos from analytics: the feed is whole for a page opened after them (the stream adds new ones). */
+async function loadKudos() {
+  try {
+    const body = await api(state.token, 'analytics', `/v1/kudos?minutes=${CHART_MINUTES}&limit=${FEED_LIMIT}`);
+    for (const kudos of body?.kudos ?? []) pushKudos(kudos);
+  } catch {
+    // The feed shows what the stream brings until the next resync.
+  }
 }
 
 // ---------- charts ----------
@@ -356,14 +375,14 @@ function onEvent(type, payload, extra = {}) {
         detail: `${formatPercent(data.serviceLevel)} against ${data.target.percent}% in ${data.target.seconds}s` }, 'alerts');
       return;
     case 'analytics.abuse_detected':
-      pushFeed(state.alerts, { ...extra, id, type, time, severity: data.severity, title: `Abusive caller (${data.categories.join(', ')}) with ${agentName(data.agentId)}`,
+      pushFeed(state.alerts, { ...extra, id, type, time, severity: data.severity, title: () => `Abusive caller (${data.categories.join(', ')}) with ${agentName(data.agentId)}`,
         quote: data.quote, detail: `Interaction ${data.interactionId}${data.customerId ? ` · customer ${data.customerId}` : ''}` }, 'alerts');
       return;
     case 'analytics.wellbeing_changed':
       upsertAgent(data.agentId, { wellbeing: { level: data.level, score: data.score, factors: data.factors } });
       renderAgents();
       if (data.level === 'high' || data.level === 'critical') {
-        pushFeed(state.alerts, { ...extra, id, type, time, severity: data.level === 'critical' ? 'critical' : 'high', title: `${agentName(data.agentId)}: ${WELLBEING_LABELS[data.level]}`,
+        pushFeed(state.alerts, { ...extra, id, type, time, severity: data.level === 'critical' ? 'critical' : 'high', title: () => `${agentName(data.agentId)}: ${WELLBEING_LABELS[data.level]}`,
           detail: wellbeingReasons(data) }, 'alerts');
       }
       return;
@@ -374,7 +393,7 @@ function onEvent(type, payload, extra = {}) {
       }
       return;
     case 'analytics.kudos':
-      pushFeed(state.kudos, { id, type, time, severity: 'info', title: `Kudos for ${agentName(data.agentId)}`, quote: data.quote }, 'kudos');
+      pushKudos({ id, time, ...data });
       return;
     case 'agent.state_changed':
       upsertAgent(data.agentId, { state: data.state, since: time, reason: data.reason });
@@ -429,6 +448,9 @@ async function resync() {
   if (failed && failed.reason?.status === 401) return signOut('Your token was refused; sign in again.');
   renderQueues();
   renderAgents();
+  // Agents' names may have arrived after the feeds' items.
+  renderFeed('alerts', state.alerts);
+  renderFeed('kudos', state.kudos);
 }
 
 async function loadWellbeing(agent) {
@@ -479,7 +501,9 @@ function start(token) {
   state.socket = notifySocket(token, { onMessage: onNotification });
   void resync();
   void loadMinutes();
+  void loadKudos();
   setInterval(() => void resync(), RESYNC_MS);
+  setInterval(() => void loadKudos(), RESYNC_MS);
   setInterval(() => void loadMinutes(), RESYNC_MS);
   setInterval(tickAgentClocks, 1000);
   setInterval(updateCharts, 30_000);

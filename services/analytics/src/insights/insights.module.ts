@@ -4,10 +4,12 @@ import { InsightsController } from './insights.controller';
 import { InteractionEventsHandler } from './interaction-events.handler';
 import { InteractionInsightRepository } from './interaction-insight.repository';
 import { InteractionInsightsUseCase } from './interaction-insights.use-case';
+import { KudosController } from './kudos.controller';
+import { KudosRepository } from './kudos.repository';
 
 @Module({
   imports: [ScoringModule],
-  controllers: [InsightsController],
-  providers: [InteractionInsightRepository, InteractionInsightsUseCase, InteractionEventsHandler],
+  controllers: [InsightsController, KudosController],
+  providers: [InteractionInsightRepository, KudosRepository, InteractionInsightsUseCase, InteractionEventsHandler],
 })
 export class InsightsModule {}

@@ -91,6 +91,43 @@ describe('interaction insights (consumer → events, HTTP)', () => {
     expect(own.status).toBe(200);
   });
 
+  it('keeps the kudos for feeds opened later: the tenant\'s for supervisors, their own for agents', async () => {
+    const interactionId = uniqueId('int');
+    const agentId = uniqueId('agent');
+    const otherAgent = uniqueId('agent');
+    await publisher.publishMany([
+      ...conversation(interactionId, agentId, 'cust-3', [['Thank you so much, you saved my day!', 'customer']]),
+      ...conversation(uniqueId('int'), otherAgent, 'cust-4', [['Thanks a lot for your patience.', 'customer']]),
+    ]);
+    await expectEventually(() => expect(received.filter((e) => e.type === 'analytics.kudos' && [agentId, otherAgent].includes((e.data as { agentId: string }).agentId))).toHaveLength(2));
+    const published = eventsOf('analytics.kudos', interactionId)[0];
+    const get = async (path: string, token: string): Promise<{ status: number; type: string | null; body: { kudos?: { id: string; agentId: string }[]; code?: string } }> => {
+      const response = await fetch(`${app.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as { kudos?: { id: string; agentId: string }[] } };
+    };
+
+    const supervisor = app.token({ tenant, role: 'supervisor', sub: 'sup-1' });
+    const all = await get('/v1/kudos', supervisor);
+    expect(all.status).toBe(200);
+    expect(all.body.kudos?.find((k) => k.id === published?.id)).toEqual({
+      id: published?.id, time: published?.time, agentId, interactionId, customerId: 'cust-3', quote: 'Thank you so much, you saved my day!',
+    });
+    expect(all.body.kudos?.some((k) => k.agentId === otherAgent)).toBe(true);
+    expect((await get(`/v1/kudos?agentId=${agentId}`, supervisor)).body.kudos?.map((k) => k.agentId)).toEqual([agentId]);
+    expect((await get('/v1/kudos?limit=1', supervisor)).body.kudos).toHaveLength(1);
+
+    // An agent sees only the agent's own, whatever it asks for.
+    const own = await get(`/v1/kudos?agentId=${otherAgent}`, app.token({ tenant, role: 'agent', sub: agentId }));
+    expect(own.body.kudos?.map((k) => k.agentId)).toEqual([agentId]);
+    expect((await get('/v1/kudos', app.token({ tenant: uniqueTenant('an'), role: 'supervisor', sub: 'sup-2' }))).body.kudos).toEqual([]);
+
+    for (const query of ['limit=0', 'minutes=abc', 'agentId=a%20b', 'colour=red']) {
+      const bad = await get(`/v1/kudos?${query}`, supervisor);
+      expect(bad.status).toBe(400);
+      expect(bad.type).toContain('application/problem+json');
+    }
+  });
+
   it('does not count replayed or duplicated events twice', async () => {
     const interactionId = uniqueId('int');
     const agentId = uniqueId('agent');
@@ -109,5 +146,7 @@ describe('interaction insights (consumer → events, HTTP)', () => {
     expect(eventsOf('analytics.utterance_scored', interactionId)).toHaveLength(2);
     expect(eventsOf('analytics.abuse_detected', interactionId)).toHaveLength(1);
     expect(eventsOf('analytics.kudos', interactionId)).toHaveLength(1);
+    const kept = await fetch(`${app.url}/v1/kudos?agentId=${agentId}`, { headers: { authorization: `Bearer ${app.token({ tenant, role: 'supervisor', sub: 'sup-1' })}` } });
+    expect(((await kept.json()) as { kudos: unknown[] }).kudos).toHaveLength(1);
   });
 });

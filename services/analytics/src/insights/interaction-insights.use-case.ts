@@ -9,6 +9,7 @@ import type { UtteranceScore } from '../scoring/utterance-scorer';
 import { ExactlyOnceBatches } from '../shared/exactly-once-batches';
 import { rounds } from '../shared/rounds';
 import { InteractionInsightRepository, type InteractionContext, type InteractionInsight } from './interaction-insight.repository';
+import { KudosRepository } from './kudos.repository';
 
 const CONSUMER = 'analytics-insights';
 /** Events per transaction at most, and transactions writing them at a time (utterances; lifecycle events). */
@@ -78,6 +79,7 @@ export class InteractionInsightsUseCase {
     private readonly outbox: Outbox,
     private readonly repository: InteractionInsightRepository,
     private readonly scorer: ScorerProvider,
+    private readonly kudos: KudosRepository,
     dataSource: DataSource,
   ) {
     const common = { dataSource, idempotency, consumer: CONSUMER, maxBatch: MAX_BATCH, maxWrites: MAX_WRITES };
@@ -114,7 +116,7 @@ export class InteractionInsightsUseCase {
   }
 
   /**
-   * Scores a customer utterance; the write (aggregate, processed id, follow-up events) joins the next group commit, so
+   * Scores a customer utterance; the write (aggregate, kudos, processed id, follow-up events) joins the next group commit, so
    * utterances arriving together cost one transaction. Resolves once it is committed.
    */
   async utterance(event: CloudEvent<'interaction.utterance'>): Promise<void> {
@@ -134,6 +136,7 @@ export class InteractionInsightsUseCase {
       })),
     );
     const follow = todo.flatMap(({ event, score }) => this.followUps(event, score, people.get(`${event.tenantid}/${event.data.interactionId}`) ?? {}));
+    await this.kudos.add(manager, follow.filter((event): event is CloudEvent<'analytics.kudos'> => event.type === 'analytics.kudos'));
     await this.outbox.enqueue(manager, follow);
     return true;
   }
