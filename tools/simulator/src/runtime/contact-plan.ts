@@ -36,11 +36,18 @@ const LAST_NAMES = ['Novak', 'Okafor', 'Lindqvist', 'Moreau', 'Tanaka', 'Silva',
 
 /** Routine customers come from a large pool (so ordinary repeat contacts happen now and then); others are unique. */
 const ROUTINE_POOL = 20_000;
+/** Numbers of the customers of other personas: one each, above the routine pool. */
+const UNIQUE_NUMBERS = 9_900_000;
 
-function customerFor(random: Random, persona: PersonaId, seq: number, channel: Channel): Customer {
+/**
+ * The customer of a generated contact. `salt` shifts the numbers (ids, phones) for one run: the same seed then plans the
+ * same contacts without making every customer of a second run a returning customer of the first (who would be kept for
+ * the agents who had them, the platform's sticky routing).
+ */
+function customerFor(random: Random, persona: PersonaId, seq: number, channel: Channel, salt = 0): Customer {
   const first = random.pick(FIRST_NAMES);
   const name = `${first} ${random.pick(LAST_NAMES)}`;
-  const number = persona === 'routine' ? random.int(1, ROUTINE_POOL) : 100_000 + seq;
+  const number = persona === 'routine' ? 1 + ((random.int(1, ROUTINE_POOL) - 1 + salt) % ROUTINE_POOL) : 100_000 + ((seq + salt) % UNIQUE_NUMBERS);
   const id = `cust-${persona === 'routine' ? 'r' : persona}-${number}`;
   const phone = `+1555${String(number % 10_000_000).padStart(7, '0')}`;
   const p = PERSONAS[persona];
@@ -53,7 +60,7 @@ function customerFor(random: Random, persona: PersonaId, seq: number, channel: C
 }
 
 /** A contact of a scripted scenario entry. */
-export function scriptedPlan(contact: ScriptedContact, queue: QueueScenario, seq: number, random: Random): ContactPlan {
+export function scriptedPlan(contact: ScriptedContact, queue: QueueScenario, seq: number, random: Random, customerSalt = 0): ContactPlan {
   const persona = PERSONAS[contact.persona];
   const customer: Customer = contact.customer
     ? {
@@ -61,7 +68,7 @@ export function scriptedPlan(contact: ScriptedContact, queue: QueueScenario, seq
         phone: contact.customer.phone ?? `+1555${String(hashString(contact.customer.id) % 10_000_000).padStart(7, '0')}`,
         ...(persona.vip && contact.customer.vip === undefined ? { vip: true } : {}),
       }
-    : customerFor(random, contact.persona, seq, queue.channel);
+    : customerFor(random, contact.persona, seq, queue.channel, customerSalt);
   return {
     seq,
     at: contact.at,
@@ -81,7 +88,7 @@ export function scriptedPlan(contact: ScriptedContact, queue: QueueScenario, seq
 }
 
 /** A Poisson arrival in `queue` at scenario second `at`. */
-export function arrivalPlan(queue: QueueScenario, at: number, seq: number, random: Random): ContactPlan {
+export function arrivalPlan(queue: QueueScenario, at: number, seq: number, random: Random, customerSalt = 0): ContactPlan {
   const personaId = random.weighted(queue.personas);
   const persona = PERSONAS[personaId];
   const via: ContactPath = queue.channel === 'voice' && random.chance(queue.twilioShare) ? 'twilio' : 'events';
@@ -92,7 +99,7 @@ export function arrivalPlan(queue: QueueScenario, at: number, seq: number, rando
     channel: queue.channel,
     persona: personaId,
     scriptIndex: random.int(0, persona.recontact ? 0 : persona.scripts.length - 1),
-    customer: customerFor(random, personaId, seq, queue.channel),
+    customer: customerFor(random, personaId, seq, queue.channel, customerSalt),
     via,
     transcripts: queue.transcripts,
     resolved: random.chance(persona.resolvedChance),
@@ -122,9 +129,10 @@ export function recontactPlan(previous: ContactPlan, seq: number, at: number, ra
 /**
  * Every queue's Poisson arrivals merged in time order (lazily: an endless scenario is an endless
  * generator). `rateFactor` scales every queue's rate (the CLI's `--rate`). Each queue draws from its own
- * forked generator, so adding a queue does not change the others' arrivals.
+ * forked generator, so adding a queue does not change the others' arrivals. `customerSalt` shifts the customers' numbers
+ * (see `customerFor`; the simulator derives it from its run id).
  */
-export function* plannedArrivals(scenario: Scenario, random: Random, options: { rateFactor?: number; firstSeq?: number } = {}): Generator<ContactPlan> {
+export function* plannedArrivals(scenario: Scenario, random: Random, options: { rateFactor?: number; firstSeq?: number; customerSalt?: number } = {}): Generator<ContactPlan> {
   const rateFactor = options.rateFactor ?? 1;
   const end = scenario.durationSeconds ?? Number.POSITIVE_INFINITY;
   const streams = scenario.queues
@@ -144,7 +152,7 @@ export function* plannedArrivals(scenario: Scenario, random: Random, options: { 
     if (!earliest || earliest.next.done) return;
     const at = earliest.next.value as number;
     earliest.next = earliest.times.next();
-    yield arrivalPlan(earliest.queue, at, seq, earliest.random);
+    yield arrivalPlan(earliest.queue, at, seq, earliest.random, options.customerSalt ?? 0);
     seq += 1;
   }
 }

@@ -6,7 +6,7 @@ import { IntakeClient } from '../clients/intake.client';
 import { RoutingClient } from '../clients/routing.client';
 import { DEVELOPMENT_JWT_SECRET, TokenIssuer } from '../clients/tokens';
 import { onAbort, SimClock } from '../core/clock';
-import { createRandom, type Random } from '../core/random';
+import { createRandom, hashString, type Random } from '../core/random';
 import { PERSONAS } from '../personas/catalog';
 import type { Scenario } from '../scenario/scenario.schema';
 import { plannedArrivals, recontactPlan, scriptedPlan, type ContactPlan } from './contact-plan';
@@ -235,7 +235,7 @@ export class Simulator {
   }
 
   private async runArrivals(): Promise<void> {
-    for (const plan of plannedArrivals(this.scenario, this.random.fork('arrivals'), { rateFactor: this.rateFactor })) {
+    for (const plan of plannedArrivals(this.scenario, this.random.fork('arrivals'), { rateFactor: this.rateFactor, customerSalt: hashString(this.runId) })) {
       if (!(await this.clock.until(plan.at, this.signal))) return;
       this.launch(plan);
     }
@@ -244,7 +244,7 @@ export class Simulator {
   private async runScript(): Promise<void> {
     const random = this.random.fork('script');
     const queues = new Map(this.scenario.queues.map((q) => [q.id, q]));
-    const plans = this.scenario.script.map((contact, i) => scriptedPlan(contact, queues.get(contact.queue) as (typeof this.scenario.queues)[number], 500_000 + i, random.fork(`script:${i}`)));
+    const plans = this.scenario.script.map((contact, i) => scriptedPlan(contact, queues.get(contact.queue) as (typeof this.scenario.queues)[number], 500_000 + i, random.fork(`script:${i}`), hashString(this.runId)));
     await Promise.all(
       plans.map(async (plan) => {
         if (plan.after) {

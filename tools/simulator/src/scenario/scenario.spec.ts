@@ -103,6 +103,26 @@ describe('contact plans', () => {
     expect(one.filter((p) => p.queueId === 'chat').every((p) => p.persona === 'repeat' && p.channel === 'chat')).toBe(true);
   });
 
+  it('have the customers of their run: another run of the same seed plans the same contacts for other customers', () => {
+    const one = [...plannedArrivals(scenario, createRandom(5), { customerSalt: 11 })];
+    const again = [...plannedArrivals(scenario, createRandom(5), { customerSalt: 11 })];
+    const next = [...plannedArrivals(scenario, createRandom(5), { customerSalt: 4_242_424 })];
+    expect(again).toEqual(one);
+    const strip = (plans: typeof one) => plans.map(({ customer: _customer, ...rest }) => rest);
+    expect(strip(next)).toEqual(strip(one));
+    const ids = (plans: typeof one) => new Set(plans.map((p) => p.customer.id));
+    const shared = [...ids(next)].filter((id) => ids(one).has(id));
+    expect(shared).toEqual([]);
+    // Within a run, every customer of a persona other than routine is new; routine ones come from a pool (numbers 1–20,000).
+    const unique = one.filter((p) => p.persona !== 'routine');
+    expect(new Set(unique.map((p) => p.customer.id)).size).toBe(unique.length);
+    for (const p of [...one, ...next].filter((plan) => plan.persona === 'routine')) {
+      const number = Number(/^cust-r-(\d+)$/.exec(p.customer.id)?.[1]);
+      expect(number).toBeGreaterThanOrEqual(1);
+      expect(number).toBeLessThanOrEqual(20_000);
+    }
+  });
+
   it('scale with the rate factor', () => {
     const base = [...plannedArrivals(scenario, createRandom(5))].length;
     const doubled = [...plannedArrivals(scenario, createRandom(5), { rateFactor: 2 })].length;
