@@ -158,7 +158,7 @@ function renderAgents() {
             agent.reason ? el('span', { class: 'reason', text: ` ${agent.reason}` }) : null),
           el('td', { class: 'num', 'data-since': agent.since ?? '', text: agent.since ? formatDuration(now - new Date(agent.since).getTime()) : '–' }),
           el('td', {}, el('span', { class: `level level-${level}`, text: WELLBEING_LABELS[level] ?? level }),
-            typeof agent.wellbeing?.score === 'number' ? el('span', { class: 'score', text: ` ${Math.round(agent.wellbeing.score)}` }) : null,
+            typeof agent.wellbeing?.score === 'number' ? el('span', { class: 'score', title: 'strain score, 0–100', text: ` strain ${Math.round(agent.wellbeing.score)}` }) : null,
             reasons ? el('span', { class: 'reasons', text: reasons }) : null),
         );
       }),
