@@ -98,7 +98,10 @@ describe('interaction insights (consumer → events, HTTP)', () => {
     await publisher.publishMany([
       ...conversation(interactionId, agentId, 'cust-3', [['Thank you so much, you saved my day!', 'customer']]),
       ...conversation(uniqueId('int'), otherAgent, 'cust-4', [['Thanks a lot for your patience.', 'customer']]),
+      // Thanks wrapped in an insult are an abuse alert, not kudos.
+      ...conversation(uniqueId('int'), agentId, 'cust-5', [['Thanks, you stupid idiot.', 'customer']]),
     ]);
+    await expectEventually(() => expect(received.filter((e) => e.type === 'analytics.abuse_detected' && (e.data as { customerId?: string }).customerId === 'cust-5')).toHaveLength(1));
     await expectEventually(() => expect(received.filter((e) => e.type === 'analytics.kudos' && [agentId, otherAgent].includes((e.data as { agentId: string }).agentId))).toHaveLength(2));
     const published = eventsOf('analytics.kudos', interactionId)[0];
     const get = async (path: string, token: string): Promise<{ status: number; type: string | null; body: { kudos?: { id: string; agentId: string }[]; code?: string } }> => {

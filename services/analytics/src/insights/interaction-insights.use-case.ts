@@ -166,7 +166,8 @@ export class InteractionInsightsUseCase {
         }),
       );
     }
-    if (score.gratitude.detected && people.agentId !== undefined) {
+    // Thanks wrapped in abuse are no kudos: the agent is not sent an insult as praise.
+    if (score.gratitude.detected && !score.abusive.detected && people.agentId !== undefined) {
       follow.push(
         this.event(event, 'analytics.kudos', {
           interactionId,

@@ -10,6 +10,14 @@ export const GRATITUDE =
   /\b(thanks?|thank(ful|s)|thx|ty|cheers|appreciated?|appreciate it|grateful|gratitude|obliged|gracias|merci|danke|helpful|great help|big help|you helped|owe you one|good job|great job|well done|good looking out|so (kind|nice|sweet)|couldn'?t have done it without you|you'?(re| are|ve been) (a star|great|amazing|wonderful|awesome|the best|a lifesaver|so helpful|a doll))\b/i;
 
 /**
+ * Thanks that are no thanks: refusals ("no thanks", "thanks but no thanks"), sarcasm ("thanks for nothing", "thanks for
+ * wasting my time") and thanks denied ("I won't thank you for this"). They carry the words of gratitude, so the model
+ * and {@link GRATITUDE} take them for it; an agent must not be sent one as kudos.
+ */
+export const NOT_GRATITUDE =
+  /\bno,?\s+(thanks|thx|ty)\b|\b(thanks?|thank you)\s+(so much\s+|a lot\s+)?for\s+(absolutely\s+|exactly\s+|precisely\s+)?(nothing(?!\s+(less|short)\b)|wasting|ruining)\b|\b(thanks?|thank you)\s+(absolutely\s+|exactly\s+)?nothing\b|\b(don'?t|do not|won'?t|will not|not going to|never)\s+(want to\s+|going to\s+|gonna\s+)?thank\b/i;
+
+/**
  * Cue words of {@link GRATITUDE} (see {@link Vocabulary.cue}): every alternative holds one of `alone` as a whole word,
  * or one of `paired` together with one of `partners` ("great help", "you're amazing"), so that a common word such as
  * "great" or "best" alone does not run the expression.
@@ -41,7 +49,7 @@ const VERDICTS: readonly IntentVerdict[] = [
 /**
  * 150-intent multinomial naive Bayes (α = 0.1) trained on the CLINC150 train split: an utterance is small talk when its
  * most probable intent belongs to the `small_talk` domain, gratitude when that intent is `thank_you` or a gratitude
- * phrase occurs.
+ * phrase occurs, unless the thanks are no thanks ({@link NOT_GRATITUDE}).
  */
 export class IntentClassifier {
   private readonly model: NaiveBayes;
@@ -73,7 +81,7 @@ export class IntentClassifier {
     const best = this.model.mostProbable(words);
     const cues = words.cues;
     const cued = (cues & this.gratitudeAlone) !== 0 || ((cues & this.gratitudePaired) !== 0 && (cues & this.gratitudePartners) !== 0);
-    const gratitude = best === this.thankYou || (cued && GRATITUDE.test(text));
+    const gratitude = (best === this.thankYou || (cued && GRATITUDE.test(text))) && !NOT_GRATITUDE.test(text);
     return VERDICTS[(this.smallTalk[best] as number) * 2 + (gratitude ? 1 : 0)] as IntentVerdict;
   }
 }

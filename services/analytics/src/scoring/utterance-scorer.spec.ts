@@ -34,6 +34,17 @@ describe('UtteranceScorer', () => {
     expect(scorer.score('tell me a joke').smallTalk.detected).toBe(true);
   });
 
+  it.each(['thanks for nothing', 'Yeah, thanks for absolutely nothing.', 'Oh great, thanks for wasting my time.', 'No thanks, I do not need that.',
+    'Thanks but no thanks.', "I don't want to thank you for this mess", 'I will not thank you for that'])(
+    'does not take the no-thanks %j for gratitude',
+    (text) => expect(scorer.score(text).gratitude.detected).toBe(false),
+  );
+
+  it.each(["I can't thank you enough", 'Thank you for nothing less than a miracle', 'no no, thank YOU!', 'Thanks, nothing else for now.'])(
+    'still hears the gratitude in %j',
+    (text) => expect(scorer.score(text).gratitude.detected).toBe(true),
+  );
+
   it('applies the VADER heuristics', () => {
     const good = sentiment.compound('The service is good');
     expect(good).toBeGreaterThan(0);
