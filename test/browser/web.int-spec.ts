@@ -131,8 +131,13 @@ describe('web app in Chromium', () => {
     expect(later.errors).toEqual([]);
     await later.page.close();
 
-    // Keyboard: tiles take the focus.
+    // Keyboard: tiles take the focus, and keep it while the live figures redraw them.
     await page.focus('[data-queue="billing"]');
+    expect(await page.evaluate("document.activeElement?.getAttribute('data-queue')")).toBe('billing');
+    await stack.send(tenant, 'interaction.created', {
+      interactionId: uniqueId('call'), channel: 'voice', direction: 'inbound', queueId: 'billing', customer: { id: 'cust-8' },
+    });
+    await expectEventually(async () => expect(await text(page, '[data-queue="billing"] [data-field="offered"] dd')).toBe('2'), { timeoutMs: 15_000 });
     expect(await page.evaluate("document.activeElement?.getAttribute('data-queue')")).toBe('billing');
 
     await page.screenshot({ path: artifactPath('dashboard.png'), fullPage: true });

@@ -160,9 +160,38 @@ export function el(tag, attributes = {}, ...children) {
   return node;
 }
 
-/** Replaces a node's children, skipping empty ones (null, undefined, false). */
+/** Attributes that name what an element shows (a queue, an agent, an offer, a feed item): focus follows them across renders. */
+const FOCUS_KEYS = ['data-key', 'data-queue', 'data-agent', 'data-offer', 'data-notification'];
+
+/**
+ * Where the keyboard focus is inside `node`, as the key of the element it is on (or in) and, for an element inside
+ * that one (a button), its action or tag and class: enough to find its replacement after a render.
+ */
+function focusWithin(node) {
+  const active = document.activeElement;
+  if (!active || active === node || !node.contains(active)) return undefined;
+  for (let at = active; at && at !== node; at = at.parentElement) {
+    const attribute = FOCUS_KEYS.find((name) => at.hasAttribute(name));
+    if (!attribute) continue;
+    if (at === active) return { attribute, value: at.getAttribute(attribute) };
+    const action = active.getAttribute('data-action');
+    const inner = action ? `[data-action="${CSS.escape(action)}"]` : `${active.tagName.toLowerCase()}${[...active.classList].map((name) => `.${CSS.escape(name)}`).join('')}`;
+    return { attribute, value: at.getAttribute(attribute), inner };
+  }
+  return undefined;
+}
+
+/**
+ * Replaces a node's children, skipping empty ones (null, undefined, false). Live views redraw often: the keyboard focus
+ * stays on what it was on (same queue, agent, offer or feed item; same button in it) when that is drawn again.
+ */
 export function fill(node, ...children) {
+  const focus = focusWithin(node);
   node.replaceChildren(...children.flat().filter((child) => child !== undefined && child !== null && child !== false));
+  if (!focus) return;
+  const holder = node.querySelector(`[${focus.attribute}="${CSS.escape(focus.value)}"]`);
+  const target = focus.inner ? (holder?.querySelector(focus.inner) ?? holder) : holder;
+  target?.focus({ preventScroll: true });
 }
 
 export function formatDuration(ms) {

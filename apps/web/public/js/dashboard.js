@@ -211,7 +211,7 @@ function renderFeed(id, list) {
   if (list.length === 0) return;
   fill(container,
     ...list.map((item) =>
-      el('li', { class: `item severity-${item.severity ?? 'info'}${item.acked ? ' acked' : ''}`, tabindex: '0', 'data-type': item.type, 'data-notification': item.notificationId },
+      el('li', { class: `item severity-${item.severity ?? 'info'}${item.acked ? ' acked' : ''}`, tabindex: '0', 'data-key': item.id, 'data-type': item.type, 'data-notification': item.notificationId },
         el('div', { class: 'line' }, el('span', { class: 'title', text: titleOf(item) }), el('time', { datetime: item.time, text: formatClock(item.time) })),
         item.quote ? el('blockquote', { text: `“${item.quote}”` }) : null,
         item.detail ? el('p', { class: 'detail', text: item.detail }) : null,
