@@ -179,7 +179,8 @@ function tickAgentClocks() {
 
 // ---------- feeds ----------
 
-function pushFeed(list, item, id) {
+/** Adds an item to a feed (or merges it with the same event there) and draws the feed, unless `draw` is false. */
+function pushFeed(list, item, id, draw = true) {
   const existing = list.find((entry) => entry.id === item.id);
   if (existing) {
     // The same event from the stream and from the team inbox: keep what each knows.
@@ -190,7 +191,7 @@ function pushFeed(list, item, id) {
     list.sort((a, b) => String(b.time).localeCompare(String(a.time)));
     list.length = Math.min(list.length, FEED_LIMIT);
   }
-  renderFeed(id, list);
+  if (draw) renderFeed(id, list);
 }
 
 function acknowledge(item) {
@@ -227,15 +228,16 @@ function agentName(agentId) {
   return state.agents.get(agentId)?.name ?? agentId;
 }
 
-function pushKudos(kudos) {
-  pushFeed(state.kudos, { id: kudos.id, type: 'analytics.kudos', time: kudos.time, severity: 'info', title: () => `Kudos for ${agentName(kudos.agentId)}`, quote: kudos.quote }, 'kudos');
+function pushKudos(kudos, draw = true) {
+  pushFeed(state.kudos, { id: kudos.id, type: 'analytics.kudos', time: kudos.time, severity: 'info', title: () => `Kudos for ${agentName(kudos.agentId)}`, quote: kudos.quote }, 'kudos', draw);
 }
 
 /** The last hour's kudos from analytics: the feed is whole for a page opened after them (the stream adds new ones). */
 async function loadKudos() {
   try {
     const body = await api(state.token, 'analytics', `/v1/kudos?minutes=${CHART_MINUTES}&limit=${FEED_LIMIT}`);
-    for (const kudos of body?.kudos ?? []) pushKudos(kudos);
+    for (const kudos of body?.kudos ?? []) pushKudos(kudos, false);
+    renderFeed('kudos', state.kudos);
   } catch {
     // The feed shows what the stream brings until the next resync.
   }
