@@ -2,7 +2,7 @@ import { connect, type NatsConnection, type Subscription } from 'nats';
 import { DataSource } from 'typeorm';
 import type { AnyCloudEvent } from '@switchboard/contracts';
 import { Outbox } from '@switchboard/platform';
-import { buildEvent, createTestNamespace, expectEventually, startTestApp, uniqueTenant, type TestApp, type TestNamespace, TEST_NATS_URL } from '@switchboard/testing';
+import { buildEvent, createTestNamespace, expectEventually, startTestApp, uniqueTenant, type TestApp, type TestNamespace, TEST_DATABASE_URL, TEST_NATS_URL } from '@switchboard/testing';
 import { NotesAppModule } from './notes.fixture';
 
 describe('transactional outbox (real NATS and Postgres)', () => {
@@ -89,5 +89,30 @@ describe('transactional outbox (real NATS and Postgres)', () => {
     await dataSource.query(`INSERT INTO ${table()} (event_id, event, created_at) VALUES ($1, $2::jsonb, now() - interval '1 minute')`, [orphan.id, JSON.stringify(orphan)]);
     await expectEventually(() => expect(seen).toContain(orphan.id), { timeoutMs: 10_000 });
     await expectEventually(async () => expect(await unpublished()).toEqual([]));
+  });
+});
+
+describe('transactional outbox at shutdown (real NATS and Postgres)', () => {
+  it('sends what committed last and deletes its rows before the database connections close', async () => {
+    const ns = createTestNamespace('outbox_stop');
+    const tenant = uniqueTenant('outbox');
+    const svc = await startTestApp(NotesAppModule, ns);
+    const nc = await connect({ servers: TEST_NATS_URL });
+    const db = await new DataSource({ type: 'postgres', url: TEST_DATABASE_URL, extra: { max: 1 } }).initialize();
+    try {
+      const seen: string[] = [];
+      nc.subscribe(`${ns.natsNamespace}.cc.${tenant}.>`, { callback: (_error, m) => seen.push((m.json() as AnyCloudEvent).id) });
+      await nc.flush();
+      const events = [buildEvent('interaction.created', { tenantid: tenant }), buildEvent('interaction.created', { tenantid: tenant })];
+      await svc.app.get(DataSource).transaction((m) => svc.app.get(Outbox).enqueue(m, events));
+      // At once: well before the published rows' periodic delete (100 ms) and the sweep (5 s).
+      await svc.close();
+      await expectEventually(() => expect(seen).toEqual(expect.arrayContaining(events.map((e) => e.id))));
+      expect(await db.query(`SELECT event_id FROM "${ns.dbSchema}".outbox`)).toEqual([]);
+    } finally {
+      await db.destroy();
+      await nc.close();
+      await ns.cleanup();
+    }
   });
 });

@@ -14,7 +14,7 @@ describe('table statistics kept current (real Postgres)', () => {
     svc = await startTestApp(NotesAppModule, ns);
     keeper = svc.app.get(StatisticsKeeper);
     // The test drives the checks itself.
-    await keeper.onApplicationShutdown();
+    await keeper.beforeApplicationShutdown();
     // One connection, whose prepared statements are planned once (generic plans), as Postgres settles on after a few
     // executions of a statement.
     db = await new DataSource({ type: 'postgres', url: TEST_DATABASE_URL, extra: { max: 1, options: '-c plan_cache_mode=force_generic_plan' } }).initialize();

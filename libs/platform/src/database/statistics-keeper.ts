@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { PlatformConfig } from '../config/platform-config';
 import { PLATFORM_CONFIG } from '../config/tokens';
@@ -30,7 +30,7 @@ export interface AnalyzedTable {
  * and costs one catalog query every 5 s plus an `ANALYZE` per doubling of a table.
  */
 @Injectable()
-export class StatisticsKeeper implements OnApplicationBootstrap, OnApplicationShutdown {
+export class StatisticsKeeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('StatisticsKeeper');
   private readonly runner = new CoalescingRunner(
     () => this.refresh().then(() => undefined),
@@ -49,7 +49,8 @@ export class StatisticsKeeper implements OnApplicationBootstrap, OnApplicationSh
     this.runner.start(CHECK_EVERY_MS, false);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the data source is destroyed (in `onApplicationShutdown`): a check in flight finishes on open connections. */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.runner.stop();
   }
 

@@ -19,6 +19,7 @@ import { onEventRegistrations, type MessageContext } from './on-event.decorator'
 @Injectable()
 export class ConsumerRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Messaging');
+  private stopping: Promise<void> | undefined;
   private runners: ConsumerRunner[] = [];
   private phase: 'starting' | 'running' | 'stopping' | 'stopped' = 'starting';
 
@@ -62,11 +63,15 @@ export class ConsumerRuntime implements OnApplicationBootstrap, BeforeApplicatio
     this.phase = 'running';
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    this.phase = 'stopping';
-    const graceMs = this.config.shutdownGraceMs;
-    await Promise.all(this.runners.map((runner) => runner.stop(graceMs)));
-    this.phase = 'stopped';
+  /** Stops every consumer, draining the handlers in flight; once (later calls wait for the same stop). */
+  beforeApplicationShutdown(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.phase = 'stopping';
+      const graceMs = this.config.shutdownGraceMs;
+      await Promise.all(this.runners.map((runner) => runner.stop(graceMs)));
+      this.phase = 'stopped';
+    })();
+    return this.stopping;
   }
 
   /** Where the consumers are in their life: pulling while `running`; `stopping` while draining handlers in flight. */

@@ -1,11 +1,11 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import type { AnyCloudEvent } from '@switchboard/contracts';
 import { DataSource, EntityManager, type EntitySubscriberInterface, type QueryRunner, type TransactionCommitEvent, type TransactionRollbackEvent } from 'typeorm';
 import type { PlatformConfig } from '../config/platform-config';
 import { PLATFORM_CONFIG } from '../config/tokens';
 import { queryPrepared } from '../database/prepared';
 import { quoteIdent } from '../database/schema';
-import { EventPublisher } from '../messaging';
+import { ConsumerRuntime, EventPublisher } from '../messaging';
 import { errorMessage } from '../errors/error-message';
 import { CoalescingRunner } from '../scheduling/coalescing-runner';
 
@@ -36,7 +36,7 @@ interface Enqueued {
  * event id whatever is published twice.
  */
 @Injectable()
-export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown, EntitySubscriberInterface {
+export class Outbox implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown, EntitySubscriberInterface {
   private readonly logger = new Logger('Outbox');
   private readonly table: string;
   /** Data sources whose transactions' commits and rollbacks this outbox is told of. */
@@ -65,6 +65,7 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown, En
     private readonly dataSource: DataSource,
     private readonly publisher: EventPublisher,
     @Inject(PLATFORM_CONFIG) config: PlatformConfig,
+    @Optional() private readonly consumers?: ConsumerRuntime,
   ) {
     this.table = `${quoteIdent(config.database.schema)}.outbox`;
     this.watch(dataSource);
@@ -158,7 +159,14 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown, En
     this.sweeper.start(1000, true);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * The last events out and their rows deleted while the database and NATS are still open: Nest runs every
+   * `beforeApplicationShutdown` before any `onApplicationShutdown`, where the data source is destroyed and the NATS
+   * connection drained. The consumers are stopped first (their stop is shared, whichever hook Nest calls first).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    // The consumers' last handlers commit first, so that their events go out with the rest.
+    await this.consumers?.beforeApplicationShutdown();
     await this.relay.stop();
     await this.sweeper.stop();
     // What committed last goes out now rather than with the next start's sweep.
@@ -169,6 +177,9 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown, En
     clearTimeout(this.deleting);
     await this.deletingNow;
     await this.deletePublished();
+  }
+
+  onApplicationShutdown(): void {
     for (const source of this.watched) {
       const at = source.subscribers.indexOf(this);
       if (at >= 0) source.subscribers.splice(at, 1);

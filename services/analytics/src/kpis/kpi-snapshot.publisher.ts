@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { createEvent, type AnyCloudEvent, type KpiSnapshotData, type KpiWindow } from '@switchboard/contracts';
 import { CoalescingRunner, errorMessage, EventPublisher, Outbox, REDIS, SERVICE_ENV } from '@switchboard/platform';
 import type { Redis } from 'ioredis';
@@ -30,7 +30,7 @@ export function snapshotGapMs(minGapMs: number, lastCostMs: number | undefined):
  * can breach again once it has recovered.
  */
 @Injectable()
-export class KpiSnapshotPublisher implements OnApplicationBootstrap, OnApplicationShutdown {
+export class KpiSnapshotPublisher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('KpiSnapshots');
   private readonly dirty = new Set<string>();
   private readonly dayDue = new Set<string>();
@@ -60,7 +60,8 @@ export class KpiSnapshotPublisher implements OnApplicationBootstrap, OnApplicati
     void this.tick();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the data source is destroyed (in `onApplicationShutdown`): a round in flight finishes on open connections. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearInterval(this.tickTimer);
     clearTimeout(this.retryTimer);

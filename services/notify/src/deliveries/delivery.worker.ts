@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { createEvent, type AnyCloudEvent } from '@switchboard/contracts';
 import { CoalescingRunner, errorMessage, EventPublisher, SERVICE_ENV } from '@switchboard/platform';
 import { Clock } from '../clock/clock';
@@ -36,7 +36,7 @@ async function forEachBounded<T>(items: readonly T[], limit: number, task: (item
  * (next attempt with backoff, or dead letter after the last one) and reports `notify.delivered|failed`.
  */
 @Injectable()
-export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('DeliveryWorker');
   private readonly runner = new CoalescingRunner(
     () => this.drain(),
@@ -58,7 +58,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     this.runner.start(this.env.NOTIFY_DELIVERY_POLL_MS);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the data source is destroyed (in `onApplicationShutdown`): a round in flight finishes on open connections. */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.runner.stop();
   }
 

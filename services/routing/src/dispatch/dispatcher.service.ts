@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { AnyCloudEvent, Channel } from '@switchboard/contracts';
 import { CoalescingRunner, errorMessage, MetricsRegistry, Outbox, SERVICE_ENV } from '@switchboard/platform';
 import { hasCapacity } from '../engine/capacity';
@@ -52,7 +52,7 @@ interface WaitNote {
  * decisions and events in one transaction per batch.
  */
 @Injectable()
-export class DispatcherService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class DispatcherService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('Dispatcher');
   private readonly runner = new CoalescingRunner(
     () => this.cycle(),
@@ -89,8 +89,12 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     this.runner.start(this.env.ROUTING_TICK_MS, true);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** The last round ends before the outbox sends what committed last (its own `beforeApplicationShutdown`). */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.runner.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
     await this.repo.close();
   }
 
