@@ -418,6 +418,7 @@ async function loadQueueTarget(queueId) {
 
 /** Full picture from the REST endpoints: on start and every RESYNC_MS, to heal anything missed. */
 async function resync() {
+  const kudos = loadKudos();
   const [overview, routingAgents, wellbeing] = await Promise.allSettled([
     api(state.token, 'analytics', '/v1/kpis'),
     api(state.token, 'routing', '/v1/agents'),
@@ -451,6 +452,7 @@ async function resync() {
   renderQueues();
   renderAgents();
   // Agents' names may have arrived after the feeds' items.
+  await kudos;
   renderFeed('alerts', state.alerts);
   renderFeed('kudos', state.kudos);
 }
@@ -503,9 +505,7 @@ function start(token) {
   state.socket = notifySocket(token, { onMessage: onNotification });
   void resync();
   void loadMinutes();
-  void loadKudos();
   setInterval(() => void resync(), RESYNC_MS);
-  setInterval(() => void loadKudos(), RESYNC_MS);
   setInterval(() => void loadMinutes(), RESYNC_MS);
   setInterval(tickAgentClocks, 1000);
   setInterval(updateCharts, 30_000);

@@ -62,6 +62,8 @@ export class Simulator {
   readonly urls: ServiceUrls;
   readonly clock: SimClock;
   readonly runId: string;
+  /** Shifts the generated customers' numbers for this run (see `customerFor`). */
+  private readonly customerSalt: number;
   readonly agents = new Map<string, SimulatedAgent>();
   private readonly contacts = new Map<string, ContactRun>();
   private readonly labelled = new Map<string, ContactRun>();
@@ -91,6 +93,7 @@ export class Simulator {
     this.random = createRandom(seed);
     this.rateFactor = options.rateFactor ?? 1;
     this.runId = options.runId ?? `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+    this.customerSalt = hashString(this.runId);
     // Every pending wait (thousands under load) listens for the stop signal.
     setMaxListeners(0, this.abort.signal);
     const observer = options.observer ?? {};
@@ -235,7 +238,7 @@ export class Simulator {
   }
 
   private async runArrivals(): Promise<void> {
-    for (const plan of plannedArrivals(this.scenario, this.random.fork('arrivals'), { rateFactor: this.rateFactor, customerSalt: hashString(this.runId) })) {
+    for (const plan of plannedArrivals(this.scenario, this.random.fork('arrivals'), { rateFactor: this.rateFactor, customerSalt: this.customerSalt })) {
       if (!(await this.clock.until(plan.at, this.signal))) return;
       this.launch(plan);
     }
@@ -244,7 +247,7 @@ export class Simulator {
   private async runScript(): Promise<void> {
     const random = this.random.fork('script');
     const queues = new Map(this.scenario.queues.map((q) => [q.id, q]));
-    const plans = this.scenario.script.map((contact, i) => scriptedPlan(contact, queues.get(contact.queue) as (typeof this.scenario.queues)[number], 500_000 + i, random.fork(`script:${i}`), hashString(this.runId)));
+    const plans = this.scenario.script.map((contact, i) => scriptedPlan(contact, queues.get(contact.queue) as (typeof this.scenario.queues)[number], 500_000 + i, random.fork(`script:${i}`), this.customerSalt));
     await Promise.all(
       plans.map(async (plan) => {
         if (plan.after) {
