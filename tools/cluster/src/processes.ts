@@ -109,17 +109,24 @@ export class ManagedProcess {
 
   spawn(): void {
     if (this.running) throw new Error(`${this.name} is already running`);
-    this.log ??= createWriteStream(this.options.logFile, { flags: 'a' });
+    if (!this.log) {
+      this.log = createWriteStream(this.options.logFile, { flags: 'a' });
+      this.log.on('error', (error) => {
+        this.tail = `${this.tail}\n[log ${this.options.logFile}: ${error.message}]`.slice(-8_000);
+      });
+    }
     this.log.write(`\n--- ${new Date().toISOString()} start ${this.name}\n`);
     const { logFile: _logFile, ...spawnOptions } = this.options;
     const child = spawn(this.command, [...this.args], { ...spawnOptions, stdio: ['ignore', 'pipe', 'pipe'] });
     const capture = (chunk: Buffer) => {
-      this.log?.write(chunk);
+      // A child's pipes can still deliver output after its exit (or after close() ended the log when a
+      // grandchild kept them open): that output stays in the tail but is not written to a closed log.
+      if (this.log && !this.log.writableEnded) this.log.write(chunk);
       this.tail = (this.tail + chunk.toString()).slice(-8_000);
     };
     child.stdout?.on('data', capture);
     child.stderr?.on('data', capture);
-    child.once('exit', (code, signal) => this.log?.write(`--- ${new Date().toISOString()} exit ${this.name} code=${code} signal=${signal}\n`));
+    child.once('exit', (code, signal) => this.log?.writableEnded === false && this.log.write(`--- ${new Date().toISOString()} exit ${this.name} code=${code} signal=${signal}\n`));
     track(child);
     this.child = child;
     this.starts += 1;
@@ -158,6 +165,11 @@ export class ManagedProcess {
 
   async close(): Promise<void> {
     await this.stop();
+    // The last output can arrive after the exit: wait (briefly) for the child's pipes to close before the log does.
+    const child = this.child;
+    if (child && child.stdout && !child.stdout.destroyed) {
+      await Promise.race([new Promise<void>((resolve) => child.once('close', () => resolve())), pause(2_000)]);
+    }
     await new Promise<void>((resolve) => (this.log ? this.log.end(resolve) : resolve()));
     this.log = undefined;
   }
