@@ -60,9 +60,12 @@ describe('interaction insights (consumer → events, HTTP)', () => {
       ['You are useless', 'customer'],
       ['You are an idiot and I hate this', 'agent'],
       ['Oh great, that fixed it. Thank you so much!', 'customer'],
+      // A courtesy thanks closing the call: gratitude, but no second kudos.
+      ['Okay, thanks.', 'customer'],
     ]);
     await publisher.publishMany(events);
-    await expectEventually(() => expect(eventsOf('analytics.utterance_scored', interactionId)).toHaveLength(3));
+    await expectEventually(() => expect(eventsOf('analytics.utterance_scored', interactionId)).toHaveLength(4));
+    expect(eventsOf('analytics.utterance_scored', interactionId).map((e) => e.data.gratitude)).toEqual([false, false, true, true]);
     const abuse = eventsOf('analytics.abuse_detected', interactionId);
     expect(abuse).toHaveLength(1);
     expect(abuse[0]?.data).toMatchObject({ agentId, customerId: 'cust-1', categories: ['insult'], severity: 'medium', quote: 'You are useless' });
@@ -72,7 +75,8 @@ describe('interaction insights (consumer → events, HTTP)', () => {
     await publisher.publish(buildEvent('interaction.ended', { tenantid: tenant, data: { interactionId, reason: 'completed', agentId } }));
     await expectEventually(() => expect(eventsOf('analytics.interaction_summarized', interactionId)).toHaveLength(1));
     const summary = eventsOf('analytics.interaction_summarized', interactionId)[0]?.data;
-    expect(summary).toMatchObject({ agentId, customerId: 'cust-1', queueId: 'billing', channel: 'voice', abusiveCount: 1, gratitude: true, utterances: 3, turnedAround: true });
+    expect(summary).toMatchObject({ agentId, customerId: 'cust-1', queueId: 'billing', channel: 'voice', abusiveCount: 1, gratitude: true, utterances: 4, turnedAround: true });
+    expect(eventsOf('analytics.kudos', interactionId)).toHaveLength(1);
     expect(summary?.sentiment.start).toBeLessThan(-0.05);
     expect(summary?.sentiment.end).toBeGreaterThan(0.05);
     expect(summary?.sentiment.min).toBeLessThanOrEqual(summary?.sentiment.start ?? 0);
@@ -80,7 +84,7 @@ describe('interaction insights (consumer → events, HTTP)', () => {
     const supervisor = app.token({ tenant, role: 'supervisor', sub: 'sup-1' });
     const response = await fetch(`${app.url}/v1/interactions/${interactionId}/insights`, { headers: { authorization: `Bearer ${supervisor}` } });
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ abusiveCount: 1, utterances: 3, ended: true });
+    expect(await response.json()).toMatchObject({ abusiveCount: 1, utterances: 4, ended: true });
 
     const otherAgent = app.token({ tenant, role: 'agent', sub: 'someone-else' });
     const hidden = await fetch(`${app.url}/v1/interactions/${interactionId}/insights`, { headers: { authorization: `Bearer ${otherAgent}` } });

@@ -166,8 +166,7 @@ export class InteractionInsightsUseCase {
         }),
       );
     }
-    // Thanks wrapped in abuse are no kudos: the agent is not sent an insult as praise.
-    if (score.gratitude.detected && !score.abusive.detected && people.agentId !== undefined) {
+    if (people.agentId !== undefined && this.scorer.scorer.isKudos(text, score)) {
       follow.push(
         this.event(event, 'analytics.kudos', {
           interactionId,

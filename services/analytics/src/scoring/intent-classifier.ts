@@ -17,6 +17,29 @@ export const GRATITUDE =
 export const NOT_GRATITUDE =
   /\bno,?\s+(thanks|thx|ty)\b|\b(thanks?|thank you)\s+(so much\s+|a lot\s+)?for\s+(absolutely\s+|exactly\s+|precisely\s+)?(nothing(?!\s+(less|short)\b)|wasting|ruining)\b|\b(thanks?|thank you)\s+(absolutely\s+|exactly\s+)?nothing\b|\b(don'?t|do not|won'?t|will not|not going to|never)\s+(want to\s+|going to\s+|gonna\s+)?thank\b/i;
 
+/** The words around a courtesy thanks: acknowledgements, "that's all", goodbyes. */
+const COURTESY_WORDS =
+  "ok(?:ay)?|alright|all right|right|great|good|fine|perfect|cool|lovely|sure|yes|yeah|yep|no|nope|then|again|you too|bye(?: for now)?|goodbye" +
+  "|(?:that'?s|that is) (?:all|it|everything)(?: for (?:now|today))?|nothing else(?: for (?:now|today))?" +
+  '|have a (?:nice|good|great) (?:day|one|evening|weekend)';
+/**
+ * A courtesy thanks: a bare "thanks" or "thank you", alone or with the acknowledgements and goodbyes that close a
+ * routine contact ("Okay, thanks.", "Great, thank you, bye!", "No, that's all, thanks"). It is gratitude, and is scored as
+ * such, but it is no praise worth passing on as kudos; thanks with anything more ("thank you so much", "thanks for
+ * sorting it out", a name) is.
+ */
+const COURTESY_THANKS = new RegExp(
+  `^(?:[\\s,.!;:-]*(?:${COURTESY_WORDS})\\b)*[\\s,.!;:-]*(?:thanks|thank you|thx|ty|cheers)\\b(?:[\\s,.!;:-]*(?:${COURTESY_WORDS})\\b)*[\\s,.!;:-]*$`,
+  'i',
+);
+/** Longer than this, an utterance is more than a courtesy thanks (and the expression is not run on it). */
+const COURTESY_MAX_LENGTH = 100;
+
+/** Whether `text` is a courtesy thanks (see {@link COURTESY_THANKS}). */
+export function isCourtesyThanks(text: string): boolean {
+  return text.length <= COURTESY_MAX_LENGTH && COURTESY_THANKS.test(text);
+}
+
 /**
  * Cue words of {@link GRATITUDE} (see {@link Vocabulary.cue}): every alternative holds one of `alone` as a whole word,
  * or one of `paired` together with one of `partners` ("great help", "you're amazing"), so that a common word such as

@@ -45,6 +45,24 @@ describe('UtteranceScorer', () => {
     (text) => expect(scorer.score(text).gratitude.detected).toBe(true),
   );
 
+  it.each(['Okay, thanks.', 'Great, thank you, bye!', "No, that's all, thanks", 'Thanks, nothing else for now.', 'thank you. Have a nice day!', 'Right, thanks again.'])(
+    'hears the courtesy thanks %j as gratitude but not as kudos',
+    (text) => {
+      const score = scorer.score(text);
+      expect(score.gratitude.detected).toBe(true);
+      expect(scorer.isKudos(text, score)).toBe(false);
+    },
+  );
+
+  it.each(['Thank you so much!', 'Thanks, Hugo.', 'thanks a lot', 'Okay, thanks for sorting it out so quickly.', "I can't thank you enough", 'You have been a star'])(
+    'passes %j on as kudos',
+    (text) => expect(scorer.isKudos(text, scorer.score(text))).toBe(true),
+  );
+
+  it('sends no kudos for thanks wrapped in abuse, nor for text without thanks', () => {
+    for (const text of ['Thanks, you stupid idiot.', 'my card was blocked yesterday']) expect(scorer.isKudos(text, scorer.score(text))).toBe(false);
+  });
+
   it('applies the VADER heuristics', () => {
     const good = sentiment.compound('The service is good');
     expect(good).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 import type { Sentiment } from '@switchboard/contracts';
 import { loadAbuseRows, loadIntents } from '../evaluation/data-files';
 import { AbuseDetector, type AbuseVerdict } from './abuse-detector';
-import { IntentClassifier } from './intent-classifier';
+import { IntentClassifier, isCourtesyThanks } from './intent-classifier';
 import { createSentimentScorer, type SentimentScorer } from './sentiment';
 import { Vocabulary } from './vocabulary';
 import { WordSequence } from './words';
@@ -40,6 +40,14 @@ export class UtteranceScorer {
       gratitude: intent.gratitude ? DETECTED : NOT_DETECTED,
       smallTalk: intent.smallTalk ? DETECTED : NOT_DETECTED,
     };
+  }
+
+  /**
+   * Whether a scored utterance is praise to pass on to the agent as kudos: gratitude, not wrapped in abuse (an insult is
+   * not praise), and more than the courtesy thanks that closes a routine contact ("Okay, thanks.").
+   */
+  isKudos(text: string, score: UtteranceScore): boolean {
+    return score.gratitude.detected && !score.abusive.detected && !isCourtesyThanks(text);
   }
 }
 
