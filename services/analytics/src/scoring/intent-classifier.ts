@@ -1,4 +1,5 @@
 import { NaiveBayes } from './naive-bayes';
+import { SARCASTIC_THANKS } from './thanks';
 import { Vocabulary } from './vocabulary';
 import { WordSequence } from './words';
 
@@ -10,12 +11,14 @@ export const GRATITUDE =
   /\b(thanks?|thank(ful|s)|thx|ty|cheers|appreciated?|appreciate it|grateful|gratitude|obliged|gracias|merci|danke|helpful|great help|big help|you helped|owe you one|good job|great job|well done|good looking out|so (kind|nice|sweet)|couldn'?t have done it without you|you'?(re| are|ve been) (a star|great|amazing|wonderful|awesome|the best|a lifesaver|so helpful|a doll))\b/i;
 
 /**
- * Thanks that are no thanks: refusals ("no thanks", "thanks but no thanks"), sarcasm ("thanks for nothing", "thanks for
- * wasting my time") and thanks denied ("I won't thank you for this"). They carry the words of gratitude, so the model
- * and {@link GRATITUDE} take them for it; an agent must not be sent one as kudos.
+ * Thanks that are no thanks: refusals ("no thanks", "thanks but no thanks"), sarcasm ({@link SARCASTIC_THANKS}) and
+ * thanks denied ("I won't thank you for this"). They carry the words of gratitude, so the model and {@link GRATITUDE}
+ * take them for it; an agent must not be sent one as kudos.
  */
-export const NOT_GRATITUDE =
-  /\bno,?\s+(thanks|thx|ty)\b|\b(thanks?|thank you)\s+(so much\s+|a lot\s+)?for\s+(absolutely\s+|exactly\s+|precisely\s+)?(nothing(?!\s+(less|short)\b)|wasting|ruining)\b|\b(thanks?|thank you)\s+(absolutely\s+|exactly\s+)?nothing\b|\b(don'?t|do not|won'?t|will not|not going to|never)\s+(want to\s+|going to\s+|gonna\s+)?thank\b/i;
+export const NOT_GRATITUDE = new RegExp(
+  String.raw`\bno,?\s+(thanks|thx|ty)\b|${SARCASTIC_THANKS.source}|\b(don'?t|do not|won'?t|will not|not going to|never)\s+(want to\s+|going to\s+|gonna\s+)?thank\b`,
+  'i',
+);
 
 /** The words around a courtesy thanks: acknowledgements, "that's all", goodbyes. */
 const COURTESY_WORDS =

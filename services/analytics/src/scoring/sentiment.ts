@@ -1,5 +1,6 @@
 import type { Sentiment } from '@switchboard/contracts';
 import { BOOSTERS, C_INCR, IDIOMS, NEGATIONS, N_SCALAR } from './vader-constants';
+import { SARCASTIC_THANKS } from './thanks';
 import { EMOJI_AS_EMOTICON, sentimentLexicon } from './vader-lexicon';
 import { HASH_SEED, hashStep, PairTable, Vocabulary } from './vocabulary';
 import { asciiBytes } from './words';
@@ -47,6 +48,15 @@ function isUpper(word: string): boolean {
     }
   }
   return cased;
+}
+
+/**
+ * Sarcastic thanks ("Oh great, thanks for wasting my time.", {@link SARCASTIC_THANKS}): the lexicon rates the thanks and
+ * the "great" as praise, so a positive score of a text that holds them is turned into the negative one of the same
+ * strength. `sarcastic`: whether the text holds them (read once for several scores).
+ */
+function withSarcasm(value: number, sarcastic: boolean): number {
+  return sarcastic && value > 0 ? -value : value;
 }
 
 export interface SentimentScorer {
@@ -337,7 +347,8 @@ class VaderTokens {
 /**
  * VADER (Hutto & Gilbert 2014) compound score: lexicon valence adjusted by boosters/dampeners within three words,
  * negation within three words (×−0.74), "no" before a rated word, ALL-CAPS emphasis in mixed-case text, "least",
- * "kind of", idioms, the "but" shift (before ×0.5, after ×1.5), and "!"/"?" amplification; emoji map onto emoticons.
+ * "kind of", idioms, the "but" shift (before ×0.5, after ×1.5), and "!"/"?" amplification; emoji map onto emoticons;
+ * sarcastic thanks turn a positive score negative.
  * The lexicon is VADER's combined with AFINN's and extended with the regular derived forms of their words
  * (`sentimentLexicon`). Tokens are looked up once in a vocabulary built from the lexicon and the rule words at start;
  * the rules then compare and index integer ids, with no string built per token.
@@ -346,7 +357,8 @@ export function createSentimentScorer(lexicon: ReadonlyMap<string, number> = sen
   const vader = vaderRules([lexicon]);
   const compound = (text: string): number => {
     vader.read(text);
-    return vader.compound();
+    const value = vader.compound();
+    return value > 0 ? withSarcasm(value, SARCASTIC_THANKS.test(text)) : value;
   };
   return {
     compound,
@@ -365,9 +377,10 @@ export function createLexiconComparison(lexicons: readonly ReadonlyMap<string, n
   const vader = vaderRules(lexicons);
   return (text: string): number[] => {
     vader.read(text);
+    const sarcastic = SARCASTIC_THANKS.test(text);
     return lexicons.map((_, k) => {
       vader.use(k);
-      return vader.compound();
+      return withSarcasm(vader.compound(), sarcastic);
     });
   };
 }

@@ -40,6 +40,21 @@ describe('UtteranceScorer', () => {
     (text) => expect(scorer.score(text).gratitude.detected).toBe(false),
   );
 
+  it.each(['thanks for nothing', 'umm, well, thanks for nothing.', 'Oh great, thanks for wasting my time.', 'Thank you so much for nothing, I am still waiting',
+    'Thanks for ruining my weekend'])(
+    'scores the sarcastic thanks %j as negative',
+    (text) => {
+      expect(sentiment.score(text).label).toBe('negative');
+      expect(scorer.score(text).sentiment.label).toBe('negative');
+    },
+  );
+
+  it('leaves sincere thanks positive, and the score of sarcasm that is negative already as it is', () => {
+    expect(sentiment.score('Thank you for nothing less than a miracle').label).toBe('positive');
+    expect(sentiment.score('thanks so much!').label).toBe('positive');
+    expect(sentiment.compound('thanks for nothing, you idiots')).toBeLessThan(sentiment.compound('thanks for nothing'));
+  });
+
   it.each(["I can't thank you enough", 'Thank you for nothing less than a miracle', 'no no, thank YOU!', 'Thanks, nothing else for now.'])(
     'still hears the gratitude in %j',
     (text) => expect(scorer.score(text).gratitude.detected).toBe(true),
