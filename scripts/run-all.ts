@@ -281,7 +281,7 @@ async function main(): Promise<void> {
     const wanted = simulating ? await consoleAgent() : undefined;
     const agentId = wanted ? await agentCreated(supervisor, wanted, AGENT_WAIT_MS) : undefined;
     consoleLine = agentId
-      ? `http://127.0.0.1:${WEB.port}/console#token=${await token('agent', agentId)}   (you are agent ${agentId}: the simulator sends you contacts and leaves them to you)`
+      ? `http://127.0.0.1:${WEB.port}/console#token=${await token('agent', agentId)}   (you are agent ${agentId}: choose Available there, and the simulator sends you contacts and leaves them to you)`
       : `http://127.0.0.1:${WEB.port}/console   (sign in with: npm run token -- --tenant ${DEMO_TENANT} --role agent --sub <agent id>)`;
   } catch (error) {
     supervisor = `(could not sign a token: ${error instanceof Error ? error.message : String(error)})`;

@@ -157,6 +157,14 @@ describe('web app in Chromium', () => {
     await page.locator('form.sign-in button[type="submit"]').click();
     await expectEventually(async () => expect(await text(page, '#status')).toBe('Live'), { timeoutMs: 15_000 });
     await expectEventually(async () => expect(await text(page, '#my-state')).toBe('Available'));
+    expect(await text(page, '#offers')).toBe('No offer right now.');
+
+    // Offline, the offers panel says how to get contacts again; Available brings them back.
+    await page.locator('#go-offline').click();
+    await expectEventually(async () => expect(await text(page, '#offers')).toContain('You are offline: choose Available'));
+    await page.locator('#go-available').click();
+    await expectEventually(async () => expect(await text(page, '#my-state')).toBe('Available'));
+    expect(await text(page, '#offers')).toBe('No offer right now.');
 
     const interactionId = uniqueId('call');
     await stack.send(tenant, 'interaction.created', {

@@ -42,6 +42,8 @@ function renderPresence() {
   badge.className = `state state-${s}`;
   badge.textContent = STATE_LABELS[s] ?? s;
   $('my-state-since').textContent = since ? `for ${formatDuration(Date.now() - new Date(since).getTime())}${reason ? ` · ${reason}` : ''}` : '';
+  // The empty offers panel says why no offer comes: drawn again when the state it explains changes.
+  if (state.offers.size === 0 && noOfferShownFor !== s) renderOffers();
 }
 
 async function changeState(next, reason) {
@@ -57,13 +59,24 @@ async function changeState(next, reason) {
 
 // ---------- offers ----------
 
+/** Why no offer comes, by the agent's state, when it is not one that receives offers. */
+const NO_OFFER = {
+  offline: 'You are offline: choose Available to receive contacts.',
+  break: 'You are on a break: choose Available when you are ready for contacts.',
+  not_responding: 'Routing stopped offering you contacts after offers went unanswered: choose Available to receive them again.',
+};
+/** The state the empty offers panel was drawn for (undefined: offers are shown). */
+let noOfferShownFor;
+
 function renderOffers() {
   const container = $('offers');
   const offers = [...state.offers.values()];
   if (offers.length === 0) {
-    fill(container, el('p', { class: 'empty', text: 'No offer right now.' }));
+    noOfferShownFor = state.presence.state;
+    fill(container, el('p', { class: 'empty', text: NO_OFFER[noOfferShownFor] ?? 'No offer right now.' }));
     return;
   }
+  noOfferShownFor = undefined;
   fill(container,
     ...offers.map((offer) => {
       const d = offer.data;
