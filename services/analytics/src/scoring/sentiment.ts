@@ -99,12 +99,14 @@ class VaderTables {
   readonly idiomValues: number[] = [];
   readonly boostValues: number[] = [];
   readonly id: Record<RuleWord, number>;
+  /** The ids of "thank" and "thanks", the tokens without which a text holds no sarcastic thanks. */
+  readonly thanks: readonly number[];
 
   constructor(lexicons: readonly ReadonlyMap<string, number>[]) {
     const v = this.vocabulary;
     for (const lexicon of lexicons) for (const word of lexicon.keys()) v.add(word);
     for (const word of [...BOOSTERS.keys(), ...IDIOMS.keys()]) for (const part of word.split(' ')) v.add(part);
-    for (const word of [...NEGATIONS, ...RULE_WORDS]) v.add(word);
+    for (const word of [...NEGATIONS, ...RULE_WORDS, 'thank', 'thanks']) v.add(word);
     const size = v.size;
     this.rated = lexicons.map(() => new Uint8Array(size));
     this.valence = lexicons.map(() => new Float64Array(size));
@@ -148,6 +150,7 @@ class VaderTables {
       this.boosters2.set(ids[0] as number, ids[1] as number, this.boostValues.length - 1);
     }
     this.id = Object.fromEntries(RULE_WORDS.map((word) => [word, v.idOf(word)])) as Record<RuleWord, number>;
+    this.thanks = ['thank', 'thanks'].map((word) => v.idOf(word));
   }
 
   private markRoles(ids: readonly number[], roles: readonly number[]): void {
@@ -358,7 +361,7 @@ export function createSentimentScorer(lexicon: ReadonlyMap<string, number> = sen
   const compound = (text: string): number => {
     vader.read(text);
     const value = vader.compound();
-    return value > 0 ? withSarcasm(value, SARCASTIC_THANKS.test(text)) : value;
+    return value > 0 ? withSarcasm(value, vader.thanked() && SARCASTIC_THANKS.test(text)) : value;
   };
   return {
     compound,
@@ -377,7 +380,7 @@ export function createLexiconComparison(lexicons: readonly ReadonlyMap<string, n
   const vader = vaderRules(lexicons);
   return (text: string): number[] => {
     vader.read(text);
-    const sarcastic = SARCASTIC_THANKS.test(text);
+    const sarcastic = vader.thanked() && SARCASTIC_THANKS.test(text);
     return lexicons.map((_, k) => {
       vader.use(k);
       return withSarcasm(vader.compound(), sarcastic);
@@ -392,6 +395,8 @@ interface VaderRules {
   use(k: number): void;
   /** The compound score of the text last read. */
   compound(): number;
+  /** Whether the text last read has "thank" or "thanks" among its words. */
+  thanked(): boolean;
 }
 
 function vaderRules(lexicons: readonly ReadonlyMap<string, number>[]): VaderRules {
@@ -528,5 +533,11 @@ function vaderRules(lexicons: readonly ReadonlyMap<string, number>[]): VaderRule
       lexiconValence = t.valence[k] as Float64Array;
     },
     compound,
+    thanked: (): boolean => {
+      const { ids, count } = tokens;
+      const [thank, thanks] = t.thanks;
+      for (let i = 0; i < count; i++) if (ids[i] === thank || ids[i] === thanks) return true;
+      return false;
+    },
   };
 }
