@@ -42,8 +42,8 @@ function renderPresence() {
   badge.className = `state state-${s}`;
   badge.textContent = STATE_LABELS[s] ?? s;
   $('my-state-since').textContent = since ? `for ${formatDuration(Date.now() - new Date(since).getTime())}${reason ? ` · ${reason}` : ''}` : '';
-  // The empty offers panel says why no offer comes: drawn again when the state it explains changes.
-  if (state.offers.size === 0 && noOfferShownFor !== s) renderOffers();
+  // The empty offers panel says why no offer comes: drawn again (and announced) only when what it says changes.
+  if (state.offers.size === 0 && noOfferShown !== noOfferText()) renderOffers();
 }
 
 async function changeState(next, reason) {
@@ -65,18 +65,22 @@ const NO_OFFER = {
   break: 'You are on a break: choose Available when you are ready for contacts.',
   not_responding: 'Routing stopped offering you contacts after offers went unanswered: choose Available to receive them again.',
 };
-/** The state the empty offers panel was drawn for (undefined: offers are shown). */
-let noOfferShownFor;
+/** What the empty offers panel says (undefined: offers are shown). */
+let noOfferShown;
+
+function noOfferText() {
+  return NO_OFFER[state.presence.state] ?? 'No offer right now.';
+}
 
 function renderOffers() {
   const container = $('offers');
   const offers = [...state.offers.values()];
   if (offers.length === 0) {
-    noOfferShownFor = state.presence.state;
-    fill(container, el('p', { class: 'empty', text: NO_OFFER[noOfferShownFor] ?? 'No offer right now.' }));
+    noOfferShown = noOfferText();
+    fill(container, el('p', { class: 'empty', text: noOfferShown }));
     return;
   }
-  noOfferShownFor = undefined;
+  noOfferShown = undefined;
   fill(container,
     ...offers.map((offer) => {
       const d = offer.data;
