@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { queryPrepared } from './prepared';
-import { quoteIdent } from './schema';
+import { quoteIdent, schemaOf } from './schema';
 
 export type IdempotentOutcome<T> = { duplicate: true } | { duplicate: false; result: T };
 
@@ -59,6 +59,6 @@ export class IdempotencyService {
   }
 
   private table(): string {
-    return `${quoteIdent((this.dataSource.options as { schema?: string }).schema ?? 'public')}.processed_event`;
+    return `${quoteIdent(schemaOf(this.dataSource))}.processed_event`;
   }
 }

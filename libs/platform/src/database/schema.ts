@@ -9,10 +9,14 @@ export function quoteIdent(name: string): string {
   return `"${name}"`;
 }
 
+/** The schema a data source works in (the service's own, or a test run's), unquoted. */
+export function schemaOf(dataSource: DataSource): string {
+  return (dataSource.options as { schema?: string }).schema ?? 'public';
+}
+
 /** The quoted schema a migration runs in (the service's own, or a test run's). */
 export function migrationSchema(queryRunner: QueryRunner): string {
-  const schema = (queryRunner.connection.options as { schema?: string }).schema ?? 'public';
-  return quoteIdent(schema);
+  return quoteIdent(schemaOf(queryRunner.connection));
 }
 
 /** Creates the service's schema if missing (TypeORM needs it before it can record migrations). */
@@ -45,7 +49,7 @@ export async function dropSchema(url: string, schema: string): Promise<void> {
  * starting together migrate one after another instead of racing.
  */
 export async function migrateUnderLock(dataSource: DataSource): Promise<void> {
-  const schema = (dataSource.options as { schema?: string }).schema ?? 'public';
+  const schema = schemaOf(dataSource);
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {

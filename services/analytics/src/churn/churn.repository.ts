@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ChurnRiskLevel } from '@switchboard/contracts';
-import { queryPrepared, quoteIdent } from '@switchboard/platform';
+import { queryPrepared, quoteIdent, schemaOf } from '@switchboard/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import { byTenantThen } from '../shared/row-order';
 import type { ChurnAssessment, CustomerContact } from './churn-risk';
@@ -33,7 +33,7 @@ export class ChurnRepository {
   private readonly schema: string;
 
   constructor(private readonly dataSource: DataSource) {
-    this.schema = quoteIdent((dataSource.options as { schema?: string }).schema ?? 'public');
+    this.schema = quoteIdent(schemaOf(dataSource));
   }
 
   /** Records contacts as they start (a replayed start changes nothing). */

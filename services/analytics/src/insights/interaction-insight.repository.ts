@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { queryPrepared, quoteIdent } from '@switchboard/platform';
+import { queryPrepared, quoteIdent, schemaOf } from '@switchboard/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import { byTenantThen, oneRowPerInteraction } from '../shared/row-order';
 
@@ -87,7 +87,7 @@ export class InteractionInsightRepository {
   private readonly table: string;
 
   constructor(private readonly dataSource: DataSource) {
-    const schema = (dataSource.options as { schema?: string }).schema ?? 'public';
+    const schema = schemaOf(dataSource);
     this.table = `${quoteIdent(schema)}.interaction_insight`;
   }
 

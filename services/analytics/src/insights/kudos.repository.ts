@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { CloudEvent } from '@switchboard/contracts';
-import { queryPrepared, quoteIdent } from '@switchboard/platform';
+import { queryPrepared, quoteIdent, schemaOf } from '@switchboard/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 
 /** One kudos as the feeds show it: the `analytics.kudos` event's id and time with its data. */
@@ -28,7 +28,7 @@ export class KudosRepository {
   private readonly table: string;
 
   constructor(private readonly dataSource: DataSource) {
-    const schema = (dataSource.options as { schema?: string }).schema ?? 'public';
+    const schema = schemaOf(dataSource);
     this.table = `${quoteIdent(schema)}.kudos`;
   }
 

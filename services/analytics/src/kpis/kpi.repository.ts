@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AgentState } from '@switchboard/contracts';
-import { queryPrepared, quoteIdent } from '@switchboard/platform';
+import { queryPrepared, quoteIdent, schemaOf } from '@switchboard/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import { rounds } from '../shared/rounds';
 import { AGENT_BUCKETS, type AgentBucket, MINUTE_COLUMNS, minuteRowsSql, REPEAT_WITHIN, repeatedSql, WRAP_UP_AFTER, WRAP_UP_BEFORE, wrapUpSecondsSql } from './kpi-sql';
@@ -139,7 +139,7 @@ export class KpiRepository {
   private readonly schemaName: string;
 
   constructor(private readonly dataSource: DataSource) {
-    this.schemaName = (dataSource.options as { schema?: string }).schema ?? 'public';
+    this.schemaName = schemaOf(dataSource);
     const schema = quoteIdent(this.schemaName);
     this.contact = `${schema}.kpi_contact`;
     this.span = `${schema}.kpi_agent_span`;

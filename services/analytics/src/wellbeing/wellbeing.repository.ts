@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { WellbeingLevel } from '@switchboard/contracts';
-import { queryPrepared, quoteIdent } from '@switchboard/platform';
+import { queryPrepared, quoteIdent, schemaOf } from '@switchboard/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import { byTenantThen } from '../shared/row-order';
 import type { AgentDay } from './wellbeing-model';
@@ -43,7 +43,7 @@ export class WellbeingRepository {
   private readonly shifts: string;
 
   constructor(private readonly dataSource: DataSource) {
-    const schema = quoteIdent((dataSource.options as { schema?: string }).schema ?? 'public');
+    const schema = quoteIdent(schemaOf(dataSource));
     this.table = `${schema}.agent_wellbeing`;
     this.shifts = `${schema}.agent_shift`;
   }
