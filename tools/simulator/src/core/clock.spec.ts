@@ -1,4 +1,4 @@
-import { onAbort, sleepMs } from './clock';
+import { onAbort, SimClock, sleepMs } from './clock';
 
 describe('onAbort', () => {
   it('calls every waiter once when the signal aborts, except those cancelled', () => {
@@ -30,5 +30,17 @@ describe('sleepMs', () => {
     controller.abort();
     await expect(long).resolves.toBe(false);
     await expect(sleepMs(60_000, controller.signal)).resolves.toBe(false);
+  });
+});
+
+describe('SimClock', () => {
+  it('runs scenario time at its speed, from 0 again when restarted', async () => {
+    const clock = new SimClock(1000);
+    await sleepMs(20);
+    // 20 real ms are 20 scenario seconds at speed 1000.
+    expect(clock.elapsedSeconds()).toBeGreaterThanOrEqual(19);
+    clock.restart();
+    expect(clock.elapsedSeconds()).toBeLessThan(10);
+    expect(clock.realMs(30)).toBe(30);
   });
 });

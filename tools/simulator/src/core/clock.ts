@@ -4,13 +4,21 @@
  * timers (offer timeouts, wrap-up) are the services' own and run in real time.
  */
 export class SimClock {
-  private readonly startedAt = performance.now();
+  private startedAt = performance.now();
 
   constructor(readonly speed = 1) {
     if (!(speed > 0)) throw new Error('speed must be greater than 0');
   }
 
-  /** Scenario seconds elapsed since the clock was made. */
+  /**
+   * Scenario time starts again from 0 now: the simulator restarts its clock when the traffic starts, so that the
+   * time its agents took to sign in is not made up for by a burst of the arrivals planned meanwhile.
+   */
+  restart(): void {
+    this.startedAt = performance.now();
+  }
+
+  /** Scenario seconds elapsed since the clock was made or last restarted. */
   elapsedSeconds(): number {
     return ((performance.now() - this.startedAt) / 1000) * this.speed;
   }

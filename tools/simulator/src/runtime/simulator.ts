@@ -151,6 +151,7 @@ export class Simulator {
         for (let agent = queue.shift(); agent; agent = queue.shift()) await agent.start();
       }),
     );
+    this.clock.restart();
     this.ctx.log('info', `${this.agents.size} agents connected; traffic starts (tenant ${this.scenario.tenant}, seed ${this.scenario.seed}, speed ${this.scenario.speed})`);
     this.track(this.runArrivals());
     this.track(this.runScript());
