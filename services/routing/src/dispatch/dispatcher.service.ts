@@ -47,9 +47,9 @@ interface WaitNote {
 
 /**
  * The decision round: on every kick (interaction queued, agent available, offer resolved) and on a periodic tick
- * (aging, overflow, sticky waits, offer expiry, wrap-up end), decide for every waiting interaction from the tenant's
+ * (aging, overflow, sticky waits), decide for every waiting interaction from the tenant's
  * in-memory snapshot and the Redis hot state, then reserve the winners in one atomic script and commit the offers,
- * decisions and events in one transaction per batch.
+ * decisions and events in one transaction per batch. Offer expiry and wrap-up ends run on a loop of their own.
  */
 @Injectable()
 export class DispatcherService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
@@ -58,9 +58,16 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     () => this.cycle(),
     (error) => this.logger.warn(`decision round failed: ${errorMessage(error)}`),
   );
+  /**
+   * Offer expiry and wrap-up ends, on half the tick's cadence, beside the decision rounds and not inside them: a round
+   * that waited for them would hold the arrivals kicked meanwhile for their round trips too.
+   */
+  private readonly maintenance = new CoalescingRunner(
+    () => this.maintain(),
+    (error) => this.logger.warn(`offer expiry or wrap-up end failed: ${errorMessage(error)}`),
+  );
   private readonly latency;
   private readonly roundTime;
-  private lastMaintenance = 0;
   /**
    * Per tenant, interactions whose last decision found no eligible agent, with what that decision depended on (snapshot
    * version, open work, overflow step, customer flags): while none of it moved, deciding again would find nobody again.
@@ -87,11 +94,12 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
 
   onApplicationBootstrap(): void {
     this.runner.start(this.env.ROUTING_TICK_MS, true);
+    this.maintenance.start(Math.max(10, Math.round(this.env.ROUTING_TICK_MS / 2)));
   }
 
   /** The last round ends before the outbox sends what committed last (its own `beforeApplicationShutdown`). */
   async beforeApplicationShutdown(): Promise<void> {
-    await this.runner.stop();
+    await Promise.all([this.runner.stop(), this.maintenance.stop()]);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -148,27 +156,19 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     }
     // Read before a rebuild: read again.
     const stateOf = (tenant: string): RoundState | undefined => (hot.built ? hot.state(tenant) : undefined);
-    // Offer expiry and wrap-up ends run on the tick's cadence, not on every kicked round, beside the decisions (they
-    // free capacity and kick a round of their own).
-    let maintenance: Promise<void> = Promise.resolve();
-    if (Date.now() - this.lastMaintenance >= this.env.ROUTING_TICK_MS / 2) {
-      this.lastMaintenance = Date.now();
-      maintenance = this.maintain().catch((error: unknown) =>
-        this.logger.warn(`offer expiry or wrap-up end failed: ${errorMessage(error)}`));
-    }
-    try {
-      for (const [tenant, waiting] of waitingByTenant) {
-        if (this.runner.isStopped) break;
-        this.recentTenants.set(tenant, now);
-        await this.dispatchTenant(tenant, waiting, stickyUsed(tenant), stateOf(tenant));
-      }
-    } finally {
-      await maintenance;
+    for (const [tenant, waiting] of waitingByTenant) {
+      if (this.runner.isStopped) break;
+      this.recentTenants.set(tenant, now);
+      await this.dispatchTenant(tenant, waiting, stickyUsed(tenant), stateOf(tenant));
     }
   }
 
+  /** Times out the offers past their expiry and ends the wrap-ups that are due (both free capacity and kick a round). */
   private async maintain(): Promise<void> {
-    for (const id of await this.repo.expiredOfferIds(500)) await this.offers.timeOut(id);
+    for (const id of await this.repo.expiredOfferIds(500)) {
+      if (this.maintenance.isStopped) return;
+      await this.offers.timeOut(id);
+    }
     await this.wrapUps.endDueWrapUps();
   }
 
