@@ -64,11 +64,15 @@ describe('web app in Chromium', () => {
 
   it('dashboard: renders the tenant and updates live as contacts arrive, are answered and turn abusive', async () => {
     const tenant = uniqueTenant('dash');
-    await setUp(tenant, 'ana', 'billing');
+    const admin = await setUp(tenant, 'ana', 'billing');
+    // An agent who has not signed in yet: analytics has no wellbeing reading of theirs.
+    await stack.call('routing', 'PUT', '/v1/agents/cy', admin, { name: 'Agent cy', skills: { billing: 3 }, startedAt: '2020-01-06' });
     const { page, errors } = await open(`/dashboard#token=${stack.token(tenant, 'supervisor', 'sup-1')}`);
 
     await expectEventually(async () => expect(await text(page, '#status')).toBe('Live'), { timeoutMs: 15_000 });
     await expectEventually(async () => expect(await text(page, '[data-agent="ana"]')).toContain('Available'));
+    // No reading is shown as none, not as a reading of OK.
+    await expectEventually(async () => expect(await text(page, '[data-agent="cy"] .level')).toBe('–'));
     expect(page.url()).not.toContain('token=');
     // Keyboard: the first Tab reaches the skip link to the queues.
     await page.keyboard.press('Tab');
@@ -107,6 +111,8 @@ describe('web app in Chromium', () => {
 
     await stack.send(tenant, 'interaction.utterance', { interactionId, speaker: 'customer', text: 'Thank you so much, you have been wonderful and really helpful!' });
     await expectEventually(async () => expect(await text(page, '#kudos')).toContain('you have been wonderful'), { timeoutMs: 15_000 });
+    // Ana, signed in and measured since, has a reading.
+    await expectEventually(async () => expect(await text(page, '[data-agent="ana"] .level')).toBe('OK'), { timeoutMs: 15_000 });
 
     const chartSums = async (target: typeof page): Promise<{ offered: number; serviceLevel: (number | null)[] }> =>
       (await target.evaluate(`(() => {

@@ -148,7 +148,8 @@ function renderAgents() {
     const now = Date.now();
     fill(body,
       ...agents.map((agent) => {
-        const level = agent.wellbeing?.level ?? 'ok';
+        // No reading yet (an agent analytics has not measured) is not the same as a reading of OK.
+        const level = agent.wellbeing?.level;
         const reasons = wellbeingReasons(agent.wellbeing);
         return el(
           'tr',
@@ -157,7 +158,9 @@ function renderAgents() {
           el('td', {}, el('span', { class: `state state-${agent.state ?? 'offline'}`, text: STATE_LABELS[agent.state] ?? agent.state ?? '–' }),
             agent.reason ? el('span', { class: 'reason', text: ` ${agent.reason}` }) : null),
           el('td', { class: 'num', 'data-since': agent.since ?? '', text: agent.since ? formatDuration(now - new Date(agent.since).getTime()) : '–' }),
-          el('td', {}, el('span', { class: `level level-${level}`, text: WELLBEING_LABELS[level] ?? level }),
+          el('td', {}, level === undefined
+            ? el('span', { class: 'level level-none', title: 'no wellbeing reading yet', text: '–' })
+            : el('span', { class: `level level-${level}`, text: WELLBEING_LABELS[level] ?? level }),
             typeof agent.wellbeing?.score === 'number' ? el('span', { class: 'score', title: 'strain score, 0–100', text: ` strain ${Math.round(agent.wellbeing.score)}` }) : null,
             reasons ? el('span', { class: 'reasons', text: reasons }) : null),
         );
