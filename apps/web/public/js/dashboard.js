@@ -14,7 +14,6 @@ const FEED_LIMIT = 50;
 const RESYNC_MS = 30_000;
 const STATE_LABELS = { available: 'Available', busy: 'Busy', wrap_up: 'Wrap-up', break: 'Break', offline: 'Offline', not_responding: 'Not responding' };
 const WELLBEING_LABELS = { ok: 'OK', elevated: 'Elevated', high: 'High strain', critical: 'Critical' };
-const ABUSE_LABELS = { profanity: 'profanity', abusive_language: 'abusive language', insult: 'insult', threat: 'threat', sexual_harassment: 'sexual harassment' };
 const STREAM_TYPES = ['analytics.kpi_snapshot', 'analytics.sla_breached', 'analytics.abuse_detected', 'analytics.wellbeing_changed', 'analytics.churn_risk_changed', 'analytics.kudos', 'agent.state_changed'];
 
 const state = {
@@ -381,7 +380,7 @@ function onEvent(type, payload, extra = {}) {
         detail: `${formatPercent(data.serviceLevel)} against ${data.target.percent}% in ${data.target.seconds}s` }, 'alerts');
       return;
     case 'analytics.abuse_detected':
-      pushFeed(state.alerts, { ...extra, id, type, time, severity: data.severity, title: () => `Abusive caller (${data.categories.map((c) => ABUSE_LABELS[c] ?? c.replaceAll('_', ' ')).join(', ')}) with ${agentName(data.agentId)}`,
+      pushFeed(state.alerts, { ...extra, id, type, time, severity: data.severity, title: () => `Abusive caller (${data.categories.map((c) => c.replaceAll('_', ' ')).join(', ')}) with ${agentName(data.agentId)}`,
         quote: data.quote, detail: `Interaction ${data.interactionId}${data.customerId ? ` · customer ${data.customerId}` : ''}` }, 'alerts');
       return;
     case 'analytics.wellbeing_changed':

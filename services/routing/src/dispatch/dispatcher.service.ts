@@ -94,7 +94,7 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
 
   onApplicationBootstrap(): void {
     this.runner.start(this.env.ROUTING_TICK_MS, true);
-    this.maintenance.start(Math.max(10, Math.round(this.env.ROUTING_TICK_MS / 2)));
+    this.maintenance.start(this.env.ROUTING_TICK_MS / 2);
   }
 
   /** The last round ends before the outbox sends what committed last (its own `beforeApplicationShutdown`). */
