@@ -113,6 +113,9 @@ describe('web app in Chromium', () => {
     await expectEventually(async () => expect(await text(page, '#kudos')).toContain('you have been wonderful'), { timeoutMs: 15_000 });
     // Ana, signed in and measured since, has a reading.
     await expectEventually(async () => expect(await text(page, '[data-agent="ana"] .level')).toBe('OK'), { timeoutMs: 15_000 });
+    // Cy signs in while the page is open: their first reading (OK, which no event announces) shows within seconds.
+    await stack.call('routing', 'POST', '/v1/agents/cy/state', admin, { state: 'break' });
+    await expectEventually(async () => expect(await text(page, '[data-agent="cy"] .level')).toBe('OK'), { timeoutMs: 15_000 });
 
     const chartSums = async (target: typeof page): Promise<{ offered: number; serviceLevel: (number | null)[] }> =>
       (await target.evaluate(`(() => {
