@@ -43,11 +43,12 @@ describe('web app in Chromium', () => {
 
   const text = (page: Page, selector: string) => page.locator(selector).first().innerText({ timeout: 2000 });
 
-  async function setUp(tenant: string, agentId: string, queueId: string): Promise<string> {
+  /** A queue and an agent who can take it, signed in (available) unless `signedIn` is false. */
+  async function setUp(tenant: string, agentId: string, queueId: string, { signedIn = true } = {}): Promise<string> {
     const admin = stack.token(tenant, 'admin', 'admin-1');
     await stack.call('routing', 'PUT', `/v1/queues/${queueId}`, admin, { name: 'Billing', channel: 'voice', requiredSkills: { billing: 2 } });
     await stack.call('routing', 'PUT', `/v1/agents/${agentId}`, admin, { name: `Agent ${agentId}`, skills: { billing: 3 }, startedAt: '2020-01-06' });
-    await stack.call('routing', 'POST', `/v1/agents/${agentId}/state`, admin, { state: 'available' });
+    if (signedIn) await stack.call('routing', 'POST', `/v1/agents/${agentId}/state`, admin, { state: 'available' });
     return admin;
   }
 
@@ -158,15 +159,20 @@ describe('web app in Chromium', () => {
 
   it('console: an agent signs in, receives an offer live, accepts it and follows the conversation', async () => {
     const tenant = uniqueTenant('cons');
-    await setUp(tenant, 'cara', 'billing');
+    await setUp(tenant, 'cara', 'billing', { signedIn: false });
     const { page, errors } = await open('/console');
 
-    // Sign in through the form.
+    // Sign in through the form: offline, with no wellbeing reading yet; Available starts the day.
     await page.locator('#token-input').fill(stack.token(tenant, 'agent', 'cara'));
     await page.locator('form.sign-in button[type="submit"]').click();
     await expectEventually(async () => expect(await text(page, '#status')).toBe('Live'), { timeoutMs: 15_000 });
+    await expectEventually(async () => expect(await text(page, '#my-state')).toBe('Offline'));
+    expect(await text(page, '#wellbeing')).toBe('No reading yet.');
+    await page.locator('#go-available').click();
     await expectEventually(async () => expect(await text(page, '#my-state')).toBe('Available'));
     expect(await text(page, '#offers')).toBe('No offer right now.');
+    // The first reading (OK: no event announces it) shows within seconds.
+    await expectEventually(async () => expect(await text(page, '[data-field="wellbeing"]')).toBe('OK'), { timeoutMs: 15_000 });
 
     // Offline, the offers panel says how to get contacts again; Available brings them back.
     await page.locator('#go-offline').click();

@@ -139,6 +139,24 @@ export function analyticsStream(token, { onEvent, onStatus, types = [] }) {
   return { close: () => source.close() };
 }
 
+/**
+ * How long after an agent's state change to fetch their first wellbeing reading of the day: the change starts it, and
+ * no event announces a reading that stays OK.
+ */
+export const FIRST_READING_DELAY_MS = 2_000;
+
+const due = new Set();
+
+/** Runs `task` once, `ms` from now, however often it is asked for under the same `key` meanwhile. */
+export function runSoon(key, ms, task) {
+  if (due.has(key)) return;
+  due.add(key);
+  setTimeout(() => {
+    due.delete(key);
+    void task();
+  }, ms);
+}
+
 /** The `data` of a CloudEvent, or the payload itself when it is not an envelope. */
 export function dataOf(payload) {
   return payload && typeof payload === 'object' && 'specversion' in payload && 'data' in payload ? payload.data : payload;

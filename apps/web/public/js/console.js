@@ -1,7 +1,8 @@
 // Reference agent console: offers pushed over notify's WebSocket, accept/reject through routing, the
 // current conversation (transcript and live sentiment), own wellbeing and kudos, presence and recovery breaks.
 import {
-  analyticsStream, api, claimsOf, dataOf, el, fill, forgetToken, formatClock, formatDuration, keepToken, notifySocket, signInForm, takeToken,
+  analyticsStream, api, claimsOf, dataOf, el, fill, FIRST_READING_DELAY_MS, forgetToken, formatClock, formatDuration, keepToken, notifySocket, runSoon,
+  signInForm, takeToken,
 } from './common.js';
 
 const PAGE = 'console';
@@ -21,6 +22,8 @@ const state = {
   alerts: [],
   presence: { state: 'offline', since: undefined },
   transcript: undefined,
+  /** Whether a wellbeing reading of the agent has been shown. */
+  hasReading: false,
 };
 
 const $ = (id) => document.getElementById(id);
@@ -312,6 +315,7 @@ function renderTranscript() {
 
 function renderWellbeing(wellbeing) {
   if (!wellbeing) return;
+  state.hasReading = true;
   const factors = (wellbeing.factors ?? []).filter((f) => f.contribution > 0).sort((a, b) => b.contribution - a.contribution);
   fill($('wellbeing'),
     el('p', {}, el('span', { class: `level level-${wellbeing.level}`, 'data-field': 'wellbeing', text: WELLBEING_LABELS[wellbeing.level] ?? wellbeing.level }),
@@ -374,6 +378,15 @@ function onStreamEvent(type, payload) {
     case 'agent.state_changed':
       state.presence = { state: data.state, since: payload.time ?? new Date().toISOString(), reason: data.reason };
       renderPresence();
+      if (!state.hasReading) {
+        runSoon('reading', FIRST_READING_DELAY_MS, async () => {
+          try {
+            renderWellbeing(await api(state.token, 'analytics', `/v1/agents/${encodeURIComponent(state.agentId)}/wellbeing`));
+          } catch {
+            // No reading yet: the next state change asks again.
+          }
+        });
+      }
       return;
     case 'analytics.kudos':
       pushFeed('kudos', state.kudos, { id: payload.id, time: payload.time, title: 'A customer thanked you', quote: data.quote, severity: 'low' });

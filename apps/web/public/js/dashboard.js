@@ -1,8 +1,8 @@
 // Ops dashboard: queue tiles, agent wall, alert and kudos feeds, last-hour charts and Erlang C advice,
 // live from the analytics event stream (SSE), for the tenant of the signed-in supervisor's token.
 import {
-  analyticsStream, api, claimsOf, dataOf, el, fill, forgetToken, formatClock, formatDuration, formatPercent, formatSeconds,
-  keepToken, notifySocket, signInForm, takeToken,
+  analyticsStream, api, claimsOf, dataOf, el, fill, FIRST_READING_DELAY_MS, forgetToken, formatClock, formatDuration, formatPercent, formatSeconds,
+  keepToken, notifySocket, runSoon, signInForm, takeToken,
 } from './common.js';
 
 const PAGE = 'dashboard';
@@ -12,8 +12,6 @@ const CHART_MINUTES = 60;
 const MINUTES_RELOAD_MS = 5_000;
 const FEED_LIMIT = 50;
 const RESYNC_MS = 30_000;
-/** How long after an agent's state change its first wellbeing reading is fetched. */
-const READING_DELAY_MS = 2_000;
 const STATE_LABELS = { available: 'Available', busy: 'Busy', wrap_up: 'Wrap-up', break: 'Break', offline: 'Offline', not_responding: 'Not responding' };
 const WELLBEING_LABELS = { ok: 'OK', elevated: 'Elevated', high: 'High strain', critical: 'Critical' };
 const STREAM_TYPES = ['analytics.kpi_snapshot', 'analytics.sla_breached', 'analytics.abuse_detected', 'analytics.wellbeing_changed', 'analytics.churn_risk_changed', 'analytics.kudos', 'agent.state_changed'];
@@ -33,8 +31,6 @@ const state = {
   charts: undefined,
   stream: undefined,
   socket: undefined,
-  /** Agents whose first wellbeing reading is about to be fetched. */
-  readingsDue: new Set(),
 };
 
 const $ = (id) => document.getElementById(id);
@@ -407,7 +403,12 @@ function onEvent(type, payload, extra = {}) {
     case 'agent.state_changed':
       upsertAgent(data.agentId, { state: data.state, since: time, reason: data.reason });
       renderAgents();
-      if (!state.agents.get(data.agentId)?.wellbeing) readingSoon(data.agentId);
+      if (!state.agents.get(data.agentId)?.wellbeing) {
+        runSoon(`reading:${data.agentId}`, FIRST_READING_DELAY_MS, async () => {
+          await loadWellbeing({ agentId: data.agentId });
+          renderAgents();
+        });
+      }
       return;
     default:
       return;
@@ -463,20 +464,6 @@ async function resync() {
   await kudos;
   renderFeed('alerts', state.alerts);
   renderFeed('kudos', state.kudos);
-}
-
-/**
- * An agent's first state change of the day starts analytics' reading of them, and no event announces a reading that
- * stays OK: it is fetched once analytics has had time to fold the change in (the resync would find it later).
- */
-function readingSoon(agentId) {
-  if (state.readingsDue.has(agentId)) return;
-  state.readingsDue.add(agentId);
-  setTimeout(async () => {
-    await loadWellbeing({ agentId });
-    state.readingsDue.delete(agentId);
-    renderAgents();
-  }, READING_DELAY_MS);
 }
 
 async function loadWellbeing(agent) {
