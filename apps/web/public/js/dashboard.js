@@ -403,10 +403,15 @@ function onEvent(type, payload, extra = {}) {
     case 'agent.state_changed':
       upsertAgent(data.agentId, { state: data.state, since: time, reason: data.reason });
       renderAgents();
+      // However many agents sign in at once (a shift starting), their first readings come in one request.
       if (!state.agents.get(data.agentId)?.wellbeing) {
-        runSoon(`reading:${data.agentId}`, FIRST_READING_DELAY_MS, async () => {
-          await loadWellbeing({ agentId: data.agentId });
-          renderAgents();
+        runSoon('readings', FIRST_READING_DELAY_MS, async () => {
+          try {
+            await applyLevels(await api(state.token, 'analytics', '/v1/agents'));
+            renderAgents();
+          } catch {
+            // The next resync reads them.
+          }
         });
       }
       return;
@@ -447,15 +452,7 @@ async function resync() {
       upsertAgent(agent.id, { name: agent.name, state: agent.state, since: agent.stateSince, reason: agent.stateReason });
     }
   }
-  if (wellbeing.status === 'fulfilled') {
-    for (const agent of wellbeing.value?.agents ?? []) {
-      if (agent.wellbeing) {
-        const current = state.agents.get(agent.agentId)?.wellbeing;
-        upsertAgent(agent.agentId, { wellbeing: { ...current, ...agent.wellbeing, factors: agent.wellbeing.level === current?.level ? current?.factors : undefined } });
-      }
-    }
-    await Promise.all([...state.agents.values()].filter((agent) => agent.wellbeing && agent.wellbeing.level !== 'ok' && !agent.wellbeing.factors).slice(0, 20).map(loadWellbeing));
-  }
+  if (wellbeing.status === 'fulfilled') await applyLevels(wellbeing.value);
   const failed = [overview, routingAgents].find((result) => result.status === 'rejected');
   if (failed && failed.reason?.status === 401) return signOut('Your token was refused; sign in again.');
   renderQueues();
@@ -464,6 +461,17 @@ async function resync() {
   await kudos;
   renderFeed('alerts', state.alerts);
   renderFeed('kudos', state.kudos);
+}
+
+/** Every agent's level from analytics' `GET /v1/agents`, with the reasons of those above OK that have none yet. */
+async function applyLevels(answer) {
+  for (const agent of answer?.agents ?? []) {
+    if (agent.wellbeing) {
+      const current = state.agents.get(agent.agentId)?.wellbeing;
+      upsertAgent(agent.agentId, { wellbeing: { ...current, ...agent.wellbeing, factors: agent.wellbeing.level === current?.level ? current?.factors : undefined } });
+    }
+  }
+  await Promise.all([...state.agents.values()].filter((agent) => agent.wellbeing && agent.wellbeing.level !== 'ok' && !agent.wellbeing.factors).slice(0, 20).map(loadWellbeing));
 }
 
 async function loadWellbeing(agent) {
