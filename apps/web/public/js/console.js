@@ -313,6 +313,11 @@ function renderTranscript() {
 
 // ---------- wellbeing, kudos, alerts ----------
 
+/** The agent's own wellbeing reading (404 while analytics has none). */
+function ownWellbeing() {
+  return api(state.token, 'analytics', `/v1/agents/${encodeURIComponent(state.agentId)}/wellbeing`);
+}
+
 function renderWellbeing(wellbeing) {
   if (!wellbeing) return;
   state.hasReading = true;
@@ -381,7 +386,7 @@ function onStreamEvent(type, payload) {
       if (!state.hasReading) {
         runSoon('reading', FIRST_READING_DELAY_MS, async () => {
           try {
-            renderWellbeing(await api(state.token, 'analytics', `/v1/agents/${encodeURIComponent(state.agentId)}/wellbeing`));
+            renderWellbeing(await ownWellbeing());
           } catch {
             // No reading yet: the next state change asks again.
           }
@@ -401,7 +406,7 @@ function onStreamEvent(type, payload) {
 async function loadInitial() {
   const [agent, wellbeing, inbox] = await Promise.allSettled([
     api(state.token, 'routing', `/v1/agents/${encodeURIComponent(state.agentId)}`),
-    api(state.token, 'analytics', `/v1/agents/${encodeURIComponent(state.agentId)}/wellbeing`),
+    ownWellbeing(),
     api(state.token, 'notify', '/v1/inbox?includeAcked=true&limit=200'),
   ]);
   if (agent.status === 'fulfilled') {

@@ -361,7 +361,7 @@ export function createSentimentScorer(lexicon: ReadonlyMap<string, number> = sen
   const compound = (text: string): number => {
     vader.read(text);
     const value = vader.compound();
-    return value > 0 ? withSarcasm(value, vader.thanked() && SARCASTIC_THANKS.test(text)) : value;
+    return withSarcasm(value, value > 0 && vader.thanked() && SARCASTIC_THANKS.test(text));
   };
   return {
     compound,
